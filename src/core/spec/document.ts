@@ -1,0 +1,86 @@
+// YAML/JSON documents with positions: every value can be traced back to its line so that errors
+// say where. JSON is read through the YAML parser too (YAML 1.2 is a superset of JSON).
+
+import { isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { Diagnostic } from './types';
+
+export interface SourceDoc {
+  /** Plain JS value of the document. */
+  value: unknown;
+  /** Line (1-based) of a field path such as `slos[0].objective`. */
+  lineOf(path: string): number | undefined;
+  /** 0-based index of the document in its file. */
+  index: number;
+}
+
+export interface ParsedFile {
+  file?: string;
+  docs: SourceDoc[];
+  diagnostics: Diagnostic[];
+}
+
+/** Parses every document of a YAML or JSON text. Syntax errors come back as diagnostics. */
+export function parseDocuments(text: string, file?: string): ParsedFile {
+  const lineCounter = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const docs: SourceDoc[] = [];
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  list.forEach((doc, index) => {
+    for (const err of doc.errors) {
+      const pos = lineCounter.linePos(err.pos[0]);
+      diagnostics.push({
+        severity: 'error',
+        file,
+        line: pos.line,
+        column: pos.col,
+        message: `not valid YAML/JSON: ${err.message.split('\n')[0]}`,
+      });
+    }
+    if (doc.errors.length > 0 || doc.contents === null) {
+      return;
+    }
+    const lines = new Map<string, number>();
+    const walk = (node: unknown, path: string) => {
+      const n = node as Node | null;
+      if (n && n.range) {
+        lines.set(path, lineCounter.linePos(n.range[0]).line);
+      }
+      if (isMap(n)) {
+        for (const item of n.items) {
+          const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+          const childPath = path ? `${path}.${key}` : key;
+          const keyNode = item.key as Node | null;
+          if (keyNode && keyNode.range) {
+            lines.set(childPath, lineCounter.linePos(keyNode.range[0]).line);
+          }
+          if (item.value && (isMap(item.value) || isSeq(item.value))) {
+            walk(item.value, childPath);
+          }
+        }
+      } else if (isSeq(n)) {
+        n.items.forEach((item, i) => walk(item, `${path}[${i}]`));
+      }
+    };
+    walk(doc.contents, '');
+    docs.push({
+      value: doc.toJS({ maxAliasCount: 50 }),
+      index,
+      lineOf(path: string) {
+        // Fall back to the nearest ancestor that has a position: a missing field is reported
+        // at the object that should have held it.
+        let p = path;
+        while (p) {
+          const line = lines.get(p);
+          if (line !== undefined) {
+            return line;
+          }
+          const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+          p = cut > 0 ? p.slice(0, cut) : '';
+        }
+        return lines.get('');
+      },
+    });
+  });
+  return { file, docs, diagnostics };
+}
