@@ -2,7 +2,31 @@
 // generally used by snapshots, but can affect specific tests
 process.env.TZ = 'UTC';
 
+const base = require('./.config/jest.config');
+
+// d3-color ships .mjs files that Grafana UI imports; transform them like the TypeScript sources.
+const transform = { ...base.transform, '^.+\\.mjs$': base.transform['^.+\\.(t|j)sx?$'] };
+
+const nodeDirs = ['core', 'cli', 'server'];
+
 module.exports = {
-  // Jest configuration provided by Grafana scaffolding
-  ...require('./.config/jest.config'),
+  projects: [
+    {
+      // Grafana app and panels: React components in jsdom.
+      ...base,
+      displayName: 'ui',
+      transform,
+      testMatch: ['<rootDir>/src/**/*.test.{ts,tsx}'],
+      testPathIgnorePatterns: ['/node_modules/', ...nodeDirs.map((d) => `<rootDir>/src/${d}/`)],
+    },
+    {
+      // Pure core, CLI and server: plain Node, real Prometheus where a test needs one.
+      ...base,
+      displayName: 'node',
+      transform,
+      testEnvironment: 'node',
+      setupFilesAfterEnv: [],
+      testMatch: [...nodeDirs.map((d) => `<rootDir>/src/${d}/**/*.test.ts`), '<rootDir>/tests/**/*.test.ts'],
+    },
+  ],
 };

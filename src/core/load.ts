@@ -1,0 +1,93 @@
+// One entry point for definitions in any supported format: native Burnrate, OpenSLO v1 and Sloth
+// prometheus/v1, detected from each document's content.
+
+import { parseDocuments, SourceDoc } from './spec/document';
+import { Diagnostic, Slo } from './spec/types';
+import { validateNativeDocument } from './spec/validate';
+
+export type Format = 'burnrate' | 'openslo' | 'sloth';
+
+export interface LoadResult {
+  slos: Slo[];
+  diagnostics: Diagnostic[];
+}
+
+/** What a document is, from its version fields. */
+export function detectFormat(value: unknown): Format | undefined {
+  if (typeof value !== 'object' || value === null) {
+    return undefined;
+  }
+  const v = value as Record<string, unknown>;
+  if (v.version === 'burnrate/v1') {
+    return 'burnrate';
+  }
+  if (typeof v.apiVersion === 'string' && v.apiVersion.startsWith('openslo/')) {
+    return 'openslo';
+  }
+  if (Array.isArray(value) && value.length > 0 && detectFormat(value[0]) === 'openslo') {
+    return 'openslo';
+  }
+  if (typeof v.version === 'string' && v.version.startsWith('prometheus/')) {
+    return 'sloth';
+  }
+  return undefined;
+}
+
+function validateDoc(doc: SourceDoc, file: string | undefined): LoadResult {
+  const format = detectFormat(doc.value);
+  switch (format) {
+    case 'burnrate':
+      return validateNativeDocument(doc, file);
+    default:
+      return {
+        slos: [],
+        diagnostics: [
+          {
+            severity: 'error',
+            file,
+            line: doc.lineOf(''),
+            message:
+              format === undefined
+                ? 'unknown document: expected a Burnrate definition (version: burnrate/v1), an OpenSLO v1 document (apiVersion: openslo/v1) or a Sloth spec (version: prometheus/v1)'
+                : `${format} documents are not supported here yet`,
+          },
+        ],
+      };
+  }
+}
+
+/** Parses and validates every document of a file. Any error means no SLOs at all. */
+export function loadText(text: string, file?: string): LoadResult {
+  const parsed = parseDocuments(text, file);
+  const diagnostics = [...parsed.diagnostics];
+  const slos: Slo[] = [];
+  if (parsed.docs.length === 0 && diagnostics.length === 0) {
+    diagnostics.push({ severity: 'error', file, message: 'the file holds no document' });
+  }
+  for (const doc of parsed.docs) {
+    const r = validateDoc(doc, file);
+    diagnostics.push(...r.diagnostics);
+    slos.push(...r.slos);
+  }
+  return checkUnique(diagnostics.some((d) => d.severity === 'error') ? [] : slos, diagnostics);
+}
+
+/** SLOs are identified by service and name; a second definition is an error. */
+export function checkUnique(slos: Slo[], diagnostics: Diagnostic[] = []): LoadResult {
+  const seen = new Map<string, Slo>();
+  const out: Diagnostic[] = [...diagnostics];
+  for (const slo of slos) {
+    const key = `${slo.service}/${slo.name}`;
+    const prev = seen.get(key);
+    if (prev) {
+      out.push({
+        severity: 'error',
+        file: slo.origin?.file,
+        line: slo.origin?.line,
+        message: `duplicate SLO "${slo.name}" in service "${slo.service}" (also defined at ${prev.origin?.file ?? '?'}:${prev.origin?.line ?? '?'})`,
+      });
+    }
+    seen.set(key, slo);
+  }
+  return { slos: out.some((d) => d.severity === 'error') ? [] : slos, diagnostics: out };
+}

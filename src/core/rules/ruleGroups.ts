@@ -1,0 +1,184 @@
+// Rule groups for one SLO, following the public metric contract in docs/metrics.md:
+//   <prefix>-sli      every evaluation: 5m signals and windows up to 6h, current burn rate
+//   <prefix>-rollup   hourly: bad and total events per hour (and the calendar-month totals)
+//   <prefix>-budget   every evaluation: 1d, 3d and period windows from the hourly rollups, burn,
+//                     budget remaining, release freeze and caution, objective metadata
+//   <prefix>-slices   timeslice SLIs only: one bad/good verdict per slice
+//   <prefix>-alerts   multiwindow, multi-burn-rate alerts
+// Every ratio is events-weighted (summed bad over summed total), and every division is guarded
+// with `> 0`, so that no series is ever NaN or Inf: a window without events has no sample.
+
+import { DAY, formatDuration, HOUR } from '../spec/duration';
+import { formatNumber } from '../spec/numbers';
+import { Slo } from '../spec/types';
+import { renderWindow } from '../promql/queries';
+import { alertRules } from './alertRules';
+import { errorBudget, groupPrefix, periodSuffix, RATIO, ratioSeries } from './seriesNames';
+import { LONG_WINDOWS, SHORT_WINDOWS } from './burnRateWindows';
+import { AGREED1H, E1H, E5, REVIEWED1H, signalsFor, sloLabels, sloSelector, sumBy, T1H, T5, X1H } from './sliSignals';
+import { RecordingRule, RuleGroup } from './types';
+
+function rec(slo: Slo, name: string, expr: string): RecordingRule {
+  return { record: name, expr, labels: sloLabels(slo) };
+}
+
+function ratio(num: string, den: string): string {
+  return `${num}\n/\n(${den} > 0)`;
+}
+
+/** Burn rate over a named policy window: `1d`, `6h`, ... or `period`. */
+function burnExpr(slo: Slo, windowName: string): string {
+  const sel = sloSelector(slo);
+  if (windowName === 'period') {
+    return `slo:period_burn_rate:ratio${sel}`;
+  }
+  return `${RATIO}${windowName}${sel} / ${formatNumber(errorBudget(slo))}`;
+}
+
+function budgetRules(slo: Slo, eventsKnown: boolean): RecordingRule[] {
+  const sel = sloSelector(slo);
+  const budget = formatNumber(errorBudget(slo));
+  const suffix = periodSuffix(slo);
+  const periodRatio = `${RATIO}${suffix}`;
+  const rules: RecordingRule[] = [];
+  if (eventsKnown) {
+    for (const w of LONG_WINDOWS) {
+      const d = formatDuration(w);
+      rules.push(rec(slo, ratioSeries(slo, w), ratio(`sum_over_time(${E1H}${sel}[${d}])`, `sum_over_time(${T1H}${sel}[${d}])`)));
+    }
+    if (slo.window.type === 'calendar') {
+      // Month totals are kept by the hourly rollup group; read its latest value.
+      rules.push(
+        rec(slo, periodRatio, ratio(`last_over_time(slo:sli_error_events:increase_month_to_date${sel}[2h])`, `last_over_time(slo:sli_events:increase_month_to_date${sel}[2h])`)),
+        rec(slo, `slo:sli_events:increase${suffix}`, `last_over_time(slo:sli_events:increase_month_to_date${sel}[2h])`)
+      );
+    } else {
+      const p = formatDuration(slo.window.days * DAY);
+      rules.push(
+        rec(slo, periodRatio, ratio(`sum_over_time(${E1H}${sel}[${p}])`, `sum_over_time(${T1H}${sel}[${p}])`)),
+        rec(slo, `slo:sli_events:increase${suffix}`, `sum_over_time(${T1H}${sel}[${p}])`)
+      );
+      if (slo.exclude.length > 0) {
+        rules.push(rec(slo, `slo:sli_excluded_events:increase${suffix}`, `sum_over_time(${X1H}${sel}[${p}])`));
+      }
+    }
+  } else {
+    // Raw SLIs: an average of hourly error ratios (time-weighted; there are no event counts).
+    const avg = (w: string) => `avg_over_time(slo:sli_error:ratio_rollup1h${sel}[${w}])`;
+    for (const w of LONG_WINDOWS) {
+      rules.push(rec(slo, ratioSeries(slo, w), avg(formatDuration(w))));
+    }
+    rules.push(rec(slo, periodRatio, avg(slo.window.type === 'calendar' ? '31d' : formatDuration(slo.window.days * DAY))));
+  }
+  rules.push(
+    rec(slo, 'slo:period_burn_rate:ratio', `${periodRatio}${sel} / ${budget}`),
+    rec(slo, 'slo:period_error_budget_remaining:ratio', `1 - slo:period_burn_rate:ratio${sel}`)
+  );
+  // Metadata per group: present wherever the SLO has data for that group.
+  const present = eventsKnown ? `(slo:sli_events:increase${suffix}${sel} or ${T5}${sel})` : `(${periodRatio}${sel} or ${RATIO}5m${sel})`;
+  const days = slo.window.type === 'calendar' ? 'scalar(days_in_month())' : String(slo.window.days);
+  if (slo.sli.kind !== 'cost') {
+    rules.push(rec(slo, 'slo:objective:ratio', `0 * ${present} + ${formatNumber(slo.objective)}`));
+  }
+  rules.push(rec(slo, 'slo:error_budget:ratio', `0 * ${present} + ${budget}`), rec(slo, 'slo:time_period:days', `0 * ${present} + ${days}`));
+
+  const p = slo.policy;
+  if (slo.sli.kind === 'cost') {
+    // A soft SLO: it alerts, but it never freezes a release.
+    rules.push(rec(slo, 'slo:release_freeze:bool', `0 * ${present}`));
+  } else {
+    const spent = `slo:period_error_budget_remaining:ratio${sel} <= bool ${formatNumber(p.freezeBudgetRemaining)}`;
+    const burning = `${burnExpr(slo, p.freezeBurnWindow)} > bool ${formatNumber(p.freezeBurnRate)}`;
+    rules.push(rec(slo, 'slo:release_freeze:bool', `((${spent}) + (${burning}) > bool 0)\nor (${spent})\nor (${burning})`));
+  }
+  rules.push(rec(slo, 'slo:release_caution:bool', `${burnExpr(slo, p.cautionBurnWindow)} > bool ${formatNumber(p.cautionBurnRate)}`));
+
+  if (slo.sli.kind === 'quality' && slo.sli.agreement) {
+    for (const w of [DAY, slo.window.type === 'rolling' ? slo.window.days * DAY : 30 * DAY]) {
+      const d = formatDuration(w);
+      rules.push(rec(slo, `slo:judge_agreement:ratio_rate${d}`, ratio(`sum_over_time(${AGREED1H}${sel}[${d}])`, `sum_over_time(${REVIEWED1H}${sel}[${d}])`)));
+    }
+  }
+  return rules;
+}
+
+/** Keeps calendar-month totals: add this hour, and carry the previous total within the month. */
+function calendarRollups(slo: Slo): RecordingRule[] {
+  const sel = sloSelector(slo);
+  const month = 'slo:calendar_month:number';
+  const sameMonth = `last_over_time(${month}${sel}[32d]) == scalar(month() + 12 * year())`;
+  const carry = (name: string, hourly: string) =>
+    rec(slo, name, `${hourly}${sel}\n+ (\n  (last_over_time(${name}${sel}[32d]) and on() (${sameMonth}))\n  or 0 * ${hourly}${sel}\n)`);
+  return [
+    carry('slo:sli_error_events:increase_month_to_date', E1H),
+    carry('slo:sli_events:increase_month_to_date', T1H),
+    // Written after the totals, so that they compare against the month of the previous run.
+    { record: month, expr: 'month() + 12 * year()', labels: { slo: slo.name, slo_service: slo.service } },
+  ];
+}
+
+function rawRules(slo: Slo): { sli: RecordingRule[]; rollup: RecordingRule[] } {
+  if (slo.sli.kind !== 'raw') {
+    throw new Error('not a raw SLI');
+  }
+  const q = slo.sli.errorRatio;
+  // A raw ratio expression may divide by zero: keep only finite values.
+  const at = (w: string) => `(${sumBy(slo, renderWindow(q, w))}) >= 0 < +Inf`;
+  return {
+    sli: SHORT_WINDOWS.map((w) => rec(slo, ratioSeries(slo, w), at(formatDuration(w)))),
+    rollup: [rec(slo, 'slo:sli_error:ratio_rollup1h', at('1h'))],
+  };
+}
+
+function shortWindowRules(slo: Slo): RecordingRule[] {
+  const sel = sloSelector(slo);
+  return SHORT_WINDOWS.map((w) => {
+    if (w === 300) {
+      return rec(slo, ratioSeries(slo, w), ratio(`${E5}${sel}`, `${T5}${sel}`));
+    }
+    const d = formatDuration(w);
+    return rec(slo, ratioSeries(slo, w), ratio(`sum_over_time(${E5}${sel}[${d}])`, `sum_over_time(${T5}${sel}[${d}])`));
+  });
+}
+
+/** All Prometheus and Loki rule groups for one SLO. */
+export function sloRuleGroups(slo: Slo): { prometheus: RuleGroup[]; loki: RuleGroup[] } {
+  const prefix = groupPrefix(slo);
+  const every = formatDuration(slo.evaluationSeconds);
+  const sel = sloSelector(slo);
+  const budget = formatNumber(errorBudget(slo));
+  const eventsKnown = slo.sli.kind !== 'raw';
+  const prometheus: RuleGroup[] = [];
+  const loki: RuleGroup[] = [];
+
+  let sli: RecordingRule[];
+  let rollup: RecordingRule[];
+  if (eventsKnown) {
+    const s = signalsFor(slo);
+    sli = [...s.sli, ...shortWindowRules(slo)];
+    rollup = s.rollup;
+    if (s.slices) {
+      prometheus.push({ name: `${prefix}-slices`, interval: formatDuration(s.slices.seconds), rules: s.slices.rules });
+    }
+    if (s.loki) {
+      loki.push({ name: `${prefix}-loki`, interval: '1m', rules: s.loki });
+    }
+  } else {
+    ({ sli, rollup } = rawRules(slo));
+  }
+  sli.push(rec(slo, 'slo:current_burn_rate:ratio', `${RATIO}5m${sel} / ${budget}`));
+  if (slo.window.type === 'calendar' && eventsKnown) {
+    rollup.push(...calendarRollups(slo));
+  }
+  prometheus.push(
+    { name: `${prefix}-sli`, interval: every, rules: sli },
+    { name: `${prefix}-rollup`, interval: formatDuration(HOUR), rules: rollup },
+    { name: `${prefix}-budget`, interval: every, rules: budgetRules(slo, eventsKnown) }
+  );
+  const alerts = alertRules(slo);
+  if (alerts.length > 0) {
+    prometheus.push({ name: `${prefix}-alerts`, interval: every, rules: alerts });
+  }
+  return { prometheus, loki };
+}
+
