@@ -12,4 +12,10 @@ try {
   }
   throw e;
 }
-process.exitCode = cli.main(process.argv.slice(2));
+Promise.resolve(cli.main(process.argv.slice(2))).then(
+  (code) => (process.exitCode = code),
+  (e) => {
+    process.stderr.write(`burnrate: ${(e && e.stack) || e}\n`);
+    process.exitCode = 70;
+  }
+);

@@ -43,7 +43,8 @@ export function parseDocuments(text: string, file?: string): ParsedFile {
     const lines = new Map<string, number>();
     const walk = (node: unknown, path: string) => {
       const n = node as Node | null;
-      if (n && n.range) {
+      // A mapping's own line is its key's line (set by the parent), not its first child's.
+      if (n && n.range && !lines.has(path)) {
         lines.set(path, lineCounter.linePos(n.range[0]).line);
       }
       if (isMap(n)) {

@@ -76,7 +76,9 @@ export class MapReader {
     const isObj = typeof value === 'object' && value !== null && !Array.isArray(value);
     this.ok = isObj;
     this.obj = isObj ? (value as Record<string, unknown>) : {};
-    if (!isObj && (required || (value !== undefined && value !== null))) {
+    if (!isObj && required && (value === undefined || value === null) && path) {
+      problems.error(path, 'required field is missing');
+    } else if (!isObj && (required || (value !== undefined && value !== null))) {
       problems.error(path || '(document)', `expected a mapping, got ${describe(value)}`);
     }
   }

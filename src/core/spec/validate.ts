@@ -96,7 +96,7 @@ export function readWindow(r: MapReader, key: string, p: Problems): TimeWindow {
   } else if (secs <= LONGEST_ALERT_WINDOW) {
     p.error(
       r.at(key),
-      `${JSON.stringify(raw)} is too short: the multiwindow burn-rate alerts need a period longer than their longest window (${formatDuration(LONGEST_ALERT_WINDOW)}); use 7d or more`
+      `${JSON.stringify(raw)} is too short: the multiwindow burn-rate alerts need a period longer than their longest window (${formatDuration(LONGEST_ALERT_WINDOW)}); use 4d or more (7d, 28d and 30d are common)`
     );
   } else if (secs > MAX_PERIOD_DAYS * DAY) {
     p.error(r.at(key), `${JSON.stringify(raw)} is too long: at most ${MAX_PERIOD_DAYS}d`);
@@ -121,7 +121,7 @@ function readSlo(r: MapReader, service: string, fileLabels: Labels, p: Problems)
       p.error(r.at('objective'), 'cost SLOs have no objective: set sli.cost.target (cost per request) instead');
     }
   } else {
-    const raw = r.obj['objective'];
+    const raw = typeof r.obj['objective'] === 'string' && r.obj['objective'] !== '' ? Number(r.obj['objective']) : r.obj['objective'];
     if (typeof raw === 'number' && raw > 1 && raw < 100) {
       p.error(r.at('objective'), `${raw} is outside (0,1): objectives are ratios; did you mean ${formatNumber(raw / 100)}?`);
     } else {
@@ -483,9 +483,20 @@ function readExclusions(r: MapReader, sli: Sli | undefined, p: Problems): Exclus
     const label = c.string('label', { required: true });
     const values = c.stringList('values');
     const regex = c.string('regex');
-    if (label !== undefined && !isLabelName(label)) {
-      p.error(c.at('label'), `"${label}" is not a valid label name`);
+    if (label !== undefined && (!isLabelName(label) || label.startsWith('__'))) {
+      p.error(c.at('label'), `"${label}" is not a valid label name: use [a-zA-Z_][a-zA-Z0-9_]* not starting with "__"`);
       return;
+    }
+    if (label !== undefined && RESERVED_LABELS.includes(label)) {
+      p.error(c.at('label'), `cannot exclude on "${label}": Burnrate sets it itself`);
+      return;
+    }
+    if (regex !== undefined) {
+      const problem = checkRegex(regex);
+      if (problem) {
+        p.error(c.at('regex'), problem);
+        return;
+      }
     }
     if ((values === undefined) === (regex === undefined)) {
       p.error(c.path, 'give either "values" (exact label values) or "regex", not both and not neither');
@@ -503,6 +514,20 @@ function readExclusions(r: MapReader, sli: Sli | undefined, p: Problems): Exclus
     p.error(r.at('exclude'), 'exclusions need selector queries (Burnrate adds a label matcher to each); {{.window}} expressions cannot be rewritten');
   }
   return out;
+}
+
+/** RE2 and JavaScript regexes agree on what matters here (balanced groups, valid escapes);
+ * RE2's leading flag groups such as (?i) are stripped before the check. */
+function checkRegex(regex: string): string | undefined {
+  if (regex === '') {
+    return 'must not be empty (an empty regex matches only the empty value)';
+  }
+  try {
+    new RegExp(regex.replace(/^\(\?[imsU]+\)/, ''));
+    return undefined;
+  } catch (e) {
+    return `${JSON.stringify(regex)} is not a valid regex: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`;
+  }
 }
 
 function readSeverity(r: MapReader, key: 'page' | 'ticket', base: AlertSeverityOptions, p: Problems): AlertSeverityOptions {

@@ -1,0 +1,100 @@
+// `burnrate serve`, `burnrate gate` and `burnrate token`: the server's commands.
+
+import { ConfigError, loadConfig } from '../server/config';
+import { openDb } from '../server/db';
+import { TokenStore } from '../server/auth';
+import { startServer } from '../server/app';
+import { parseArgs, UsageError } from './args';
+import type { Io } from './main';
+
+export async function cmdServe(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, { host: 'string', port: 'string', db: 'string', prometheus: 'string', 'rules-dir': 'string', gitops: 'string' });
+  if (args.positional.length) {
+    throw new UsageError(`unexpected argument ${args.positional[0]}`);
+  }
+  const env = { ...process.env };
+  const map: Record<string, string> = { host: 'BURNRATE_HOST', port: 'BURNRATE_PORT', db: 'BURNRATE_DB', prometheus: 'BURNRATE_PROMETHEUS_URL', 'rules-dir': 'BURNRATE_RULES_DIR', gitops: 'BURNRATE_GITOPS_DIR' };
+  for (const [opt, name] of Object.entries(map)) {
+    if (args.options[opt] !== undefined) {
+      env[name] = args.options[opt];
+    }
+  }
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      io.stderr(`burnrate serve: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const server = await startServer(config);
+  io.stderr(`Burnrate server on ${server.url} (API description: ${server.url}/api/openapi.json). Ctrl-C stops it.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
+}
+
+export async function cmdGate(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, { service: 'string', route: 'string', server: 'string', token: 'string', json: 'boolean' });
+  const jsonOut = args.options.json === 'true';
+  if (!args.options.service) {
+    throw new UsageError('gate needs --service');
+  }
+  const base = (args.options.server ?? process.env.BURNRATE_URL ?? 'http://127.0.0.1:8787').replace(/\/$/, '');
+  const token = args.options.token ?? process.env.BURNRATE_TOKEN;
+  const qs = new URLSearchParams({ service: args.options.service, ...(args.options.route ? { route: args.options.route } : {}) });
+  let res: Response;
+  try {
+    res = await fetch(`${base}/api/v1/gate?${qs}`, { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(15000) });
+  } catch (e) {
+    io.stderr(`gate: no answer from ${base}: ${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message}\n`);
+    return 3;
+  }
+  const body = (await res.json().catch(() => ({}))) as any;
+  if (res.status !== 200) {
+    io.stderr(`gate: the server answered ${res.status}: ${body?.error?.message ?? 'no reason given'}\n`);
+    return 3;
+  }
+  if (jsonOut) {
+    io.stdout(JSON.stringify(body, null, 2) + '\n');
+  } else {
+    const where = body.route ? `${body.service} route ${body.route}` : body.service;
+    io.stdout(`${body.decision.toUpperCase()}: ${where}\n`);
+    for (const r of body.reasons ?? []) {
+      io.stdout(`  - ${r}\n`);
+    }
+    for (const w of body.warnings ?? []) {
+      io.stdout(`  ! ${w}\n`);
+    }
+  }
+  return body.decision === 'ship' ? 0 : 1;
+}
+
+export function cmdToken(argv: string[], io: Io): number {
+  const [sub, ...rest] = argv;
+  if (sub !== 'create') {
+    throw new UsageError('token needs a subcommand: create');
+  }
+  const args = parseArgs(rest, { name: 'string', role: 'string', db: 'string' });
+  if (!args.options.name || !['viewer', 'editor', 'admin'].includes(args.options.role ?? '')) {
+    throw new UsageError('token create needs --name and --role viewer|editor|admin');
+  }
+  const db = openDb(args.options.db ?? process.env.BURNRATE_DB ?? '.burnrate/burnrate.db');
+  try {
+    const secret = new TokenStore(db).create(args.options.name, args.options.role as 'viewer' | 'editor' | 'admin');
+    io.stdout(secret + '\n');
+    io.stderr(`created token ${args.options.name} (${args.options.role}); it is shown only this once\n`);
+    return 0;
+  } catch {
+    io.stderr(`token ${args.options.name} exists already\n`);
+    return 1;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,167 @@
+// OpenAPI 3 description of the HTTP API, served at /api/openapi.json.
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ 'application/json': { schema } });
+const err = (description: string) => ({ description, content: json(ref('Error')) });
+const sloPath = [
+  { name: 'service', in: 'path', required: true, schema: { type: 'string' } },
+  { name: 'name', in: 'path', required: true, schema: { type: 'string' } },
+];
+const sloBody = {
+  required: true,
+  description: 'One SLO in the native format (see docs/spec.md) plus its `service`, as JSON or YAML.',
+  content: { ...json(ref('SloSpec')), 'application/yaml': { schema: ref('SloSpec') } },
+};
+const q = (name: string, description: string, schema: unknown = { type: 'string' }) => ({ name, in: 'query', description, schema });
+
+export function openApiDocument() {
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'Burnrate API',
+      version: '1',
+      description:
+        'SLO definitions, rule delivery, status and the release gate. Every /api/v1 call needs `Authorization: Bearer <token>`; reads need the viewer role, writes editor, tokens admin. Errors are JSON: {"error": {"status", "message", "details"}}.',
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          properties: {
+            error: {
+              type: 'object',
+              properties: { status: { type: 'integer' }, message: { type: 'string' }, details: {} },
+              required: ['status', 'message'],
+            },
+          },
+        },
+        SloSpec: {
+          type: 'object',
+          description: 'Native SLO fields (schema/burnrate-slo.v1.schema.json, items of `slos`) plus `service`.',
+          required: ['service', 'name', 'sli'],
+          properties: { service: { type: 'string' }, name: { type: 'string' }, objective: { type: 'number' }, sli: { type: 'object' } },
+          additionalProperties: true,
+        },
+        Slo: {
+          type: 'object',
+          properties: {
+            service: { type: 'string' },
+            name: { type: 'string' },
+            version: { type: 'integer', description: 'Also sent as the ETag; send it back in If-Match to update.' },
+            source: { type: 'string', enum: ['api', 'git'] },
+            kind: { type: 'string' },
+            spec: ref('SloSpec'),
+            sync: { type: 'array', items: { type: 'object', properties: { target: { type: 'string' }, state: { type: 'string', enum: ['pending', 'in-sync', 'failed'] }, reason: { type: 'string' } } } },
+          },
+        },
+        GroupStatus: {
+          type: 'object',
+          properties: {
+            group: { type: 'object', additionalProperties: { type: 'string' } },
+            windows: { type: 'array', items: { type: 'object', properties: { window: { type: 'string' }, errorRatio: { type: 'number' }, burnRate: { type: 'number' } } } },
+            budgetRemaining: { type: 'number' },
+            budgetRemainingEvents: { type: 'number' },
+            eventsInPeriod: { type: 'number' },
+            state: { type: 'string', enum: ['ship', 'caution', 'freeze', 'no-data'] },
+            reasons: { type: 'array', items: { type: 'string' } },
+            exhaustionSeconds: { type: 'number' },
+          },
+        },
+        Gate: {
+          type: 'object',
+          properties: {
+            service: { type: 'string' },
+            route: { type: 'string' },
+            decision: { type: 'string', enum: ['ship', 'freeze'] },
+            reasons: { type: 'array', items: { type: 'string' } },
+            warnings: { type: 'array', items: { type: 'string' } },
+            slos: { type: 'array', items: { type: 'object' } },
+            manual: { type: 'array', items: ref('Action') },
+          },
+        },
+        Action: {
+          type: 'object',
+          properties: {
+            id: { type: 'integer' },
+            kind: { type: 'string', enum: ['freeze', 'override'] },
+            service: { type: 'string' },
+            route: { type: 'string' },
+            reason: { type: 'string' },
+            expiresAt: { type: 'integer', description: 'epoch ms' },
+            createdBy: { type: 'string' },
+          },
+        },
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'alive' } } } },
+      '/readyz': { get: { summary: 'Readiness: database open and first rule sync done', security: [], responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } } } },
+      '/metrics': { get: { summary: "The server's own Prometheus metrics", security: [], responses: { 200: { description: 'text exposition format' } } } },
+      '/api/v1/slos': {
+        get: {
+          summary: 'List SLOs with their status (worst group first)',
+          parameters: [q('service', 'exact service'), q('team', 'labels.team'), q('label', 'key=value on labels'), q('q', 'text in name, service or description'), q('limit', 'page size (≤1000)', { type: 'integer' }), q('offset', 'page start', { type: 'integer' }), q('status', 'false to skip Prometheus')],
+          responses: { 200: { description: 'a page of SLOs; statusError says why status is missing' }, 401: err('no token') },
+        },
+        post: { summary: 'Create an SLO', requestBody: sloBody, responses: { 201: { description: 'created', content: json(ref('Slo')) }, 409: err('exists'), 422: err('invalid, with diagnostics') } },
+      },
+      '/api/v1/slos/{service}/{name}': {
+        parameters: sloPath,
+        get: { summary: 'Get an SLO (ETag = version)', responses: { 200: { description: 'the SLO', content: json(ref('Slo')) }, 404: err('no such SLO') } },
+        put: {
+          summary: 'Replace an SLO; If-Match with the version you edited is required',
+          parameters: [{ name: 'If-Match', in: 'header', required: true, schema: { type: 'string' } }],
+          requestBody: sloBody,
+          responses: { 200: { description: 'updated', content: json(ref('Slo')) }, 409: err('managed by git'), 412: err('stale version: nothing changed'), 422: err('invalid'), 428: err('If-Match missing') },
+        },
+        delete: { summary: 'Delete an SLO (its rules are removed)', responses: { 204: { description: 'deleted' }, 404: err('no such SLO'), 409: err('managed by git'), 412: err('stale version') } },
+      },
+      '/api/v1/slos/{service}/{name}/status': {
+        parameters: sloPath,
+        get: { summary: 'Error ratio and burn rate per window, budget left, policy state with reasons, forecast, alerts; per group', responses: { 200: { description: 'status' }, 503: err('Prometheus unavailable') } },
+      },
+      '/api/v1/slos/{service}/{name}/history': {
+        parameters: [...sloPath, q('range', 'e.g. 7d (default: the period)'), q('step', 'e.g. 1h')],
+        get: { summary: 'Budget remaining, burn rates and traffic over time', responses: { 200: { description: 'range series' }, 503: err('Prometheus unavailable') } },
+      },
+      '/api/v1/slos/{service}/{name}/rules': { parameters: sloPath, get: { summary: 'The generated rules of a stored SLO', responses: { 200: { description: 'rule files as text' } } } },
+      '/api/v1/slos/{service}/{name}/audit': { parameters: sloPath, get: { summary: 'Changes to this SLO', responses: { 200: { description: 'audit entries' } } } },
+      '/api/v1/audit': { get: { summary: 'Every change: SLOs, freezes, overrides, tokens', responses: { 200: { description: 'audit entries, newest first' } } } },
+      '/api/v1/validate': { post: { summary: 'Dry run: validate one SLO, store nothing', requestBody: sloBody, responses: { 200: { description: 'valid' }, 422: { description: 'invalid, with diagnostics' } } } },
+      '/api/v1/preview': { post: { summary: 'The rules an SLO would generate', requestBody: sloBody, responses: { 200: { description: 'rule files as text' }, 422: err('invalid') } } },
+      '/api/v1/import': {
+        post: {
+          summary: 'Import a file (OpenSLO v1, Sloth prometheus/v1 or native); all or nothing',
+          parameters: [q('from', 'openslo, sloth or burnrate')],
+          requestBody: { required: true, content: { 'application/yaml': { schema: { type: 'string' } } } },
+          responses: { 201: { description: 'created' }, 409: err('an SLO exists'), 422: err('invalid') },
+        },
+      },
+      '/api/v1/export': { get: { summary: 'Export SLOs', parameters: [q('format', 'openslo or burnrate'), q('service', 'one service')], responses: { 200: { description: 'YAML' } } } },
+      '/api/v1/gate': {
+        get: {
+          summary: 'May this service (route) ship now?',
+          parameters: [q('service', 'required'), q('route', 'optional: matches the route label of SLOs grouped by route')],
+          responses: { 200: { description: 'ship or freeze, with reasons and numbers', content: json(ref('Gate')) }, 404: err('no SLOs for the service'), 503: err('Prometheus unavailable') },
+        },
+      },
+      '/api/v1/freezes': {
+        get: { summary: 'Manual freezes and overrides in force', parameters: [q('service', 'one service')], responses: { 200: { description: 'actions' } } },
+        post: {
+          summary: 'Freeze releases, or override a policy freeze, with a reason and an expiry',
+          requestBody: { required: true, content: json({ type: 'object', required: ['service', 'reason'], properties: { kind: { type: 'string', enum: ['freeze', 'override'] }, service: { type: 'string' }, route: { type: 'string' }, reason: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' }, duration: { type: 'string', example: '4h' } } }) },
+          responses: { 201: { description: 'created', content: json(ref('Action')) }, 400: err('missing reason or expiry') },
+        },
+      },
+      '/api/v1/freezes/{id}': { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], delete: { summary: 'Lift a freeze or override', responses: { 204: { description: 'lifted' } } } },
+      '/api/v1/tokens': {
+        get: { summary: 'Tokens (names and roles; secrets are never shown again)', responses: { 200: { description: 'tokens' } } },
+        post: { summary: 'Create a token (admin); the secret is in this answer only', responses: { 201: { description: 'created' } } },
+      },
+      '/api/v1/tokens/{name}': { parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], delete: { summary: 'Revoke a token', responses: { 204: { description: 'revoked' } } } },
+      '/api/v1/sync': { post: { summary: 'Deliver rules now (normally after each change and every 30s)', responses: { 200: { description: 'done' } } } },
+    },
+  };
+}

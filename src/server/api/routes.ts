@@ -1,0 +1,351 @@
+// The HTTP API. Handlers are thin: parse, call core or a store, shape the answer.
+
+import { parseDuration } from '../../core/spec/duration';
+import { validateSloText } from '../../core/spec/sloObject';
+import { Diagnostic, formatDiagnostic } from '../../core/spec/types';
+import { sloRuleGroups } from '../../core/rules/ruleGroups';
+import { renderRuleFile } from '../../core/rules/render';
+import { loadText } from '../../core/load';
+import { sloValue, toNativeYaml } from '../../core/spec/serialize';
+import { exportOpenSLO } from '../../core/formats/openslo';
+import { worstState } from '../../core/policy/status';
+import { ActionStore } from '../actionStore';
+import { Role, TokenStore } from '../auth';
+import { Reconciler } from '../delivery/reconciler';
+import { Ctx, HttpError, Router } from '../http/router';
+import { ServerMetrics } from '../metrics';
+import { SloStore, StoreError, StoredSlo } from '../sloStore';
+import { StatusService, StatusUnavailable } from '../status/statusService';
+import { openApiDocument } from './openapi';
+
+export interface ApiDeps {
+  store: SloStore;
+  actions: ActionStore;
+  tokens: TokenStore;
+  status: StatusService;
+  reconciler: Reconciler;
+  metrics: ServerMetrics;
+  ready: () => { ready: boolean; reason?: string };
+}
+
+function invalid(diagnostics: Diagnostic[]): HttpError {
+  return new HttpError(
+    422,
+    diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(d)).join('\n') || 'invalid SLO',
+    diagnostics.map((d) => ({ severity: d.severity, path: d.path, line: d.line, message: d.message }))
+  );
+}
+
+function storeCall<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof StoreError) {
+      throw new HttpError(e.status, e.message);
+    }
+    throw e;
+  }
+}
+
+async function statusCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof StatusUnavailable) {
+      throw new HttpError(503, e.message, undefined, { 'Retry-After': '10' });
+    }
+    throw e;
+  }
+}
+
+function etag(version: number): string {
+  return `"${version}"`;
+}
+
+/** Version from If-Match (`"3"`, `W/"3"` or `3`). */
+function ifMatch(ctx: Ctx, required: boolean): number | undefined {
+  const h = ctx.headers['if-match'];
+  if (h === undefined) {
+    if (required) {
+      throw new HttpError(428, 'send If-Match with the version you edited (the ETag of GET), so that a concurrent edit is not overwritten');
+    }
+    return undefined;
+  }
+  const m = /^(?:W\/)?"?(\d+)"?$/.exec(String(h).trim());
+  if (!m) {
+    throw new HttpError(400, `If-Match must be a version such as "3", got ${JSON.stringify(h)}`);
+  }
+  return Number(m[1]);
+}
+
+function int(ctx: Ctx, name: string, fallback: number, max: number): number {
+  const v = ctx.query.get(name);
+  if (v === null) {
+    return fallback;
+  }
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    throw new HttpError(400, `${name} must be a whole number from 0 to ${max}`);
+  }
+  return n;
+}
+
+function describe(s: StoredSlo, reconciler: Reconciler) {
+  return {
+    service: s.service,
+    name: s.name,
+    version: s.version,
+    source: s.source,
+    ...(s.sourcePath ? { sourcePath: s.sourcePath } : {}),
+    kind: s.slo.sli.kind,
+    description: s.slo.description,
+    objective: s.slo.sli.kind === 'cost' ? undefined : s.slo.objective,
+    window: s.slo.window.type === 'calendar' ? 'calendar-month' : `${s.slo.window.days}d`,
+    labels: s.slo.labels,
+    groupBy: s.slo.groupBy,
+    spec: s.spec,
+    sync: reconciler.states(s.service, s.name),
+    createdAt: new Date(s.createdAt).toISOString(),
+    updatedAt: new Date(s.updatedAt).toISOString(),
+    updatedBy: s.updatedBy,
+  };
+}
+
+export function registerRoutes(r: Router, d: ApiDeps): void {
+  const { store, reconciler } = d;
+  const get = (ctx: Ctx) => {
+    const s = store.get(ctx.params.service, ctx.params.name);
+    if (!s) {
+      throw new HttpError(404, `SLO ${ctx.params.service}/${ctx.params.name} does not exist`);
+    }
+    return s;
+  };
+
+  r.add('GET', '/healthz', 'public', () => ({ body: { status: 'ok' } }));
+  r.add('GET', '/readyz', 'public', () => {
+    const s = d.ready();
+    return { status: s.ready ? 200 : 503, body: { status: s.ready ? 'ready' : 'not ready', reason: s.reason } };
+  });
+  r.add('GET', '/metrics', 'public', () => ({ raw: d.metrics.render(), headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' } }));
+  r.add('GET', '/api/openapi.json', 'public', () => ({ body: openApiDocument() }));
+
+  r.add('GET', '/api/v1/slos', 'viewer', async (ctx) => {
+    const { items, total } = store.list({
+      service: ctx.query.get('service') ?? undefined,
+      team: ctx.query.get('team') ?? undefined,
+      label: ctx.query.get('label') ?? undefined,
+      q: ctx.query.get('q') ?? undefined,
+      limit: int(ctx, 'limit', 100, 1000),
+      offset: int(ctx, 'offset', 0, 1_000_000),
+    });
+    let statusError: string | undefined;
+    let summaries: Awaited<ReturnType<StatusService['summaries']>> | undefined;
+    if (ctx.query.get('status') !== 'false') {
+      try {
+        summaries = await d.status.summaries(items);
+      } catch (e) {
+        statusError = (e as Error).message;
+      }
+    }
+    const rows = items.map((s) => {
+      const groups = summaries?.get(`${s.service}/${s.name}`);
+      const worst = groups?.[0];
+      return {
+        ...describe(s, reconciler),
+        spec: undefined,
+        status: groups
+          ? {
+              state: groups.length ? worstState(groups.map((g) => g.state)) : 'no-data',
+              budgetRemaining: worst?.budgetRemaining,
+              periodBurnRate: worst?.periodBurnRate,
+              currentBurnRate: worst?.currentBurnRate,
+              groups: groups.map((g) => ({ group: g.group, state: g.state, budgetRemaining: g.budgetRemaining, currentBurnRate: g.currentBurnRate })),
+            }
+          : undefined,
+      };
+    });
+    return { body: { items: rows, total, limit: int(ctx, 'limit', 100, 1000), offset: int(ctx, 'offset', 0, 1_000_000), ...(statusError ? { statusError } : {}) } };
+  });
+
+  r.add('POST', '/api/v1/slos', 'editor', async (ctx) => {
+    const v = validateSloText(await ctx.text(), 'body');
+    if (!v.slo) {
+      throw invalid(v.diagnostics);
+    }
+    const s = storeCall(() => store.create(v.spec!, v.slo!, ctx.principal.name));
+    reconciler.changed(s.service, s.name);
+    return { status: 201, body: describe(s, reconciler), headers: { ETag: etag(s.version), Location: `/api/v1/slos/${encodeURIComponent(s.service)}/${encodeURIComponent(s.name)}` } };
+  });
+
+  r.add('GET', '/api/v1/slos/{service}/{name}', 'viewer', (ctx) => {
+    const s = get(ctx);
+    return { body: describe(s, reconciler), headers: { ETag: etag(s.version) } };
+  });
+
+  r.add('PUT', '/api/v1/slos/{service}/{name}', 'editor', async (ctx) => {
+    const version = ifMatch(ctx, true)!;
+    const v = validateSloText(await ctx.text(), 'body');
+    if (!v.slo) {
+      throw invalid(v.diagnostics);
+    }
+    const s = storeCall(() => store.update(ctx.params.service, ctx.params.name, v.spec!, v.slo!, version, ctx.principal.name));
+    reconciler.changed(s.service, s.name);
+    return { body: describe(s, reconciler), headers: { ETag: etag(s.version) } };
+  });
+
+  r.add('DELETE', '/api/v1/slos/{service}/{name}', 'editor', (ctx) => {
+    storeCall(() => store.delete(ctx.params.service, ctx.params.name, ifMatch(ctx, false), ctx.principal.name));
+    reconciler.changed(ctx.params.service, ctx.params.name);
+    return { status: 204 };
+  });
+
+  r.add('GET', '/api/v1/slos/{service}/{name}/rules', 'viewer', (ctx) => {
+    const g = sloRuleGroups(get(ctx).slo);
+    return { body: { prometheus: renderRuleFile(g.prometheus), loki: g.loki.length ? renderRuleFile(g.loki) : undefined } };
+  });
+
+  r.add('GET', '/api/v1/slos/{service}/{name}/status', 'viewer', async (ctx) => ({ body: await statusCall(() => d.status.sloStatus(get(ctx))) }));
+
+  r.add('GET', '/api/v1/slos/{service}/{name}/history', 'viewer', async (ctx) => {
+    const s = get(ctx);
+    const range = parseDuration(ctx.query.get('range') ?? '') ?? (s.slo.window.type === 'rolling' ? s.slo.window.days * 86400 : 31 * 86400);
+    const step = parseDuration(ctx.query.get('step') ?? '') ?? Math.max(60, Math.ceil(range / 500));
+    if (range / step > 11000) {
+      throw new HttpError(400, `range/step gives ${Math.round(range / step)} points; Prometheus allows 11,000`);
+    }
+    const end = Date.now();
+    return { body: { range, step, series: await statusCall(() => d.status.history(s, end - range * 1000, end, step)) } };
+  });
+
+  r.add('GET', '/api/v1/slos/{service}/{name}/audit', 'viewer', (ctx) => ({ body: { items: store.auditLog(`${ctx.params.service}/${ctx.params.name}`, int(ctx, 'limit', 100, 1000)) } }));
+  r.add('GET', '/api/v1/audit', 'viewer', (ctx) => ({ body: { items: store.auditLog(undefined, int(ctx, 'limit', 100, 1000)) } }));
+
+  r.add('POST', '/api/v1/validate', 'viewer', async (ctx) => {
+    const v = validateSloText(await ctx.text(), 'body');
+    return { status: v.slo ? 200 : 422, body: { valid: !!v.slo, diagnostics: v.diagnostics } };
+  });
+
+  r.add('POST', '/api/v1/preview', 'viewer', async (ctx) => {
+    const v = validateSloText(await ctx.text(), 'body');
+    if (!v.slo) {
+      throw invalid(v.diagnostics);
+    }
+    const g = sloRuleGroups(v.slo);
+    return { body: { prometheus: renderRuleFile(g.prometheus), loki: g.loki.length ? renderRuleFile(g.loki) : undefined, diagnostics: v.diagnostics } };
+  });
+
+  r.add('POST', '/api/v1/import', 'editor', async (ctx) => {
+    const from = ctx.query.get('from');
+    if (from !== 'openslo' && from !== 'sloth' && from !== 'burnrate') {
+      throw new HttpError(400, 'from must be openslo, sloth or burnrate');
+    }
+    const loaded = loadText(await ctx.text(), 'body');
+    if (loaded.slos.length === 0) {
+      throw invalid(loaded.diagnostics);
+    }
+    const created = storeCall(() =>
+      store.transaction(() => loaded.slos.map((slo) => store.create({ service: slo.service, ...sloValue(slo) }, slo, ctx.principal.name)))
+    );
+    created.forEach((s) => reconciler.changed(s.service, s.name));
+    return { status: 201, body: { created: created.map((s) => `${s.service}/${s.name}`), diagnostics: loaded.diagnostics } };
+  });
+
+  r.add('GET', '/api/v1/export', 'viewer', (ctx) => {
+    const format = ctx.query.get('format') ?? 'burnrate';
+    const service = ctx.query.get('service') ?? undefined;
+    const slos = store.list({ service, limit: 1_000_000 }).items.map((s) => s.slo);
+    if (format === 'openslo') {
+      return { raw: exportOpenSLO(slos), headers: { 'Content-Type': 'application/yaml' } };
+    }
+    if (format === 'burnrate') {
+      return { raw: toNativeYaml(slos), headers: { 'Content-Type': 'application/yaml' } };
+    }
+    throw new HttpError(400, 'format must be openslo or burnrate');
+  });
+
+  r.add('GET', '/api/v1/gate', 'viewer', async (ctx) => {
+    const service = ctx.query.get('service');
+    if (!service) {
+      throw new HttpError(400, 'service is required: /api/v1/gate?service=...&route=...');
+    }
+    const route = ctx.query.get('route') ?? undefined;
+    const slos = store.list({ service, limit: 1_000_000 }).items;
+    if (slos.length === 0) {
+      throw new HttpError(404, `no SLOs for service ${JSON.stringify(service)}`);
+    }
+    const decision = await statusCall(() => d.status.gate(service, route, slos, d.actions.active(service)));
+    return { body: decision };
+  });
+
+  r.add('GET', '/api/v1/freezes', 'viewer', (ctx) => ({ body: { items: d.actions.active(ctx.query.get('service') ?? undefined) } }));
+
+  r.add('POST', '/api/v1/freezes', 'editor', async (ctx) => {
+    const b = (await ctx.json()) as Record<string, unknown>;
+    const kind = b.kind ?? 'freeze';
+    if (kind !== 'freeze' && kind !== 'override') {
+      throw new HttpError(400, 'kind must be "freeze" or "override"');
+    }
+    if (typeof b.service !== 'string' || !b.service) {
+      throw new HttpError(400, 'service is required');
+    }
+    if (typeof b.reason !== 'string' || b.reason.trim().length < 3) {
+      throw new HttpError(400, 'a reason is required (at least 3 characters)');
+    }
+    if (b.route !== undefined && typeof b.route !== 'string') {
+      throw new HttpError(400, 'route must be a string');
+    }
+    let expiresAt: number | undefined;
+    if (typeof b.expiresAt === 'string') {
+      expiresAt = Date.parse(b.expiresAt);
+    } else if (typeof b.duration === 'string' && parseDuration(b.duration)) {
+      expiresAt = Date.now() + parseDuration(b.duration)! * 1000;
+    }
+    if (expiresAt === undefined || !Number.isFinite(expiresAt) || expiresAt <= Date.now()) {
+      throw new HttpError(400, 'an expiry in the future is required: expiresAt (ISO 8601) or duration ("4h", "2d")');
+    }
+    if (expiresAt - Date.now() > 90 * 86400 * 1000) {
+      throw new HttpError(400, 'an expiry at most 90 days away');
+    }
+    const a = d.actions.create({ kind, service: b.service, route: b.route as string | undefined, reason: b.reason.trim(), expiresAt }, ctx.principal.name);
+    return { status: 201, body: a };
+  });
+
+  r.add('DELETE', '/api/v1/freezes/{id}', 'editor', (ctx) => {
+    const id = Number(ctx.params.id);
+    if (!Number.isInteger(id) || !d.actions.revoke(id, ctx.principal.name, ctx.query.get('reason') ?? '')) {
+      throw new HttpError(404, `no active freeze or override ${ctx.params.id}`);
+    }
+    return { status: 204 };
+  });
+
+  r.add('POST', '/api/v1/tokens', 'admin', async (ctx) => {
+    const b = (await ctx.json()) as Record<string, unknown>;
+    if (typeof b.name !== 'string' || !/^[a-zA-Z0-9._-]{1,64}$/.test(b.name)) {
+      throw new HttpError(400, 'name must be 1-64 letters, digits, ".", "_" or "-"');
+    }
+    if (b.role !== 'viewer' && b.role !== 'editor' && b.role !== 'admin') {
+      throw new HttpError(400, 'role must be viewer, editor or admin');
+    }
+    let secret: string;
+    try {
+      secret = d.tokens.create(b.name, b.role as Role);
+    } catch {
+      throw new HttpError(409, `a token named ${b.name} exists`);
+    }
+    store.recordAudit(ctx.principal.name, 'token.create', `token/${b.name}`, { role: b.role });
+    return { status: 201, body: { name: b.name, role: b.role, token: secret } };
+  });
+  r.add('GET', '/api/v1/tokens', 'admin', () => ({ body: { items: d.tokens.list() } }));
+  r.add('DELETE', '/api/v1/tokens/{name}', 'admin', (ctx) => {
+    if (!d.tokens.revoke(ctx.params.name)) {
+      throw new HttpError(404, `no token named ${ctx.params.name}`);
+    }
+    store.recordAudit(ctx.principal.name, 'token.revoke', `token/${ctx.params.name}`, {});
+    return { status: 204 };
+  });
+
+  r.add('POST', '/api/v1/sync', 'editor', async () => {
+    await reconciler.run();
+    return { body: { lastRun: reconciler.lastRun } };
+  });
+}

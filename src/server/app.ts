@@ -1,0 +1,116 @@
+// Wires the server together: storage, stores, delivery, status, HTTP. `startServer` is what
+// `burnrate serve` runs; tests start it the same way on a free port.
+
+import { createServer, Server } from 'http';
+import { AddressInfo } from 'net';
+import { ActionStore } from './actionStore';
+import { registerRoutes } from './api/routes';
+import { TokenStore } from './auth';
+import { allowedOrigins, ServerConfig } from './config';
+import { Db, openDb } from './db';
+import { PrometheusDirectorySink } from './delivery/prometheusSink';
+import { Reconciler } from './delivery/reconciler';
+import { RulerSink } from './delivery/rulerSink';
+import { RuleSink } from './delivery/sink';
+import { GitOpsSource } from './gitops';
+import { Router } from './http/router';
+import { createLogger, Logger } from './log';
+import { ServerMetrics } from './metrics';
+import { SloStore } from './sloStore';
+import { PrometheusClient } from './status/prometheusClient';
+import { StatusService } from './status/statusService';
+import { Upstream } from './upstream';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Db;
+  store: SloStore;
+  tokens: TokenStore;
+  reconciler: Reconciler;
+  gitops?: GitOpsSource;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const db = openDb(config.dbPath);
+  const metrics = new ServerMetrics();
+  const store = new SloStore(db);
+  const tokens = new TokenStore(db);
+  const actions = new ActionStore(db, store);
+  if (config.bootstrapAdminToken && tokens.count() === 0) {
+    tokens.create('admin', 'admin', config.bootstrapAdminToken);
+    log.info('created the admin token from BURNRATE_ADMIN_TOKEN');
+  }
+  if (tokens.count() === 0) {
+    log.warn('no API tokens exist: set BURNRATE_ADMIN_TOKEN, or run `burnrate token create`, before using the API');
+  }
+  const upstream = new Upstream({ allowedOrigins: allowedOrigins(config), timeoutMs: config.upstreamTimeoutMs, retries: config.upstreamRetries });
+  const prometheus = config.prometheusUrl ? new PrometheusClient(config.prometheusUrl, upstream) : undefined;
+  const sinks: RuleSink[] = [];
+  const rules = config.prometheusRules;
+  if (rules.mode === 'directory') {
+    sinks.push(new PrometheusDirectorySink(rules.dir, prometheus, log));
+  } else if (rules.mode === 'ruler') {
+    sinks.push(new RulerSink('prometheus', { url: rules.url, tenant: rules.tenant, api: rules.api, prefix: rules.prefix }, upstream, log));
+  }
+  if (config.lokiRuler) {
+    sinks.push(new RulerSink('loki', { url: config.lokiRuler.url, tenant: config.lokiRuler.tenant, api: 'loki' }, upstream, log));
+  }
+  const reconciler = new Reconciler(db, store, sinks, log, metrics, config.reconcileIntervalMs);
+  const status = new StatusService(prometheus, metrics, config.statusCacheMs);
+  const gitops = config.gitopsDir ? new GitOpsSource(config.gitopsDir, store, log, (s, n) => reconciler.changed(s, n)) : undefined;
+  const router = new Router(tokens, log, metrics, config.maxBodyBytes);
+  registerRoutes(router, {
+    store,
+    actions,
+    tokens,
+    status,
+    reconciler,
+    metrics,
+    ready: () =>
+      reconciler.lastRun || sinks.length === 0 ? { ready: true } : { ready: false, reason: 'the first rule sync has not finished' },
+  });
+  const updateCounts = () => {
+    const all = store.all();
+    metrics.slos.set({ source: 'api' }, all.filter((s) => s.source === 'api').length);
+    metrics.slos.set({ source: 'git' }, all.filter((s) => s.source === 'git').length);
+  };
+  gitops?.start();
+  updateCounts();
+  reconciler.start();
+  const countsTimer = setInterval(updateCounts, 15000);
+  countsTimer.unref();
+
+  const server: Server = createServer((req, res) => {
+    router.handle(req, res).catch((e) => log.error('unhandled request error', { error: (e as Error).stack ?? String(e) }));
+  });
+  server.headersTimeout = 10000;
+  server.requestTimeout = 30000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info('burnrate server listening', { url, db: config.dbPath, prometheus: config.prometheusUrl, rules: rules.mode, slos: store.all().length });
+  return {
+    url,
+    port,
+    db,
+    store,
+    tokens,
+    reconciler,
+    gitops,
+    async close() {
+      clearInterval(countsTimer);
+      gitops?.stop();
+      await reconciler.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+// Server configuration: environment variables, optionally a YAML/JSON config file
+// (BURNRATE_CONFIG), environment winning. Every URL the server may ever contact is listed here;
+// nothing else is reachable from the server (see allowedUrl).
+
+import { readFileSync } from 'fs';
+import { parse } from 'yaml';
+
+export type RulesTarget =
+  | { mode: 'directory'; dir: string }
+  | { mode: 'ruler'; url: string; tenant?: string; api: 'mimir' | 'cortex'; prefix?: string }
+  | { mode: 'none' };
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dbPath: string;
+  /** Prometheus (or Mimir) for status queries and, in directory mode, /-/reload. */
+  prometheusUrl?: string;
+  prometheusRules: RulesTarget;
+  /** Loki ruler for Loki SLIs' first stage. */
+  lokiRuler?: { url: string; tenant?: string };
+  /** Read-only SLO files (native, OpenSLO, Sloth), watched for changes. */
+  gitopsDir?: string;
+  /** Token created with the admin role on first start when the database has no tokens. */
+  bootstrapAdminToken?: string;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Timeout of every call to Prometheus or a ruler, in ms. */
+  upstreamTimeoutMs: number;
+  /** Retries of ruler calls that failed with 5xx or a network error. */
+  upstreamRetries: number;
+  reconcileIntervalMs: number;
+  /** How long a status answer may be reused, in ms. */
+  statusCacheMs: number;
+  /** Links put into generated alerts, e.g. the Grafana app's SLO page. */
+  grafanaUrl?: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {}
+
+function num(value: string | number | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') {
+    return fallback;
+  }
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new ConfigError(`${name}: expected a non-negative number, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function url(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === null || value === '') {
+    return undefined;
+  }
+  try {
+    const u = new URL(String(value));
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+      throw new Error();
+    }
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    throw new ConfigError(`${name}: expected an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+}
+
+/** Reads configuration from `env` and the file it names. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  let file: Record<string, any> = {};
+  if (env.BURNRATE_CONFIG) {
+    try {
+      file = parse(readFileSync(env.BURNRATE_CONFIG, 'utf8')) ?? {};
+    } catch (e) {
+      throw new ConfigError(`BURNRATE_CONFIG ${env.BURNRATE_CONFIG}: ${(e as Error).message}`);
+    }
+  }
+  const prom = file.prometheus ?? {};
+  const rulesDir = env.BURNRATE_RULES_DIR ?? prom.rulesDir;
+  const rulerUrl = url(env.BURNRATE_PROMETHEUS_RULER_URL ?? prom.ruler?.url, 'prometheus ruler url');
+  let prometheusRules: RulesTarget = { mode: 'none' };
+  if (rulesDir && rulerUrl) {
+    throw new ConfigError('give either a Prometheus rules directory or a ruler URL, not both');
+  }
+  if (rulesDir) {
+    prometheusRules = { mode: 'directory', dir: String(rulesDir) };
+  } else if (rulerUrl) {
+    const api = env.BURNRATE_PROMETHEUS_RULER_API ?? prom.ruler?.api ?? 'mimir';
+    if (api !== 'mimir' && api !== 'cortex') {
+      throw new ConfigError(`prometheus ruler api: expected mimir or cortex, got ${JSON.stringify(api)}`);
+    }
+    prometheusRules = {
+      mode: 'ruler',
+      url: rulerUrl,
+      api,
+      tenant: env.BURNRATE_PROMETHEUS_TENANT ?? prom.ruler?.tenant,
+      prefix: prom.ruler?.prefix,
+    };
+  }
+  const lokiUrl = url(env.BURNRATE_LOKI_RULER_URL ?? file.loki?.ruler?.url, 'loki ruler url');
+  const level = env.BURNRATE_LOG_LEVEL ?? file.logLevel ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) {
+    throw new ConfigError(`log level: expected debug, info, warn or error, got ${JSON.stringify(level)}`);
+  }
+  return {
+    host: env.BURNRATE_HOST ?? file.host ?? '127.0.0.1',
+    port: num(env.BURNRATE_PORT ?? file.port, 'port', 8787),
+    dbPath: env.BURNRATE_DB ?? file.db ?? '.burnrate/burnrate.db',
+    prometheusUrl: url(env.BURNRATE_PROMETHEUS_URL ?? prom.url, 'prometheus url'),
+    prometheusRules,
+    lokiRuler: lokiUrl ? { url: lokiUrl, tenant: env.BURNRATE_LOKI_TENANT ?? file.loki?.ruler?.tenant } : undefined,
+    gitopsDir: env.BURNRATE_GITOPS_DIR ?? file.gitopsDir,
+    bootstrapAdminToken: env.BURNRATE_ADMIN_TOKEN ?? file.adminToken,
+    maxBodyBytes: num(env.BURNRATE_MAX_BODY_BYTES ?? file.maxBodyBytes, 'max body bytes', 1024 * 1024),
+    upstreamTimeoutMs: num(env.BURNRATE_UPSTREAM_TIMEOUT_MS ?? file.upstreamTimeoutMs, 'upstream timeout', 5000),
+    upstreamRetries: num(env.BURNRATE_UPSTREAM_RETRIES ?? file.upstreamRetries, 'upstream retries', 2),
+    reconcileIntervalMs: num(env.BURNRATE_RECONCILE_INTERVAL_MS ?? file.reconcileIntervalMs, 'reconcile interval', 30000),
+    statusCacheMs: num(env.BURNRATE_STATUS_CACHE_MS ?? file.statusCacheMs, 'status cache', 5000),
+    grafanaUrl: url(env.BURNRATE_GRAFANA_URL ?? file.grafanaUrl, 'grafana url'),
+    logLevel: level,
+  };
+}
+
+/** The only origins the server may contact: those configured above. */
+export function allowedOrigins(c: ServerConfig): string[] {
+  const urls = [c.prometheusUrl, c.prometheusRules.mode === 'ruler' ? c.prometheusRules.url : undefined, c.lokiRuler?.url];
+  return [...new Set(urls.filter((u): u is string => !!u).map((u) => new URL(u).origin))];
+}

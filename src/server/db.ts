@@ -1,0 +1,91 @@
+// SQLite storage (better-sqlite3, one file, WAL). Migrations run in order at start, each in a
+// transaction, and are recorded so a restart applies only new ones.
+
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'fs';
+import { dirname } from 'path';
+
+export type Db = Database.Database;
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE slos (
+     service TEXT NOT NULL,
+     name TEXT NOT NULL,
+     spec TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     source TEXT NOT NULL DEFAULT 'api',
+     source_path TEXT,
+     team TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL,
+     PRIMARY KEY (service, name)
+   );
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     target TEXT NOT NULL,
+     detail TEXT
+   );
+   CREATE INDEX audit_target ON audit (target, id);
+   CREATE TABLE tokens (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     name TEXT NOT NULL UNIQUE,
+     role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+     hash TEXT NOT NULL UNIQUE,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE actions (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL CHECK (kind IN ('freeze', 'override')),
+     service TEXT NOT NULL,
+     route TEXT,
+     reason TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     revoked_at INTEGER
+   );
+   CREATE TABLE sync_state (
+     service TEXT NOT NULL,
+     name TEXT NOT NULL,
+     target TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'in-sync', 'failed')),
+     reason TEXT,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (service, name, target)
+   );`,
+];
+
+export function openDb(path: string): Db {
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+  let applied = 0;
+  MIGRATIONS.forEach((sql, i) => {
+    const version = i + 1;
+    if (done.has(version)) {
+      return;
+    }
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());
+    })();
+    applied++;
+  });
+  return applied;
+}

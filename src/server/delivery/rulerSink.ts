@@ -1,0 +1,139 @@
+// Delivery to a ruler HTTP API: Mimir (`/prometheus/config/v1/rules`), Cortex (`/api/v1/rules`)
+// or Loki (`/loki/api/v1/rules`). All Burnrate groups live in one namespace ("burnrate"); each
+// sync lists it, pushes groups that are missing or differ (repairing a ruler that lost them) and
+// deletes groups no SLO needs. Tenants go in X-Scope-OrgID.
+
+import { parse, stringify } from 'yaml';
+import { RuleGroup } from '../../core/rules/types';
+import { Logger } from '../log';
+import { Upstream, UpstreamError } from '../upstream';
+import { RuleSink, SloRules, SyncOutcome } from './sink';
+
+export interface RulerOptions {
+  url: string;
+  tenant?: string;
+  api: 'mimir' | 'cortex' | 'loki';
+  /** Mimir's API prefix (default "/prometheus"). */
+  prefix?: string;
+  namespace?: string;
+}
+
+export function rulerBase(o: RulerOptions): string {
+  switch (o.api) {
+    case 'mimir':
+      return `${o.url}${o.prefix ?? '/prometheus'}/config/v1/rules`;
+    case 'cortex':
+      return `${o.url}/api/v1/rules`;
+    case 'loki':
+      return `${o.url}/loki/api/v1/rules`;
+  }
+}
+
+/** A group as the ruler stores it, for comparison: fields in a fixed order, empty maps dropped. */
+function canonical(g: any): string {
+  const rules = (g.rules ?? []).map((r: any) => {
+    const o: Record<string, unknown> = r.alert !== undefined ? { alert: r.alert } : { record: r.record };
+    o.expr = String(r.expr ?? '').trim();
+    if (r.for && r.for !== '0s') {
+      o.for = r.for;
+    }
+    for (const k of ['labels', 'annotations']) {
+      if (r[k] && Object.keys(r[k]).length) {
+        o[k] = Object.fromEntries(Object.keys(r[k]).sort().map((x) => [x, String(r[k][x])]));
+      }
+    }
+    return o;
+  });
+  return JSON.stringify({ name: g.name, interval: g.interval ?? '', rules });
+}
+
+export class RulerSink implements RuleSink {
+  private readonly base: string;
+  private readonly namespace: string;
+
+  constructor(
+    readonly target: 'prometheus' | 'loki',
+    private readonly opts: RulerOptions,
+    private readonly upstream: Upstream,
+    private readonly log: Logger
+  ) {
+    this.base = rulerBase(opts);
+    this.namespace = opts.namespace ?? 'burnrate';
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...(this.opts.tenant ? { 'X-Scope-OrgID': this.opts.tenant } : {}), ...extra };
+  }
+
+  private nsUrl(): string {
+    return `${this.base}/${encodeURIComponent(this.namespace)}`;
+  }
+
+  /** The groups in our namespace, by name (empty when the namespace does not exist). */
+  async list(): Promise<Map<string, string>> {
+    const res = await this.upstream.request(this.nsUrl(), { headers: this.headers() });
+    if (res.status === 404) {
+      return new Map();
+    }
+    if (res.status !== 200) {
+      throw new UpstreamError(`ruler answered ${res.status} listing rules: ${res.body.slice(0, 300)}`, res.status, res.body);
+    }
+    const doc = (parse(res.body) ?? {}) as Record<string, any[]>;
+    const groups = doc[this.namespace] ?? [];
+    return new Map(groups.map((g) => [g.name as string, canonical(g)]));
+  }
+
+  private async push(group: RuleGroup): Promise<void> {
+    const body = stringify(group, { lineWidth: 0 });
+    const res = await this.upstream.request(this.nsUrl(), { method: 'POST', headers: this.headers({ 'Content-Type': 'application/yaml' }), body });
+    if (res.status !== 202 && res.status !== 200) {
+      throw new UpstreamError(`ruler rejected group ${group.name} (${res.status}): ${res.body.trim().slice(0, 300)}`, res.status, res.body);
+    }
+  }
+
+  private async remove(name: string): Promise<void> {
+    const res = await this.upstream.request(`${this.nsUrl()}/${encodeURIComponent(name)}`, { method: 'DELETE', headers: this.headers() });
+    if (res.status !== 202 && res.status !== 200 && res.status !== 404) {
+      throw new UpstreamError(`ruler answered ${res.status} deleting group ${name}`, res.status, res.body);
+    }
+  }
+
+  async sync(desired: SloRules[]): Promise<Map<string, SyncOutcome>> {
+    const outcomes = new Map<string, SyncOutcome>();
+    let existing: Map<string, string>;
+    try {
+      existing = await this.list();
+    } catch (e) {
+      const reason = `${this.opts.api} ruler unavailable: ${(e as Error).message}`;
+      desired.forEach((d) => outcomes.set(d.key, { state: 'pending', reason }));
+      return outcomes;
+    }
+    const wanted = new Set<string>();
+    for (const d of desired) {
+      try {
+        for (const g of d.groups) {
+          wanted.add(g.name);
+          if (existing.get(g.name) !== canonical(g)) {
+            await this.push(g);
+          }
+        }
+        outcomes.set(d.key, { state: 'in-sync' });
+      } catch (e) {
+        const err = e as UpstreamError;
+        // 4xx: the ruler refused these rules; 5xx or no answer: try again later.
+        const state = err.status !== undefined && err.status < 500 ? 'failed' : 'pending';
+        outcomes.set(d.key, { state, reason: err.message });
+      }
+    }
+    for (const name of existing.keys()) {
+      if (!wanted.has(name)) {
+        try {
+          await this.remove(name);
+        } catch (e) {
+          this.log.warn('could not delete a stale rule group', { target: this.target, group: name, error: (e as Error).message });
+        }
+      }
+    }
+    return outcomes;
+  }
+}

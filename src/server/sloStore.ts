@@ -1,0 +1,216 @@
+// SLO definitions in SQLite, with optimistic concurrency: every write names the version it
+// replaces, and a stale write changes nothing. Each change and its audit entry commit together.
+
+import { Db } from './db';
+import { validateSloValue } from '../core/spec/sloObject';
+import { Slo } from '../core/spec/types';
+
+export interface StoredSlo {
+  service: string;
+  name: string;
+  version: number;
+  source: 'api' | 'git';
+  sourcePath?: string;
+  spec: Record<string, unknown>;
+  slo: Slo;
+  createdAt: number;
+  updatedAt: number;
+  updatedBy: string;
+}
+
+export interface ListFilter {
+  service?: string;
+  team?: string;
+  /** `key=value` on the SLO's labels. */
+  label?: string;
+  /** Case-insensitive text in name, service or description. */
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export class StoreError extends Error {
+  constructor(
+    readonly status: 404 | 409 | 412,
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+interface Row {
+  service: string;
+  name: string;
+  spec: string;
+  version: number;
+  source: 'api' | 'git';
+  source_path: string | null;
+  created_at: number;
+  updated_at: number;
+  updated_by: string;
+}
+
+/** Top-level fields that differ, for the audit log. */
+export function changedFields(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): Record<string, { from?: unknown; to?: unknown }> {
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  const out: Record<string, { from?: unknown; to?: unknown }> = {};
+  for (const k of [...keys].sort()) {
+    const a = before?.[k];
+    const b = after?.[k];
+    if (JSON.stringify(a) !== JSON.stringify(b)) {
+      out[k] = { from: a, to: b };
+    }
+  }
+  return out;
+}
+
+export class SloStore {
+  /** Parsed SLOs by "service/name@version": validation runs once per version, not per request. */
+  private parsed = new Map<string, Slo>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now
+  ) {}
+
+  private toStored(row: Row): StoredSlo {
+    const key = `${row.service}/${row.name}@${row.version}`;
+    let slo = this.parsed.get(key);
+    const spec = JSON.parse(row.spec) as Record<string, unknown>;
+    if (!slo) {
+      const r = validateSloValue({ value: spec, index: 0, lineOf: () => undefined });
+      if (!r.slo) {
+        throw new Error(`stored SLO ${row.service}/${row.name} no longer validates: ${r.diagnostics.map((d) => d.message).join('; ')}`);
+      }
+      slo = r.slo;
+      this.parsed.set(key, slo);
+    }
+    return {
+      service: row.service,
+      name: row.name,
+      version: row.version,
+      source: row.source,
+      sourcePath: row.source_path ?? undefined,
+      spec,
+      slo,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      updatedBy: row.updated_by,
+    };
+  }
+
+  get(service: string, name: string): StoredSlo | undefined {
+    const row = this.db.prepare('SELECT * FROM slos WHERE service = ? AND name = ?').get(service, name) as Row | undefined;
+    return row ? this.toStored(row) : undefined;
+  }
+
+  all(): StoredSlo[] {
+    return (this.db.prepare('SELECT * FROM slos ORDER BY service, name').all() as Row[]).map((r) => this.toStored(r));
+  }
+
+  list(f: ListFilter): { items: StoredSlo[]; total: number } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.service) {
+      where.push('service = ?');
+      args.push(f.service);
+    }
+    if (f.team) {
+      where.push('team = ?');
+      args.push(f.team);
+    }
+    const sql = `SELECT * FROM slos ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY service, name`;
+    let items = (this.db.prepare(sql).all(...args) as Row[]).map((r) => this.toStored(r));
+    if (f.label) {
+      const eq = f.label.indexOf('=');
+      const k = eq > 0 ? f.label.slice(0, eq) : f.label;
+      const v = eq > 0 ? f.label.slice(eq + 1) : undefined;
+      items = items.filter((s) => (v === undefined ? k in s.slo.labels : s.slo.labels[k] === v));
+    }
+    if (f.q) {
+      const q = f.q.toLowerCase();
+      items = items.filter((s) => `${s.service} ${s.name} ${s.slo.description ?? ''}`.toLowerCase().includes(q));
+    }
+    const offset = f.offset ?? 0;
+    const limit = f.limit ?? 100;
+    return { items: items.slice(offset, offset + limit), total: items.length };
+  }
+
+  private audit(actor: string, action: string, target: string, detail: unknown): void {
+    this.db.prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)').run(this.now(), actor, action, target, JSON.stringify(detail));
+  }
+
+  create(spec: Record<string, unknown>, slo: Slo, actor: string, source: { kind: 'api' | 'git'; path?: string } = { kind: 'api' }): StoredSlo {
+    const now = this.now();
+    return this.db.transaction(() => {
+      if (this.get(slo.service, slo.name)) {
+        throw new StoreError(409, `SLO ${slo.service}/${slo.name} already exists`);
+      }
+      this.db
+        .prepare('INSERT INTO slos (service, name, spec, version, source, source_path, team, created_at, updated_at, updated_by) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)')
+        .run(slo.service, slo.name, JSON.stringify(spec), source.kind, source.path ?? null, slo.labels.team ?? null, now, now, actor);
+      this.audit(actor, 'slo.create', `${slo.service}/${slo.name}`, { version: 1, changes: changedFields(undefined, spec) });
+      return this.get(slo.service, slo.name)!;
+    })();
+  }
+
+  /** Replaces an SLO if it is still at `expectedVersion`; a stale write throws 412. */
+  update(service: string, name: string, spec: Record<string, unknown>, slo: Slo, expectedVersion: number, actor: string, allowGit = false): StoredSlo {
+    return this.db.transaction(() => {
+      const current = this.get(service, name);
+      if (!current) {
+        throw new StoreError(404, `SLO ${service}/${name} does not exist`);
+      }
+      if (current.source === 'git' && !allowGit) {
+        throw new StoreError(409, `SLO ${service}/${name} is managed by git (${current.sourcePath}); change the file instead`);
+      }
+      if (slo.service !== service || slo.name !== name) {
+        throw new StoreError(409, `the body names ${slo.service}/${slo.name}, not ${service}/${name}: renaming is a delete and a create`);
+      }
+      const r = this.db
+        .prepare('UPDATE slos SET spec = ?, version = version + 1, team = ?, updated_at = ?, updated_by = ? WHERE service = ? AND name = ? AND version = ?')
+        .run(JSON.stringify(spec), slo.labels.team ?? null, this.now(), actor, service, name, expectedVersion);
+      if (r.changes !== 1) {
+        throw new StoreError(412, `SLO ${service}/${name} is at version ${current.version}, not ${expectedVersion}: reload it and apply your change again`);
+      }
+      this.audit(actor, 'slo.update', `${service}/${name}`, { version: expectedVersion + 1, changes: changedFields(current.spec, spec) });
+      return this.get(service, name)!;
+    })();
+  }
+
+  delete(service: string, name: string, expectedVersion: number | undefined, actor: string, allowGit = false): void {
+    this.db.transaction(() => {
+      const current = this.get(service, name);
+      if (!current) {
+        throw new StoreError(404, `SLO ${service}/${name} does not exist`);
+      }
+      if (current.source === 'git' && !allowGit) {
+        throw new StoreError(409, `SLO ${service}/${name} is managed by git (${current.sourcePath}); remove it from the repository instead`);
+      }
+      if (expectedVersion !== undefined && current.version !== expectedVersion) {
+        throw new StoreError(412, `SLO ${service}/${name} is at version ${current.version}, not ${expectedVersion}`);
+      }
+      this.db.prepare('DELETE FROM slos WHERE service = ? AND name = ?').run(service, name);
+      this.db.prepare('DELETE FROM sync_state WHERE service = ? AND name = ?').run(service, name);
+      this.audit(actor, 'slo.delete', `${service}/${name}`, { version: current.version, changes: changedFields(current.spec, undefined) });
+    })();
+  }
+
+  auditLog(target?: string, limit = 100): Array<{ id: number; at: number; actor: string; action: string; target: string; detail: unknown }> {
+    const rows = (
+      target
+        ? this.db.prepare('SELECT * FROM audit WHERE target = ? ORDER BY id DESC LIMIT ?').all(target, limit)
+        : this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit)
+    ) as Array<{ id: number; at: number; actor: string; action: string; target: string; detail: string | null }>;
+    return rows.map((r) => ({ ...r, detail: r.detail ? JSON.parse(r.detail) : undefined }));
+  }
+
+  /** Runs `fn` in one transaction: all of its writes land, or none. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  recordAudit(actor: string, action: string, target: string, detail: unknown): void {
+    this.audit(actor, action, target, detail);
+  }
+}

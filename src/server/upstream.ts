@@ -1,0 +1,64 @@
+// The only way the server makes HTTP requests: to origins it was configured with, with a timeout,
+// and with retries (for idempotent calls) on network errors and 5xx answers.
+
+export class UpstreamError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly body?: string
+  ) {
+    super(message);
+  }
+}
+
+export interface UpstreamOptions {
+  allowedOrigins: string[];
+  timeoutMs: number;
+  retries: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  body: string;
+  headers: Headers;
+}
+
+export class Upstream {
+  constructor(private readonly opts: UpstreamOptions) {}
+
+  async request(
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string; retry?: boolean } = {}
+  ): Promise<UpstreamResponse> {
+    const origin = new URL(url).origin;
+    if (!this.opts.allowedOrigins.includes(origin)) {
+      throw new UpstreamError(`refusing to contact ${origin}: not a configured data source`);
+    }
+    const attempts = init.retry === false ? 1 : 1 + this.opts.retries;
+    let last: UpstreamError | undefined;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) {
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+      }
+      const ctrl = new AbortController();
+      const timer = setTimeout(() => ctrl.abort(), this.opts.timeoutMs);
+      try {
+        const res = await fetch(url, { method: init.method ?? 'GET', headers: init.headers, body: init.body, signal: ctrl.signal, redirect: 'manual' });
+        const body = await res.text();
+        if (res.status >= 500) {
+          last = new UpstreamError(`${origin} answered ${res.status}: ${body.slice(0, 300)}`, res.status, body);
+          continue;
+        }
+        return { status: res.status, body, headers: res.headers };
+      } catch (e) {
+        const err = e as Error & { cause?: { code?: string } };
+        last = new UpstreamError(
+          err.name === 'AbortError' ? `${origin} did not answer within ${this.opts.timeoutMs} ms` : `${origin} unreachable: ${err.cause?.code ?? err.message}`
+        );
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    throw last!;
+  }
+}
