@@ -4,6 +4,8 @@
 import { parseDocuments, SourceDoc } from './spec/document';
 import { Diagnostic, Slo } from './spec/types';
 import { validateNativeDocument } from './spec/validate';
+import { importOpenSLO } from './formats/openslo';
+import { importSloth } from './formats/sloth';
 
 export type Format = 'burnrate' | 'openslo' | 'sloth';
 
@@ -18,7 +20,8 @@ export function detectFormat(value: unknown): Format | undefined {
     return undefined;
   }
   const v = value as Record<string, unknown>;
-  if (v.version === 'burnrate/v1') {
+  // Any burnrate/* version goes to the native validator, which names the versions it supports.
+  if (typeof v.version === 'string' && v.version.startsWith('burnrate/')) {
     return 'burnrate';
   }
   if (typeof v.apiVersion === 'string' && v.apiVersion.startsWith('openslo/')) {
@@ -38,6 +41,12 @@ function validateDoc(doc: SourceDoc, file: string | undefined): LoadResult {
   switch (format) {
     case 'burnrate':
       return validateNativeDocument(doc, file);
+    case 'sloth':
+      return importSloth(doc, file);
+    case 'openslo':
+      // OpenSLO objects refer to each other across the documents of a file: loadText passes them
+      // all at once; a lone document is read on its own.
+      return importOpenSLO([doc], file);
     default:
       return {
         slos: [],
@@ -49,7 +58,7 @@ function validateDoc(doc: SourceDoc, file: string | undefined): LoadResult {
             message:
               format === undefined
                 ? 'unknown document: expected a Burnrate definition (version: burnrate/v1), an OpenSLO v1 document (apiVersion: openslo/v1) or a Sloth spec (version: prometheus/v1)'
-                : `${format} documents are not supported here yet`,
+                : `${format} documents are not supported`,
           },
         ],
       };
@@ -64,7 +73,16 @@ export function loadText(text: string, file?: string): LoadResult {
   if (parsed.docs.length === 0 && diagnostics.length === 0) {
     diagnostics.push({ severity: 'error', file, message: 'the file holds no document' });
   }
+  const openslo = parsed.docs.filter((d) => detectFormat(d.value) === 'openslo');
   for (const doc of parsed.docs) {
+    if (openslo.includes(doc)) {
+      if (doc === openslo[0]) {
+        const r = importOpenSLO(openslo, file);
+        diagnostics.push(...r.diagnostics);
+        slos.push(...r.slos);
+      }
+      continue;
+    }
     const r = validateDoc(doc, file);
     diagnostics.push(...r.diagnostics);
     slos.push(...r.slos);

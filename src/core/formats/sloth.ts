@@ -47,13 +47,17 @@ function translate(map: PathMap, nativePath: string): string {
  * Validates a native document value built from a foreign source document. Lines and field paths
  * of the native validator's messages are translated back to the source through `map`.
  */
-export function validateConverted(value: unknown, source: SourceDoc, map: PathMap, file: string | undefined, prefix = ''): ImportResult {
+export function validateConverted(
+  value: unknown,
+  source: SourceDoc,
+  map: PathMap,
+  file: string | undefined
+): ImportResult {
   const doc: SourceDoc = { value, index: source.index, lineOf: (p) => source.lineOf(translate(map, p)) };
   const r = validateNativeDocument(doc, file);
   const diagnostics = r.diagnostics.map((d) => ({
     ...d,
     path: d.path === undefined ? undefined : translate(map, d.path),
-    message: prefix + d.message,
   }));
   return { slos: r.slos, diagnostics };
 }
@@ -74,10 +78,16 @@ export function importSloth(source: SourceDoc, file?: string): ImportResult {
   root.allowOnly(['version', 'service', 'labels', 'slos', 'slo_plugins']);
   const version = root.string('version', { required: true });
   if (version !== undefined && version !== SLOTH_VERSION) {
-    p.error('version', `unsupported Sloth spec version ${JSON.stringify(version)}: Burnrate imports "${SLOTH_VERSION}" (Kubernetes CRDs: take the spec of the PrometheusServiceLevel)`);
+    p.error(
+      'version',
+      `unsupported Sloth spec version ${JSON.stringify(version)}: Burnrate imports "${SLOTH_VERSION}" (Kubernetes CRDs: take the spec of the PrometheusServiceLevel)`
+    );
   }
   if (root.has('slo_plugins')) {
-    p.error('slo_plugins', 'Sloth SLO plugins are Go code that Burnrate cannot run: remove them (Burnrate generates its own rules)');
+    p.error(
+      'slo_plugins',
+      'Sloth SLO plugins are Go code that Burnrate cannot run: remove them (Burnrate generates its own rules)'
+    );
   }
   const service = root.string('service', { required: true });
   const labels = root.stringMap('labels');
@@ -93,18 +103,30 @@ export function importSloth(source: SourceDoc, file?: string): ImportResult {
     map[at] = at;
     r.allowOnly(['name', 'objective', 'description', 'labels', 'sli', 'alerting', 'plugins']);
     if (r.has('plugins')) {
-      p.error(r.at('plugins'), 'Sloth SLO plugins are Go code that Burnrate cannot run: remove them (Burnrate generates its own rules)');
+      p.error(
+        r.at('plugins'),
+        'Sloth SLO plugins are Go code that Burnrate cannot run: remove them (Burnrate generates its own rules)'
+      );
     }
     const name = r.string('name', { required: true });
     const objective = r.number('objective', { required: true, min: 0, max: 100 });
     if (objective === 0) {
       p.error(r.at('objective'), 'an objective of 0% is not an SLO: expected a percentage such as 99.9');
     } else if (objective === 100) {
-      p.error(r.at('objective'), '100% leaves no error budget, so burn rates cannot be computed: use a percentage below 100, such as 99.99');
+      p.error(
+        r.at('objective'),
+        '100% leaves no error budget, so burn rates cannot be computed: use a percentage below 100, such as 99.99'
+      );
     } else if (objective !== undefined && objective <= 1) {
-      p.warn(r.at('objective'), `Sloth objectives are percentages: ${objective} means ${objective}%, not ${objective * 100}%`);
+      p.warn(
+        r.at('objective'),
+        `Sloth objectives are percentages: ${objective} means ${objective}%, not ${objective * 100}%`
+      );
     }
-    const slo: Record<string, unknown> = { name, objective: objective === undefined ? undefined : percentToRatio(objective) };
+    const slo: Record<string, unknown> = {
+      name,
+      objective: objective === undefined ? undefined : percentToRatio(objective),
+    };
     const description = r.string('description');
     if (description !== undefined) {
       slo.description = description;
@@ -114,7 +136,7 @@ export function importSloth(source: SourceDoc, file?: string): ImportResult {
       slo.labels = sloLabels;
     }
     slo.sli = readSli(r.child('sli', true), p, map, at);
-    const alerting = readAlerting(r.child('alerting'), p, map, at);
+    const alerting = readAlerting(r.child('alerting'), map, at);
     if (alerting) {
       slo.alerting = alerting;
     }
@@ -132,7 +154,10 @@ export function importSloth(source: SourceDoc, file?: string): ImportResult {
 function readQuery(r: MapReader, key: string, p: Problems): string | undefined {
   const q = r.string(key, { required: true });
   if (q !== undefined && !isWindowTemplate(q)) {
-    p.error(r.at(key), 'Sloth queries must use the {{.window}} placeholder for the rate window, e.g. sum(rate(http_requests_total[{{.window}}]))');
+    p.error(
+      r.at(key),
+      'Sloth queries must use the {{.window}} placeholder for the rate window, e.g. sum(rate(http_requests_total[{{.window}}]))'
+    );
     return undefined;
   }
   return q?.trim();
@@ -145,7 +170,12 @@ function readSli(r: MapReader, p: Problems, map: PathMap, at: string): unknown {
   r.allowOnly(['events', 'raw', 'plugin']);
   const kinds = ['events', 'raw', 'plugin'].filter((k) => r.has(k));
   if (kinds.length !== 1) {
-    p.error(r.path, kinds.length === 0 ? 'expected exactly one SLI type: events or raw' : `expected exactly one SLI type, got ${kinds.join(' and ')}`);
+    p.error(
+      r.path,
+      kinds.length === 0
+        ? 'expected exactly one SLI type: events or raw'
+        : `expected exactly one SLI type, got ${kinds.join(' and ')}`
+    );
     return undefined;
   }
   if (kinds[0] === 'plugin') {
@@ -178,7 +208,7 @@ function readSli(r: MapReader, p: Problems, map: PathMap, at: string): unknown {
   return { raw: { errorRatio: q } };
 }
 
-function readAlerting(r: MapReader, p: Problems, map: PathMap, at: string): Record<string, unknown> | undefined {
+function readAlerting(r: MapReader, map: PathMap, at: string): Record<string, unknown> | undefined {
   if (!r.ok) {
     return undefined;
   }
