@@ -10,14 +10,18 @@ import { errorBudget, ratioSeries } from './seriesNames';
 import { sloSelector, T5 } from './sliSignals';
 import { AlertingRule } from './types';
 
-/** `events in the last <w> >= n`, from the 5m event rate (independent of the evaluation interval). */
+/**
+ * `events in the last <w> >= n`, from the 5m event rate recorded once per evaluation: the sum of
+ * those rates times the evaluation interval. (An average times <w> would divide by the samples that
+ * exist, so a route that appeared five minutes ago would count its few requests as a full window.)
+ */
 function minEventsGuard(slo: Slo, shortSeconds: number): string {
   const sel = sloSelector(slo);
   const n = slo.alerting.minEvents;
   if (shortSeconds === 300) {
     return `${T5}${sel} * 300 >= ${n}`;
   }
-  return `avg_over_time(${T5}${sel}[${formatDuration(shortSeconds)}]) * ${shortSeconds} >= ${n}`;
+  return `sum_over_time(${T5}${sel}[${formatDuration(shortSeconds)}]) * ${slo.evaluationSeconds} >= ${n}`;
 }
 
 function condition(slo: Slo, w: AlertWindow): string {

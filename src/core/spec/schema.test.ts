@@ -234,7 +234,7 @@ describe('documents both the schema and the loader reject', () => {
       'expected exactly one SLI kind: ratio, latency, timeslice, quality, cost, raw',
     ],
     ['unknown SLI kind', variant((_, s) => (s.sli = { availability: {} })), 'unknown field "availability"'],
-    ['wrong version', variant((d) => (d.version = 'burnrate/v2')), 'unknown document: expected a Burnrate definition'],
+    ['wrong version', variant((d) => (d.version = 'burnrate/v2')), 'unsupported version "burnrate/v2": expected "burnrate/v1"'],
     ['missing service', variant((d) => delete d.service), 'service: required field is missing'],
     ['empty slos', variant((d) => (d.slos = [])), 'slos: must not be empty'],
     [
