@@ -205,7 +205,9 @@ function fromCounts(slo: Slo, intervalSeconds: number, hasGood: boolean, hasExcl
 }
 
 function lokiCount(slo: Slo, query: string, extraPipeline: string[]): string {
-  const q = [query, ...extraPipeline].join(' ');
+  // Loki fails a metric query whose lines failed to parse (json, logfmt, ...) unless they are
+  // filtered out; dropping them from good, bad and total alike keeps the ratio honest.
+  const q = [query, '| __error__=""', ...extraPipeline].join(' ');
   return sumBy(slo, `count_over_time(${q} [1m])`);
 }
 

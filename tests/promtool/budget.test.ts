@@ -1,0 +1,100 @@
+// The budgeting example every SRE knows, checked at hourly evaluation (the rollups then tile the
+// period exactly), with the ticket's full annotations as promtool renders them.
+import { approx, exactly, expectPromtoolPass, groupsFor } from './promtoolHarness';
+
+jest.setTimeout(60_000);
+
+describe('99% over 30 days, 100,000 requests, 700 failures by day 10', () => {
+  const spec = `
+version: burnrate/v1
+service: billing
+slos:
+  - name: requests
+    objective: 0.99
+    window: 30d
+    sli:
+      ratio:
+        errors: requests_total{outcome="failure"}
+        total: requests_total
+    alerting:
+      runbookUrl: https://runbooks.example.com/billing/requests
+`;
+  const labels = { slo: 'requests', slo_service: 'billing' };
+  const at = '240h';
+
+  it('reads burn 2.1x, budget remaining -110%, freeze, 33,333 events at day 10', () => {
+    // Budget: 1% of 100,000 = 1,000 failures in 30 days. Traffic is even: 100,000 / 8,640 five-minute
+    // steps = 11.574 requests per step (3,333.33 a day); failures 700 / 2,880 steps in 10 days.
+    // At day 10 (t=240h) the 30d window reaches back before the data, so it holds exactly the 240
+    // hourly rollups (1h..240h): no boundary sample to worry about.
+    //   events in the period  = 240 * 138.889 = 33,333.33
+    //   period error ratio    = 700 / 33,333.33 = 0.021
+    //   period burn rate      = 0.021 / 0.01 = 2.1  (on pace to spend the budget by day 14.3)
+    //   budget remaining      = 1 - 2.1 = -1.1 (ratio-based: the 700 failures are 2.1x the failures
+    //                           this traffic allows; the event-based reading, 1 - 700/1000 = 30% of the
+    //                           30-day budget left, is not what the contract's series say)
+    //   release freeze        = 1 (budget remaining <= 0, and burn 2.1 > 2)
+    //   release caution       = 1 (1d burn 2.1 > 1)
+    // Ticket: 3d burn 2.1 > 1 and 6h burn 2.1 > 1 (1d/2h need 3x: no). Page: needs 14.4x or 6x: no.
+    // The alert's value is the long-window burn of the matching condition: 3d, 2.10.
+    const perStepTotal = 100_000 / 8640;
+    const perStepBad = 700 / 2880;
+    const steps = 2880;
+    const ok = `0+${perStepTotal - perStepBad}x${steps}`;
+    const bad = `0+${perStepBad}x${steps}`;
+    expectPromtoolPass({
+      groups: groupsFor(spec), // with annotations
+      evaluationInterval: '1h',
+      tests: [
+        {
+          interval: '5m',
+          input_series: [
+            { series: 'requests_total{outcome="success"}', values: ok },
+            { series: 'requests_total{outcome="failure"}', values: bad },
+          ],
+          alert_rule_test: [
+            {
+              eval_time: at,
+              alertname: 'ErrorBudgetBurn',
+              exp_alerts: [
+                {
+                  exp_labels: { severity: 'ticket', ...labels },
+                  exp_annotations: {
+                    summary: 'billing/requests is burning its error budget too fast',
+                    description:
+                      'Burn rate 2.10x over the long window (alerting at 3x over 1d and 2h, or 1x over 3d and 6h). ' +
+                      'Error budget left this period: -110%.',
+                    runbook_url: 'https://runbooks.example.com/billing/requests',
+                  },
+                },
+              ],
+            },
+          ],
+          promql_expr_test: [
+            approx('slo:sli_events:increase30d', labels, 100_000 / 3, at, 0.01),
+            approx('slo:sli_error:ratio_rate30d', labels, 0.021, at),
+            approx('slo:period_burn_rate:ratio', labels, 2.1, at),
+            approx('slo:period_error_budget_remaining:ratio', labels, -1.1, at),
+            approx('slo:sli_error:ratio_rate1d', labels, 0.021, at),
+            approx('slo:sli_error:ratio_rate3d', labels, 0.021, at),
+            exactly('slo:release_freeze:bool', at, [
+              { labels: 'slo:release_freeze:bool{slo="requests", slo_service="billing"}', value: 1 },
+            ]),
+            exactly('slo:release_caution:bool', at, [
+              { labels: 'slo:release_caution:bool{slo="requests", slo_service="billing"}', value: 1 },
+            ]),
+            exactly('slo:objective:ratio', at, [
+              { labels: 'slo:objective:ratio{slo="requests", slo_service="billing"}', value: 0.99 },
+            ]),
+            exactly('slo:error_budget:ratio', at, [
+              { labels: 'slo:error_budget:ratio{slo="requests", slo_service="billing"}', value: 0.01 },
+            ]),
+            exactly('slo:time_period:days', at, [
+              { labels: 'slo:time_period:days{slo="requests", slo_service="billing"}', value: 30 },
+            ]),
+          ],
+        },
+      ],
+    });
+  });
+});
