@@ -204,7 +204,7 @@ function cmdGenerate(argv: string[], io: Io): number {
   }
   writeAll(io, outputs);
   const ruleCount = rules.prometheus.reduce((n, g) => n + g.rules.length, 0);
-  io.stderr(`generated ${ruleCount} Prometheus rules in ${rules.prometheus.length} groups for ${loaded.slos.length} SLOs` + (rules.loki.length ? `, and ${rules.loki.length} Loki ruler groups` : '') + '\n');
+  io.stderr(`generated ${ruleCount} Prometheus rules in ${rules.prometheus.length} groups for ${loaded.slos.length} SLO${loaded.slos.length === 1 ? '' : 's'}` + (rules.loki.length ? `, and ${rules.loki.length} Loki ruler groups` : '') + '\n');
   return 0;
 }
 

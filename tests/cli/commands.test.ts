@@ -1,0 +1,157 @@
+// The CLI's commands on real files: outputs, exit codes, usage errors and help.
+
+import { execFileSync, spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { parse } from 'yaml';
+import { main } from '../../src/cli/main';
+import { loadText } from '../../src/core/load';
+import { checkRules, requirePromtool } from '../support/promtool';
+
+const ROOT = join(__dirname, '..', '..');
+const EXAMPLE = join(ROOT, 'examples', 'llm-gateway.yaml');
+const SLOTH = join(ROOT, 'tests', 'fixtures', 'anchors', 'sloth', 'getting-started.yml');
+
+async function run(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'burnrate-cli-'));
+const PROM_ONLY = join(dir, 'prom-only.yaml');
+writeFileSync(
+  PROM_ONLY,
+  `version: burnrate/v1
+service: gw
+slos:
+  - name: chat
+    objective: 0.99
+    groupBy: [route]
+    sli:
+      ratio: {errors: 'http_requests_total{code=~"5.."}', total: http_requests_total}
+`
+);
+
+beforeAll(() => requirePromtool());
+
+describe('generate', () => {
+  // 23 rules: sli group 8 (2 rates, 5 windows, current burn), rollup 2, budget 11 (1d, 3d, 30d,
+  // events, period burn, remaining, objective, budget, days, freeze, caution), alerts 2.
+  it('writes a rule file promtool accepts to stdout', async () => {
+    const r = await run(['generate', PROM_ONLY]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('generated 23 Prometheus rules in 4 groups for 1 SLO\n');
+    expect(parse(r.stdout).groups.map((g: { name: string }) => g.name)).toEqual(['burnrate-gw-chat-sli', 'burnrate-gw-chat-rollup', 'burnrate-gw-chat-budget', 'burnrate-gw-chat-alerts']);
+    expect(checkRules(r.stdout).ok).toBe(true);
+  });
+
+  it('needs --loki-out when an SLO reads Loki, and writes nothing without it', async () => {
+    const out = join(dir, 'no-loki.yaml');
+    const r = await run(['generate', EXAMPLE, '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('llm-gateway/judge-verdicts-loki reads Loki: pass --loki-out FILE');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('writes Prometheus and Loki rules from a folder', async () => {
+    const out = join(dir, 'rules.yaml');
+    const loki = join(dir, 'loki.yaml');
+    const r = await run(['generate', join(ROOT, 'examples'), '-o', out, '--loki-out', loki]);
+    expect(r.code).toBe(0);
+    expect(checkRules(readFileSync(out, 'utf8')).ok).toBe(true);
+    expect(parse(readFileSync(loki, 'utf8')).groups[0].name).toBe('burnrate-llm-gateway-judge-verdicts-loki-loki');
+  });
+
+  it('writes a PrometheusRule manifest', async () => {
+    const r = await run(['generate', PROM_ONLY, '--format', 'prometheusrule', '--name', 'My SLOs']);
+    const m = parse(r.stdout);
+    expect([m.apiVersion, m.kind, m.metadata.name, m.spec.groups.length]).toEqual(['monitoring.coreos.com/v1', 'PrometheusRule', 'my-slos', 4]);
+  });
+
+  it('reads Sloth and OpenSLO files as well as native ones', async () => {
+    const r = await run(['generate', SLOTH]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('slo: requests-availability');
+  });
+
+  it('rejects the same SLO defined in two files', async () => {
+    const copy = join(dir, 'copy.yaml');
+    writeFileSync(copy, readFileSync(PROM_ONLY));
+    const r = await run(['validate', PROM_ONLY, copy]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('duplicate SLO "chat" in service "gw"');
+  });
+});
+
+describe('import and export', () => {
+  it('imports a Sloth file into an equivalent native file', async () => {
+    const out = join(dir, 'imported.yaml');
+    const r = await run(['import', '--from', 'sloth', SLOTH, '-o', out]);
+    expect(r.code).toBe(0);
+    const native = loadText(readFileSync(out, 'utf8'), out);
+    const direct = loadText(readFileSync(SLOTH, 'utf8'), SLOTH);
+    expect(native.diagnostics).toEqual([]);
+    expect(native.slos.map((s) => ({ ...s, origin: undefined }))).toEqual(direct.slos.map((s) => ({ ...s, origin: undefined })));
+  });
+
+  it('refuses --from that does not match the file', async () => {
+    const r = await run(['import', '--from', 'openslo', SLOTH]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--from openslo but the file holds sloth documents');
+  });
+
+  it('exports OpenSLO that imports back', async () => {
+    const r = await run(['export', '--to', 'openslo', PROM_ONLY]);
+    expect(r.code).toBe(0);
+    const back = loadText(r.stdout, 'exported.yaml');
+    expect(back.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(back.slos.map((s) => [s.service, s.name, s.objective, s.groupBy])).toEqual([['gw', 'chat', 0.99, ['route']]]);
+  });
+});
+
+describe('usage', () => {
+  it.each([
+    [['generate']],
+    [['generate', PROM_ONLY, '--format', 'json']],
+    [['generate', PROM_ONLY, '--bogus']],
+    [['generate', PROM_ONLY, '-o']],
+    [['import', SLOTH]],
+    [['export', PROM_ONLY]],
+    [['frobnicate']],
+    [[]],
+  ])('%j exits 2 with a usage message', async (argv) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toMatch(/Usage: burnrate/);
+  });
+
+  it.each(['validate', 'generate', 'import', 'export', 'serve', 'gate', 'token'])('%s --help prints its usage and exits 0', async (cmd) => {
+    const r = await run([cmd, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^Usage: burnrate ${cmd}`));
+  });
+
+  it('a missing file is invalid input (exit 1), not a crash', async () => {
+    const r = await run(['validate', join(dir, 'nope.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('nope.yaml: error: cannot read: ENOENT');
+  });
+});
+
+describe('the installed binary', () => {
+  beforeAll(() => {
+    execFileSync('npm', ['run', '-s', 'build:node'], { cwd: ROOT, stdio: 'pipe' });
+  });
+
+  it('runs through bin/burnrate.js with the documented exit codes', () => {
+    const ok = spawnSync('node', [join(ROOT, 'bin', 'burnrate.js'), 'validate', PROM_ONLY], { encoding: 'utf8' });
+    expect([ok.status, ok.stdout]).toEqual([0, 'ok: 1 SLO in 1 file\n']);
+    const bad = spawnSync('node', [join(ROOT, 'bin', 'burnrate.js'), 'validate', SLOTH.replace('getting-started', 'openslo-getting-started')], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('OpenSLO v1alpha is not supported');
+    expect(spawnSync('node', [join(ROOT, 'bin', 'burnrate.js'), 'nope'], { encoding: 'utf8' }).status).toBe(2);
+  });
+});
