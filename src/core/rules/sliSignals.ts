@@ -101,59 +101,67 @@ function record(name: string, expr: string, labels: Record<string, string>): Rec
 }
 
 /** Signals of counter-based Prometheus SLIs: ratio, latency, quality, cost. */
+/** Bad and total events (per second with rate, counts with increase) over a window, per group,
+ * straight from the raw counters of a Prometheus counter SLI. */
+export function counterPair(
+  slo: Slo,
+  windowSeconds: number,
+  fn: 'rate' | 'increase'
+): { bad: string; total: string; excluded?: string } {
+  const c = (q: string) => counter(slo, q, windowSeconds, fn);
+  const sli = slo.sli;
+  switch (sli.kind) {
+    case 'ratio':
+    case 'cost': {
+      const totalQ = sli.kind === 'ratio' ? sli.total : sli.requests;
+      const kinds = sli.kind === 'ratio' ? sli : { errors: sli.cost };
+      const total = c(totalQ);
+      const excluded = slo.exclude.length ? excludedCounter(slo, totalQ, windowSeconds, fn) : undefined;
+      return { bad: badFrom(kinds, total, c), total, excluded };
+    }
+    case 'latency': {
+      const w = formatDuration(windowSeconds);
+      const h = histogramParts(slo, sli.metric, sli.matchers, sli.threshold);
+      if (sli.native) {
+        const hist = sumBy(slo, `${fn}(${h.native}[${w}])`);
+        const total = `histogram_count(${hist})`;
+        // histogram_fraction is NaN without observations: keep only groups that have some.
+        const bad = `(${total} * (1 - histogram_fraction(0, ${formatNumber(sli.threshold)}, ${hist})) and ${total} > 0)`;
+        return { bad, total };
+      }
+      const total = sumBy(slo, `${fn}(${h.total}[${w}])`);
+      const good = sumBy(slo, `${fn}(${h.good}[${w}])`);
+      return { bad: `clamp_min(${total} - ${orZero(good, total)}, 0)`, total };
+    }
+    case 'quality': {
+      // Weighted sum of each component's bad and total samples. label_replace keeps the
+      // components apart so that `or` does not merge equal label sets before the sum.
+      const parts = sli.components.map((comp) => {
+        const total = c(comp.total);
+        const bad = badFrom({ good: comp.good }, total, c);
+        const tag = (e: string) =>
+          `label_replace(${formatNumber(comp.weight)} * ${e}, "slo_component", ${quote(comp.name)}, "", "")`;
+        return { bad: tag(bad), total: tag(total) };
+      });
+      if (parts.length === 1 && sli.components[0].weight === 1) {
+        const comp = sli.components[0];
+        const total = c(comp.total);
+        return { bad: badFrom({ good: comp.good }, total, c), total };
+      }
+      return {
+        bad: sumBy(slo, parts.map((p) => p.bad).join(' or ')),
+        total: sumBy(slo, parts.map((p) => p.total).join(' or ')),
+      };
+    }
+    default:
+      throw new Error(`not a counter SLI: ${sli.kind}`);
+  }
+}
+
 function prometheusCounterSignals(slo: Slo): Signals {
   const labels = sloLabels(slo);
-  const pair = (windowSeconds: number, fn: 'rate' | 'increase'): { bad: string; total: string; excluded?: string } => {
-    const c = (q: string) => counter(slo, q, windowSeconds, fn);
-    const sli = slo.sli;
-    switch (sli.kind) {
-      case 'ratio':
-      case 'cost': {
-        const totalQ = sli.kind === 'ratio' ? sli.total : sli.requests;
-        const kinds = sli.kind === 'ratio' ? sli : { errors: sli.cost };
-        const total = c(totalQ);
-        const excluded = slo.exclude.length ? excludedCounter(slo, totalQ, windowSeconds, fn) : undefined;
-        return { bad: badFrom(kinds, total, c), total, excluded };
-      }
-      case 'latency': {
-        const w = formatDuration(windowSeconds);
-        const h = histogramParts(slo, sli.metric, sli.matchers, sli.threshold);
-        if (sli.native) {
-          const hist = sumBy(slo, `${fn}(${h.native}[${w}])`);
-          const total = `histogram_count(${hist})`;
-          // histogram_fraction is NaN without observations: keep only groups that have some.
-          const bad = `(${total} * (1 - histogram_fraction(0, ${formatNumber(sli.threshold)}, ${hist})) and ${total} > 0)`;
-          return { bad, total };
-        }
-        const total = sumBy(slo, `${fn}(${h.total}[${w}])`);
-        const good = sumBy(slo, `${fn}(${h.good}[${w}])`);
-        return { bad: `clamp_min(${total} - ${orZero(good, total)}, 0)`, total };
-      }
-      case 'quality': {
-        // Weighted sum of each component's bad and total samples. label_replace keeps the
-        // components apart so that `or` does not merge equal label sets before the sum.
-        const parts = sli.components.map((comp) => {
-          const total = c(comp.total);
-          const bad = badFrom({ good: comp.good }, total, c);
-          const tag = (e: string) => `label_replace(${formatNumber(comp.weight)} * ${e}, "slo_component", ${quote(comp.name)}, "", "")`;
-          return { bad: tag(bad), total: tag(total) };
-        });
-        if (parts.length === 1 && sli.components[0].weight === 1) {
-          const comp = sli.components[0];
-          const total = c(comp.total);
-          return { bad: badFrom({ good: comp.good }, total, c), total };
-        }
-        return {
-          bad: sumBy(slo, parts.map((p) => p.bad).join(' or ')),
-          total: sumBy(slo, parts.map((p) => p.total).join(' or ')),
-        };
-      }
-      default:
-        throw new Error(`not a counter SLI: ${sli.kind}`);
-    }
-  };
-  const five = pair(300, 'rate');
-  const hour = pair(HOUR, 'increase');
+  const five = counterPair(slo, 300, 'rate');
+  const hour = counterPair(slo, HOUR, 'increase');
   const sli: RecordingRule[] = [record(E5, five.bad, labels), record(T5, five.total, labels)];
   const rollup: RecordingRule[] = [record(E1H, hour.bad, labels), record(T1H, hour.total, labels)];
   if (five.excluded && hour.excluded) {
@@ -181,7 +189,13 @@ const C_GOOD = 'slo:sli_good_events:increase';
 const C_TOTAL = 'slo:sli_events:increase';
 const C_EXCLUDED = 'slo:sli_excluded_events:increase';
 
-function fromCounts(slo: Slo, intervalSeconds: number, hasGood: boolean, hasExcluded: boolean, component?: string): Signals {
+function fromCounts(
+  slo: Slo,
+  intervalSeconds: number,
+  hasGood: boolean,
+  hasExcluded: boolean,
+  component?: string
+): Signals {
   const labels = sloLabels(slo);
   const suffix = formatDuration(intervalSeconds);
   const sel = component
@@ -204,11 +218,11 @@ function fromCounts(slo: Slo, intervalSeconds: number, hasGood: boolean, hasExcl
   return { sli, rollup };
 }
 
-function lokiCount(slo: Slo, query: string, extraPipeline: string[]): string {
+function lokiCount(slo: Slo, query: string, extraPipeline: string[], window = '1m'): string {
   // Loki fails a metric query whose lines failed to parse (json, logfmt, ...) unless they are
   // filtered out; dropping them from good, bad and total alike keeps the ratio honest.
   const q = [query, '| __error__=""', ...extraPipeline].join(' ');
-  return sumBy(slo, `count_over_time(${q} [1m])`);
+  return sumBy(slo, `count_over_time(${q} [${window}])`);
 }
 
 /** Loki SLIs: the Loki ruler counts events per minute; Prometheus builds everything else. */
@@ -222,7 +236,12 @@ function lokiSignals(slo: Slo): Signals {
     loki.push(record(`${hasGood ? C_GOOD : C_BAD}1m`, lokiCount(slo, (sli.good ?? sli.errors)!, drop), labels));
     loki.push(record(`${C_TOTAL}1m`, lokiCount(slo, sli.total, drop), labels));
     slo.exclude.forEach((x) => {
-      loki.push(record(`${C_EXCLUDED}1m`, lokiCount(slo, sli.total, [`| ${x.label} =~ ${quote(exclusionRegex(x))}`]), { ...labels, slo_exclusion: x.name }));
+      loki.push(
+        record(`${C_EXCLUDED}1m`, lokiCount(slo, sli.total, [`| ${x.label} =~ ${quote(exclusionRegex(x))}`]), {
+          ...labels,
+          slo_exclusion: x.name,
+        })
+      );
     });
     const signals = fromCounts(slo, 60, hasGood, slo.exclude.length > 0);
     return { ...signals, loki };
@@ -239,7 +258,10 @@ function lokiSignals(slo: Slo): Signals {
       sumBy(
         slo,
         per
-          .map(({ comp, s }) => `label_replace(${formatNumber(comp.weight)} * ${s[group][idx].expr}, "slo_component", ${quote(comp.name)}, "", "")`)
+          .map(
+            ({ comp, s }) =>
+              `label_replace(${formatNumber(comp.weight)} * ${s[group][idx].expr}, "slo_component", ${quote(comp.name)}, "", "")`
+          )
           .join(' or ')
       );
     const out: Signals = {
@@ -250,8 +272,16 @@ function lokiSignals(slo: Slo): Signals {
     if (sli.agreement) {
       loki.push(record('slo:judge_agreed_events:increase1m', lokiCount(slo, sli.agreement.agreed, []), labels));
       loki.push(record('slo:judge_reviewed_events:increase1m', lokiCount(slo, sli.agreement.reviewed, []), labels));
-      out.rollup.push(record(AGREED1H, sumBy(slo, `sum_over_time(slo:judge_agreed_events:increase1m${sloSelector(slo)}[1h])`), labels));
-      out.rollup.push(record(REVIEWED1H, sumBy(slo, `sum_over_time(slo:judge_reviewed_events:increase1m${sloSelector(slo)}[1h])`), labels));
+      out.rollup.push(
+        record(AGREED1H, sumBy(slo, `sum_over_time(slo:judge_agreed_events:increase1m${sloSelector(slo)}[1h])`), labels)
+      );
+      out.rollup.push(
+        record(
+          REVIEWED1H,
+          sumBy(slo, `sum_over_time(slo:judge_reviewed_events:increase1m${sloSelector(slo)}[1h])`),
+          labels
+        )
+      );
     }
     return out;
   }
@@ -295,4 +325,57 @@ export function signalsFor(slo: Slo): Signals {
     default:
       return slo.sli.source === 'loki' ? lokiSignals(slo) : prometheusCounterSignals(slo);
   }
+}
+
+export interface PreviewQuery {
+  language: 'promql' | 'logql';
+  /** Bad / total over the window, per group; no sample where there were no events. */
+  errorRatio: string;
+  /** Total events over the window, per group (not for raw SLIs). */
+  events?: string;
+  /** For timeslice SLIs: the quantile (or slice ratio) the slices are judged on, over the window. */
+  sliceValue?: string;
+}
+
+/** Queries that show an SLI on raw data before any rule exists (the editor's live preview).
+ * They read the raw series directly, so keep windows short (an hour or a day). */
+export function previewQueries(slo: Slo, windowSeconds: number): PreviewQuery {
+  const sli = slo.sli;
+  const w = formatDuration(windowSeconds);
+  if (sli.kind === 'raw') {
+    return { language: 'promql', errorRatio: `(${sumBy(slo, renderWindow(sli.errorRatio, w))}) >= 0 < +Inf` };
+  }
+  if (sli.source === 'loki' && sli.kind === 'ratio') {
+    const drop = slo.exclude.map((x) => `| ${x.label} !~ ${quote(exclusionRegex(x))}`);
+    const total = lokiCount(slo, sli.total, drop, w);
+    const bad =
+      sli.errors !== undefined
+        ? orZero(lokiCount(slo, sli.errors, drop, w), total)
+        : `clamp_min(${total} - ${orZero(lokiCount(slo, sli.good!, drop, w), total)}, 0)`;
+    return { language: 'logql', errorRatio: `${bad} / (${total} > 0)`, events: total };
+  }
+  if (sli.kind === 'timeslice') {
+    const c = (q: string) => counter(slo, q, windowSeconds, 'rate');
+    if (sli.latency) {
+      const buckets = selector(`${sli.latency.metric}_bucket`, sli.latency.matchers, ...excludeMatchers(slo));
+      const q = `histogram_quantile(${formatNumber(sli.latency.quantile)}, ${sumBy(slo, `rate(${buckets}[${w}])`, ['le'])})`;
+      const h = histogramParts(slo, sli.latency.metric, sli.latency.matchers, sli.latency.threshold);
+      const total = sumBy(slo, `increase(${h.total}[${w}])`);
+      return {
+        language: 'promql',
+        errorRatio: `(${q} > bool ${formatNumber(sli.latency.threshold)}) and on(${slo.groupBy.join(', ')}) (${total} > 0)`,
+        events: total,
+        sliceValue: q,
+      };
+    }
+    const r = sli.ratio!;
+    const total = c(r.total);
+    const ratio = `${badFrom(r, total, c)} / (${total} > 0)`;
+    return { language: 'promql', errorRatio: ratio, sliceValue: ratio };
+  }
+  if (sli.source === 'loki') {
+    throw new Error('quality SLIs from Loki have no preview query yet');
+  }
+  const p = counterPair(slo, windowSeconds, 'increase');
+  return { language: 'promql', errorRatio: `${p.bad} / (${p.total} > 0)`, events: p.total };
 }
