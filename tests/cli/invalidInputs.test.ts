@@ -71,6 +71,7 @@ const CASES: Array<[string, string, string, number?]> = [
   ['cost with an objective', withSli('      cost: {cost: spend_total, requests: req_total, target: 0.01}\n'), 'cost SLOs have no objective', 5],
   ['groupBy reserved label', doc(SLO.replace('    sli:', '    groupBy: [slo]\n    sli:')), 'cannot group by "slo"', 6],
   ['groupBy invalid label name', doc(SLO.replace('    sli:', '    groupBy: [my-route]\n    sli:')), '"my-route" is not a valid label name', 6],
+  ['label both fixed and grouped by', doc(SLO.replace('    sli:', '    labels: {route: x}\n    groupBy: [route]\n    sli:')), '"route" is both a group-by label and a fixed label', 7],
   ['labels reserved key', doc(SLO.replace('    sli:', '    labels: {slo_service: x}\n    sli:')), '"slo_service" is set by Burnrate', 6],
   ['exclusion without values', doc(SLO.replace('    sli:', '    exclude: [{name: upstream, label: error_type}]\n    sli:')), 'give either "values" (exact label values) or "regex"', 6],
   ['exclusion on a {{.window}} query', withSli('      ratio: {errors: "sum(rate(a{c=\\"5\\"}[{{.window}}]))", total: "sum(rate(a[{{.window}}]))"}\n', '    exclude: [{name: up, label: e, values: [x]}]\n'), 'exclusions need selector queries', 6],

@@ -113,6 +113,10 @@ function readSlo(r: MapReader, service: string, fileLabels: Labels, p: Problems)
   const description = r.string('description');
   const labels = { ...fileLabels, ...(readLabels(r, 'labels', p) ?? {}) };
   const groupBy = readGroupBy(r, p);
+  for (const l of groupBy.filter((g) => g in labels)) {
+    // A fixed label would overwrite the group-by label on every series and merge the groups.
+    p.error(r.at('groupBy'), `"${l}" is both a group-by label and a fixed label in "labels"; drop one of them`);
+  }
   const window = readWindow(r, 'window', p);
   const sli = readSli(r.child('sli', true), p);
   let objective = 0;
