@@ -64,8 +64,17 @@ export function parseDocuments(text: string, file?: string): ParsedFile {
       }
     };
     walk(doc.contents, '');
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 50 });
+    } catch (e) {
+      // Unresolved or runaway aliases surface only when the document becomes plain values.
+      const pos = lineCounter.linePos(doc.contents.range?.[0] ?? 0);
+      diagnostics.push({ severity: 'error', file, line: pos.line, column: pos.col, message: `not valid YAML/JSON: ${(e as Error).message}` });
+      return;
+    }
     docs.push({
-      value: doc.toJS({ maxAliasCount: 50 }),
+      value,
       index,
       lineOf(path: string) {
         // Fall back to the nearest ancestor that has a position: a missing field is reported
