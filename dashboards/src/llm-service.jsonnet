@@ -1,0 +1,2 @@
+// Built to dashboards/llm-service.json by `npm run build:dashboards`.
+(import '../lib/dashboards.libsonnet').llm()

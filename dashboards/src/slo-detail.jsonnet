@@ -1,0 +1,2 @@
+// Built to dashboards/slo-detail.json by `npm run build:dashboards`.
+(import '../lib/dashboards.libsonnet').detail()
