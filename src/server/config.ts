@@ -27,7 +27,7 @@ export interface ServerConfig {
   maxBodyBytes: number;
   /** Timeout of every call to Prometheus or a ruler, in ms. */
   upstreamTimeoutMs: number;
-  /** Retries of ruler calls that failed with 5xx or a network error. */
+  /** Retries of rule delivery calls (rulers) that failed with 5xx or a network error. */
   upstreamRetries: number;
   reconcileIntervalMs: number;
   /** How long a status answer may be reused, in ms. */

@@ -28,7 +28,7 @@ export class Upstream {
 
   async request(
     url: string,
-    init: { method?: string; headers?: Record<string, string>; body?: string; retry?: boolean } = {}
+    init: { method?: string; headers?: Record<string, string>; body?: string; retry?: boolean; timeoutMs?: number } = {}
   ): Promise<UpstreamResponse> {
     const origin = new URL(url).origin;
     if (!this.opts.allowedOrigins.includes(origin)) {
@@ -41,7 +41,8 @@ export class Upstream {
         await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
       }
       const ctrl = new AbortController();
-      const timer = setTimeout(() => ctrl.abort(), this.opts.timeoutMs);
+      const timeoutMs = init.timeoutMs ?? this.opts.timeoutMs;
+      const timer = setTimeout(() => ctrl.abort(), timeoutMs);
       try {
         const res = await fetch(url, { method: init.method ?? 'GET', headers: init.headers, body: init.body, signal: ctrl.signal, redirect: 'manual' });
         const body = await res.text();
@@ -53,7 +54,7 @@ export class Upstream {
       } catch (e) {
         const err = e as Error & { cause?: { code?: string } };
         last = new UpstreamError(
-          err.name === 'AbortError' ? `${origin} did not answer within ${this.opts.timeoutMs} ms` : `${origin} unreachable: ${err.cause?.code ?? err.message}`
+          err.name === 'AbortError' ? `${origin} did not answer within ${timeoutMs} ms` : `${origin} unreachable: ${err.cause?.code ?? err.message}`
         );
       } finally {
         clearTimeout(timer);

@@ -75,6 +75,7 @@ const CASES: Array<[string, string, string, number?]> = [
   ['labels reserved key', doc(SLO.replace('    sli:', '    labels: {slo_service: x}\n    sli:')), '"slo_service" is set by Burnrate', 6],
   ['exclusion without values', doc(SLO.replace('    sli:', '    exclude: [{name: upstream, label: error_type}]\n    sli:')), 'give either "values" (exact label values) or "regex"', 6],
   ['exclusion on a {{.window}} query', withSli('      ratio: {errors: "sum(rate(a{c=\\"5\\"}[{{.window}}]))", total: "sum(rate(a[{{.window}}]))"}\n', '    exclude: [{name: up, label: e, values: [x]}]\n'), 'exclusions need selector queries', 6],
+  ['alert annotation with an open template action', doc(SLO + '    alerting: {annotations: {summary: "{{ .Broken "}}\n'), 'template action opened at column 1 is never closed', 10],
   ['negative minEvents', doc(SLO + '    alerting: {minEvents: -5}\n'), 'minEvents: -5 is out of range', 10],
   ['alert name with spaces', doc(SLO + '    alerting: {name: "High burn"}\n'), 'an alert name is [a-zA-Z_][a-zA-Z0-9_]*', 10],
   ['unknown policy window', doc(SLO + '    policy: {freeze: {window: 2d}}\n'), 'unknown window "2d"', 10],

@@ -520,6 +520,37 @@ function readExclusions(r: MapReader, sli: Sli | undefined, p: Problems): Exclus
   return out;
 }
 
+/** Prometheus renders alert labels and annotations as Go templates and rejects the whole rule
+ * file when one does not parse; catch the common mistake, an action left open or never opened. */
+export function checkTemplate(text: string): string | undefined {
+  let open = -1;
+  for (let i = 0; i < text.length - 1; i++) {
+    const two = text.slice(i, i + 2);
+    if (two === '{{') {
+      if (open >= 0) {
+        return `template action opened at column ${open + 1} is not closed before the next "{{" (column ${i + 1})`;
+      }
+      open = i;
+      i++;
+    } else if (two === '}}' && open >= 0) {
+      open = -1;
+      i++;
+    }
+  }
+  return open >= 0 ? `template action opened at column ${open + 1} is never closed with "}}"` : undefined;
+}
+
+function readTemplates(r: MapReader, key: string, p: Problems, read: (key: string) => Record<string, string> | undefined): Record<string, string> | undefined {
+  const m = read(key);
+  for (const [k, v] of Object.entries(m ?? {})) {
+    const problem = checkTemplate(v);
+    if (problem) {
+      p.error(`${r.at(key)}.${k}`, `${problem}: Prometheus would reject the whole rule file`);
+    }
+  }
+  return m;
+}
+
 /** RE2 and JavaScript regexes agree on what matters here (balanced groups, valid escapes);
  * RE2's leading flag groups such as (?i) are stripped before the check. */
 function checkRegex(regex: string): string | undefined {
@@ -540,8 +571,8 @@ function readSeverity(r: MapReader, key: 'page' | 'ticket', base: AlertSeverityO
     return base;
   }
   c.allowOnly(['disabled', 'labels', 'annotations']);
-  const labels = { ...base.labels, ...(readLabels(c, 'labels', p) ?? {}) };
-  const annotations = { ...base.annotations, ...(c.stringMap('annotations') ?? {}) };
+  const labels = { ...base.labels, ...(readTemplates(c, 'labels', p, (k) => readLabels(c, k, p)) ?? {}) };
+  const annotations = { ...base.annotations, ...(readTemplates(c, 'annotations', p, (k) => c.stringMap(k)) ?? {}) };
   return { enabled: c.boolean('disabled') === undefined ? base.enabled : !c.boolean('disabled'), labels, annotations };
 }
 
@@ -552,8 +583,8 @@ function readAlerting(r: MapReader, kind: Sli['kind'], sli: Sli | undefined, p: 
   }
   r.allowOnly(['name', 'disabled', 'labels', 'annotations', 'minEvents', 'runbookUrl', 'dashboardUrl', 'sloUrl', 'page', 'ticket']);
   a.name = r.string('name', { pattern: ALERT_NAME, patternHint: 'an alert name is [a-zA-Z_][a-zA-Z0-9_]*' }) ?? a.name;
-  a.labels = readLabels(r, 'labels', p) ?? {};
-  a.annotations = r.stringMap('annotations') ?? {};
+  a.labels = readTemplates(r, 'labels', p, (k) => readLabels(r, k, p)) ?? {};
+  a.annotations = readTemplates(r, 'annotations', p, (k) => r.stringMap(k)) ?? {};
   a.minEvents = r.number('minEvents', { min: 0, integer: true }) ?? a.minEvents;
   if (sli?.kind === 'raw' && r.has('minEvents') && a.minEvents > 0) {
     p.error(r.at('minEvents'), 'raw SLIs have no event counts, so a minimum-events guard cannot apply');

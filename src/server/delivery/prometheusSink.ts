@@ -38,6 +38,12 @@ export class PrometheusDirectorySink implements RuleSink {
   readonly target = 'prometheus' as const;
   /** A reload that never reached Prometheus (or a fresh start after a crash) is retried. */
   private reloadPending = true;
+  /** /api/v1/rules lists every group Prometheus has (seconds for thousands of SLOs), so it is
+   * asked after a change and every `confirmEvery` passes, not on every pass. */
+  private passesSinceConfirm = Infinity;
+  private static readonly confirmEvery = 10;
+  private static readonly confirmTimeoutMs = 60_000;
+  private lastConfirmed = new Map<string, SyncOutcome>();
 
   constructor(
     private readonly dir: string,
@@ -95,6 +101,7 @@ export class PrometheusDirectorySink implements RuleSink {
         changes.push({ file, before: text, after: undefined });
       }
     }
+    const wasPending = this.reloadPending;
     if (changes.length > 0) {
       const failed = await this.applyAndReload(changes);
       for (const [key, reason] of failed) {
@@ -102,6 +109,12 @@ export class PrometheusDirectorySink implements RuleSink {
       }
     } else if (this.reloadPending && this.prometheus) {
       await this.reload();
+    }
+    if (changes.length === 0 && !wasPending && this.passesSinceConfirm < PrometheusDirectorySink.confirmEvery) {
+      // Nothing changed since the last confirmed state: the files on disk are what Prometheus loaded.
+      this.passesSinceConfirm++;
+      desired.filter((d) => !outcomes.has(d.key)).forEach((d) => outcomes.set(d.key, this.lastConfirmed.get(d.key) ?? { state: 'in-sync' }));
+      return outcomes;
     }
     await this.confirm(desired, outcomes);
     return outcomes;
@@ -174,15 +187,19 @@ export class PrometheusDirectorySink implements RuleSink {
     }
     let loaded: Set<string>;
     try {
-      loaded = new Set((await this.prometheus.ruleGroups()).map((g) => g.name));
+      loaded = new Set((await this.prometheus.ruleGroups(PrometheusDirectorySink.confirmTimeoutMs)).map((g) => g.name));
+      this.passesSinceConfirm = 0;
     } catch (e) {
       const reason = `rules written; Prometheus cannot confirm them yet: ${(e as Error).message}`;
       open.forEach((d) => outcomes.set(d.key, { state: 'pending', reason }));
       return;
     }
+    this.lastConfirmed.clear();
     for (const d of open) {
       const missing = d.groups.filter((g) => !loaded.has(g.name)).map((g) => g.name);
-      outcomes.set(d.key, missing.length ? { state: 'pending', reason: `Prometheus has not loaded ${missing.join(', ')}` } : { state: 'in-sync' });
+      const o: SyncOutcome = missing.length ? { state: 'pending', reason: `Prometheus has not loaded ${missing.join(', ')}` } : { state: 'in-sync' };
+      outcomes.set(d.key, o);
+      this.lastConfirmed.set(d.key, o);
     }
   }
 }

@@ -20,7 +20,7 @@ export class Reconciler {
   private timer?: NodeJS.Timeout;
   private debounce?: NodeJS.Timeout;
   private running: Promise<void> | undefined;
-  private again = false;
+  private next: Promise<void> | undefined;
   lastRun?: { at: number; ok: boolean };
 
   constructor(
@@ -41,7 +41,7 @@ export class Reconciler {
   stop(): Promise<void> {
     clearInterval(this.timer);
     clearTimeout(this.debounce);
-    return this.running ?? Promise.resolve();
+    return (this.next ?? this.running ?? Promise.resolve()).catch(() => undefined);
   }
 
   /** Marks an SLO pending on every target that needs it, and schedules a run soon. */
@@ -62,18 +62,18 @@ export class Reconciler {
     return target === 'prometheus' ? g.prometheus : g.loki;
   }
 
-  /** One pass over every target. Concurrent calls coalesce into at most one more pass. */
+  /** One pass over every target. A call made while a pass runs resolves after the next pass,
+   * which sees every change made before the call; concurrent calls share that next pass. */
   run(): Promise<void> {
     if (this.running) {
-      this.again = true;
-      return this.running;
+      this.next ??= this.running.then(() => {
+        this.next = undefined;
+        return this.run();
+      });
+      return this.next;
     }
     this.running = this.pass().finally(() => {
       this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.run();
-      }
     });
     return this.running;
   }

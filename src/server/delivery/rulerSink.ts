@@ -3,7 +3,8 @@
 // sync lists it, pushes groups that are missing or differ (repairing a ruler that lost them) and
 // deletes groups no SLO needs. Tenants go in X-Scope-OrgID.
 
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
+import { toYaml, YamlValue } from '../../core/rules/yamlText';
 import { RuleGroup } from '../../core/rules/types';
 import { Logger } from '../log';
 import { Upstream, UpstreamError } from '../upstream';
@@ -84,7 +85,7 @@ export class RulerSink implements RuleSink {
   }
 
   private async push(group: RuleGroup): Promise<void> {
-    const body = stringify(group, { lineWidth: 0 });
+    const body = toYaml(group as unknown as YamlValue);
     const res = await this.upstream.request(this.nsUrl(), { method: 'POST', headers: this.headers({ 'Content-Type': 'application/yaml' }), body });
     if (res.status !== 202 && res.status !== 200) {
       throw new UpstreamError(`ruler rejected group ${group.name} (${res.status}): ${res.body.trim().slice(0, 300)}`, res.status, res.body);
@@ -104,15 +105,19 @@ export class RulerSink implements RuleSink {
     try {
       existing = await this.list();
     } catch (e) {
-      const reason = `${this.opts.api} ruler unavailable: ${(e as Error).message}`;
-      desired.forEach((d) => outcomes.set(d.key, { state: 'pending', reason }));
+      const status = (e as UpstreamError).status;
+      // 401/403 (a wrong tenant or credentials) will not heal by retrying: that is a failure.
+      const refused = status === 401 || status === 403;
+      const reason = `${this.opts.api} ruler ${refused ? 'refused access' : 'unavailable'}: ${(e as Error).message}`;
+      desired.forEach((d) => outcomes.set(d.key, { state: refused ? 'failed' : 'pending', reason }));
       return outcomes;
     }
-    const wanted = new Set<string>();
+    // Every desired group is wanted even when an earlier push fails: a failed push must not make
+    // the SLO's other groups look stale (and be deleted below).
+    const wanted = new Set<string>(desired.flatMap((d) => d.groups.map((g) => g.name)));
     for (const d of desired) {
       try {
         for (const g of d.groups) {
-          wanted.add(g.name);
           if (existing.get(g.name) !== canonical(g)) {
             await this.push(g);
           }

@@ -20,6 +20,8 @@ export class PrometheusClient {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...this.headers },
       body: new URLSearchParams(params).toString(),
+      // Status and gate answer within one timeout; the caller (or CI) retries if it wants.
+      retry: false,
     });
     let parsed: any;
     try {
@@ -50,8 +52,8 @@ export class PrometheusClient {
   }
 
   /** Names of the rule groups Prometheus has loaded, with their health. */
-  async ruleGroups(): Promise<Array<{ name: string; file: string; rules: Array<{ name: string; health: string; lastError?: string }> }>> {
-    const res = await this.upstream.request(`${this.base}/api/v1/rules`, { headers: this.headers });
+  async ruleGroups(timeoutMs?: number): Promise<Array<{ name: string; file: string; rules: Array<{ name: string; health: string; lastError?: string }> }>> {
+    const res = await this.upstream.request(`${this.base}/api/v1/rules`, { headers: this.headers, timeoutMs });
     const parsed = JSON.parse(res.body);
     if (parsed.status !== 'success') {
       throw new UpstreamError(`Prometheus /api/v1/rules failed: ${parsed.error ?? res.status}`);
