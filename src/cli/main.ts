@@ -9,9 +9,10 @@ import { renderPrometheusRule, renderRuleFile } from '../core/rules/render';
 import { parseDocuments } from '../core/spec/document';
 import { toNativeYaml } from '../core/spec/serialize';
 import { Diagnostic, formatDiagnostic, Slo } from '../core/spec/types';
-import { exportOpenSLO } from '../core/formats/openslo';
+import { exportOpenSLO } from '../core/formats/opensloExport';
 import { parseArgs, UsageError } from './args';
 import { cmdGate, cmdServe, cmdToken } from './serverCommands';
+import { cmdSimulate, SIMULATE_HELP } from './simulateCommand';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -38,6 +39,7 @@ Commands:
   serve                  run the Burnrate server (API, storage, rule delivery, status, gate)
   gate --service S       ask the server whether S (or one --route) may ship; exit 0 ship, 1 freeze
   token create           create an API token in the server's database
+  simulate               run the LLM traffic simulator (metrics, scenarios, backfilled history)
 
 Run 'burnrate <command> --help' for a command's options.
 Exit codes: 0 success, 1 invalid input (gate: freeze), 2 wrong usage, 3 gate could not decide.`,
@@ -75,6 +77,7 @@ Asks the server's release gate. Exit 0: ship; 1: freeze (the reasons are printed
 
 Creates an API token directly in the server's database (default: BURNRATE_DB or
 .burnrate/burnrate.db) and prints it once. Use it to create the first admin token.`,
+  simulate: SIMULATE_HELP,
   export: `Usage: burnrate export --to openslo PATH... [-o FILE]
 
 Writes the SLOs found in PATH (files or folders) as OpenSLO v1 documents.
@@ -264,6 +267,7 @@ const COMMANDS: Record<string, (argv: string[], io: Io) => number | Promise<numb
   serve: cmdServe,
   gate: cmdGate,
   token: cmdToken,
+  simulate: cmdSimulate,
 };
 
 export function main(argv: string[], io: Io = processIo): number | Promise<number> {

@@ -7,7 +7,8 @@ import { loadText } from '../load';
 import { generateRules } from '../rules/generate';
 import { renderRuleFile } from '../rules/render';
 import { Slo } from '../spec/types';
-import { exportOpenSLO, exportOpenSLODocuments, rewriteCounters, simpleCounter, unrate } from './openslo';
+import { exportOpenSLO, exportOpenSLODocuments, unrate } from './opensloExport';
+import { rewriteCounters, simpleCounter } from './promqlRewrite';
 
 describe('counter rewrite', () => {
   it.each([

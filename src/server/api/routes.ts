@@ -7,7 +7,7 @@ import { sloRuleGroups } from '../../core/rules/ruleGroups';
 import { renderRuleFile } from '../../core/rules/render';
 import { loadText } from '../../core/load';
 import { sloValue, toNativeYaml } from '../../core/spec/serialize';
-import { exportOpenSLO } from '../../core/formats/openslo';
+import { exportOpenSLO } from '../../core/formats/opensloExport';
 import { worstState } from '../../core/policy/status';
 import { ActionStore } from '../actionStore';
 import { Role, TokenStore } from '../auth';

@@ -1,0 +1,246 @@
+// OpenSLO v1 export.
+//
+// One kind SLO per Burnrate SLO, with an inline indicator:
+//   ratio (Prometheus selectors)  ratioMetric counter: true, good|bad and total as the raw counter
+//                                 expression: the selector with exclusions as matchers, wrapped in
+//                                 `sum by (<groupBy>) (...)` (or `sum(...)`).
+//   ratio ({{.window}} queries)   the same when every placeholder is `rate(<selector>[{{.window}}])`
+//                                 (the rate is taken off again); otherwise skipped with a warning.
+//   ratio (Loki)                  ratioMetric with metricSource type Loki and the log queries; the
+//                                 group-by labels go into the annotation burnrate.dev/group-by.
+//   raw                           ratioMetric raw, rawType failure, the query at a 5m window.
+//   latency (classic histogram)   ratioMetric counter: true, good = `<m>_bucket{..., le="<t>"}`,
+//                                 total = `<m>_count{...}`. Native histograms are skipped.
+//   timeslice                     budgetingMethod Timeslices: ratio -> ratioMetric with
+//                                 timeSliceTarget; latency -> thresholdMetric over
+//                                 histogram_quantile with op lte and value = threshold.
+//   quality                       a single-component quality SLI exports as its good/total
+//                                 ratioMetric with the annotation `burnrate.dev/note`; a blend of
+//                                 several weighted components has no OpenSLO form and is skipped.
+//   cost                          skipped: cost per request is not a ratio of good events.
+// Burnrate-only settings (alerting, policy, evaluation interval, minEvents) are not exported.
+
+import { parser as promParser } from '@prometheus-io/lezer-promql';
+import { stringify } from 'yaml';
+import { Slo } from '../spec/types';
+import { formatDuration } from '../spec/duration';
+import { formatNumber } from '../spec/numbers';
+import { isWindowTemplate, renderWindow, selector } from '../promql/queries';
+import { quote, regexOneOf } from '../promql/escape';
+import { API_VERSION, GROUP_BY_ANNOTATION } from './openslo';
+import { childList, firstParseError, matcherList, text } from './promqlRewrite';
+
+export interface ExportResult {
+  text: string;
+  warnings: string[];
+}
+
+const EXPORT_NOTE = 'burnrate.dev/note';
+
+function counterExpr(slo: Slo, q: string): string | undefined {
+  let sel = q;
+  if (isWindowTemplate(q)) {
+    const un = unrate(q);
+    if (un === undefined) {
+      return undefined;
+    }
+    return un;
+  }
+  if (slo.exclude.length) {
+    const parts = matcherList(q);
+    if (!parts) {
+      return undefined;
+    }
+    const extra = slo.exclude.map((x) => `${x.label}!~${quote(x.values ? regexOneOf(x.values) : x.regex!)}`);
+    sel = parts.metric
+      ? selector(parts.metric, ...parts.matchers, ...extra)
+      : `{${[...parts.matchers, ...extra].join(', ')}}`;
+  }
+  return slo.groupBy.length ? `sum by (${slo.groupBy.join(', ')}) (${sel})` : `sum(${sel})`;
+}
+
+/** `sum(rate(x[{{.window}}]))` -> `sum(x)`; undefined when a placeholder is used any other way. */
+export function unrate(q: string): string | undefined {
+  const probe = renderWindow(q, '59m59s');
+  if (firstParseError(probe)) {
+    return undefined;
+  }
+  const spans: Array<{ from: number; to: number; sel: string }> = [];
+  promParser.parse(probe).iterate({
+    enter(ref) {
+      const n = ref.node;
+      if (n.name === 'FunctionCall' && n.getChild('FunctionIdentifier')?.getChild('Rate')) {
+        const args = childList(n.getChild('FunctionCallBody')!);
+        const ms = args.length === 1 && args[0].name === 'MatrixSelector' ? args[0] : undefined;
+        const d = ms?.getChild('DurationExpr');
+        const vs = ms?.getChild('VectorSelector');
+        if (ms && d && vs && text(probe, d) === '59m59s') {
+          spans.push({ from: n.from, to: n.to, sel: text(probe, vs) });
+          return false;
+        }
+      }
+      return undefined;
+    },
+  });
+  let out = '';
+  let pos = 0;
+  for (const s of spans) {
+    out += probe.slice(pos, s.from) + s.sel;
+    pos = s.to;
+  }
+  out += probe.slice(pos);
+  if (out.includes('59m59s')) {
+    return undefined;
+  }
+  return out;
+}
+
+function metricSource(source: string, query: string) {
+  return { metricSource: { type: source === 'loki' ? 'Loki' : 'Prometheus', spec: { query } } };
+}
+
+/** OpenSLO documents for the SLOs, with the SLOs that could not be exported named in warnings. */
+export function exportOpenSLODocuments(slos: Slo[]): ExportResult {
+  const warnings: string[] = [];
+  const docs: unknown[] = [];
+  for (const slo of slos) {
+    const id = `${slo.service}/${slo.name}`;
+    const skip = (why: string) => warnings.push(`${id} not exported: ${why}`);
+    const sli = slo.sli;
+    let indicator: Record<string, unknown> | undefined;
+    let method = 'Occurrences';
+    let objectiveExtra: Record<string, unknown> = {};
+    const annotations: Record<string, string> = {};
+    const ratioOf = (
+      source: string,
+      good: string | undefined,
+      errors: string | undefined,
+      total: string
+    ): Record<string, unknown> | undefined => {
+      if (source === 'loki') {
+        if (slo.groupBy.length) {
+          annotations[GROUP_BY_ANNOTATION] = slo.groupBy.join(',');
+        }
+        return {
+          ratioMetric: {
+            counter: true,
+            ...(good !== undefined ? { good: metricSource('loki', good) } : { bad: metricSource('loki', errors!) }),
+            total: metricSource('loki', total),
+          },
+        };
+      }
+      const g = good !== undefined ? counterExpr(slo, good) : undefined;
+      const b = errors !== undefined ? counterExpr(slo, errors) : undefined;
+      const t = counterExpr(slo, total);
+      if ((g === undefined && b === undefined) || t === undefined) {
+        return undefined;
+      }
+      return {
+        ratioMetric: {
+          counter: true,
+          ...(g !== undefined ? { good: metricSource('prometheus', g) } : { bad: metricSource('prometheus', b!) }),
+          total: metricSource('prometheus', t),
+        },
+      };
+    };
+    const templateWhy =
+      'its {{.window}} queries are not plain rate(<selector>[{{.window}}]) over counters, so they have no OpenSLO counter form';
+    switch (sli.kind) {
+      case 'ratio':
+        indicator = ratioOf(sli.source, sli.good, sli.errors, sli.total);
+        if (!indicator) {
+          skip(templateWhy);
+        }
+        break;
+      case 'raw':
+        indicator = {
+          ratioMetric: {
+            counter: false,
+            rawType: 'failure',
+            raw: metricSource('prometheus', renderWindow(sli.errorRatio, '5m')),
+          },
+        };
+        break;
+      case 'latency': {
+        if (sli.native) {
+          skip('native histograms have no bucket counter to give OpenSLO as good events');
+          break;
+        }
+        const le = `le=${quote(formatNumber(sli.threshold))}`;
+        const m = sli.matchers ? [sli.matchers] : [];
+        indicator = ratioOf(
+          'prometheus',
+          selector(`${sli.metric}_bucket`, ...m, le),
+          undefined,
+          selector(`${sli.metric}_count`, ...m)
+        );
+        break;
+      }
+      case 'timeslice':
+        method = 'Timeslices';
+        if (sli.ratio) {
+          indicator = ratioOf('prometheus', sli.ratio.good, sli.ratio.errors, sli.ratio.total);
+          objectiveExtra = { timeSliceTarget: sli.ratio.target, timeSliceWindow: formatDuration(sli.sliceSeconds) };
+          if (!indicator) {
+            skip(templateWhy);
+          }
+        } else if (sli.latency) {
+          const l = sli.latency;
+          const by = ['le', ...slo.groupBy].join(', ');
+          const excluded = slo.exclude.map((x) => `${x.label}!~${quote(x.values ? regexOneOf(x.values) : x.regex!)}`);
+          const q = `histogram_quantile(${formatNumber(l.quantile)}, sum by (${by}) (rate(${selector(`${l.metric}_bucket`, l.matchers, ...excluded)}[${formatDuration(sli.sliceSeconds)}])))`;
+          indicator = { thresholdMetric: metricSource('prometheus', q) };
+          objectiveExtra = { op: 'lte', value: l.threshold, timeSliceWindow: formatDuration(sli.sliceSeconds) };
+        }
+        break;
+      case 'quality':
+        if (sli.components.length !== 1) {
+          skip(
+            'a weighted blend of several quality components has no OpenSLO form (export each component as its own SLO)'
+          );
+          break;
+        }
+        indicator = ratioOf(sli.source, sli.components[0].good, undefined, sli.components[0].total);
+        annotations[EXPORT_NOTE] = `Burnrate quality SLI (sampled component "${sli.components[0].name}")`;
+        if (!indicator) {
+          skip(templateWhy);
+        }
+        break;
+      case 'cost':
+        skip('cost per request is a soft SLO on an average, not a ratio of good events; OpenSLO cannot express it');
+        break;
+    }
+    if (!indicator) {
+      continue;
+    }
+    const labels = Object.fromEntries(Object.entries(slo.labels).map(([k, v]) => [k, [v]]));
+    const timeWindow =
+      slo.window.type === 'calendar'
+        ? { duration: '1M', isRolling: false, calendar: { startTime: '2020-01-01 00:00:00', timeZone: 'UTC' } }
+        : { duration: `${slo.window.days}d`, isRolling: true };
+    docs.push({
+      apiVersion: API_VERSION,
+      kind: 'SLO',
+      metadata: {
+        name: slo.name,
+        ...(Object.keys(labels).length ? { labels } : {}),
+        ...(Object.keys(annotations).length ? { annotations } : {}),
+      },
+      spec: {
+        ...(slo.description ? { description: slo.description } : {}),
+        service: slo.service,
+        indicator: { metadata: { name: `${slo.name}-sli` }, spec: indicator },
+        timeWindow: [timeWindow],
+        budgetingMethod: method,
+        objectives: [{ target: slo.objective, ...objectiveExtra }],
+      },
+    });
+  }
+  const text = docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+  return { text, warnings };
+}
+
+/** OpenSLO v1 multi-document YAML for the SLOs that map (see exportOpenSLODocuments for the rest). */
+export function exportOpenSLO(slos: Slo[]): string {
+  return exportOpenSLODocuments(slos).text;
+}
