@@ -16,6 +16,8 @@ module.exports = {
       ...base,
       displayName: 'ui',
       transform,
+      // jsdom picks yaml's ESM "browser" build; core needs the CommonJS one.
+      moduleNameMapper: { ...base.moduleNameMapper, '^yaml$': '<rootDir>/node_modules/yaml/dist/index.js' },
       testMatch: ['<rootDir>/src/**/*.test.{ts,tsx}'],
       testPathIgnorePatterns: ['/node_modules/', ...nodeDirs.map((d) => `<rootDir>/src/${d}/`)],
     },

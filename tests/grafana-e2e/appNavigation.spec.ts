@@ -1,31 +1,36 @@
+// For maintainers with Docker (npm run e2e:grafana): the app's pages in a real Grafana, with the
+// Burnrate server and a Prometheus data source provisioned (docker-compose.yaml).
 import { test, expect } from './fixtures';
-import { ROUTES } from '../src/constants';
+import { ROUTES } from '../../src/constants';
+import { testIds } from '../../src/components/testIds';
 
-test.describe('navigating app', () => {
-  test('page one should render successfully', async ({ gotoPage, page }) => {
-    await gotoPage(`/${ROUTES.One}`);
-    await expect(page.getByText('This is page one.')).toBeVisible();
+test.describe('Burnrate app', () => {
+  test('the SLO list is the default page', async ({ gotoPage, page }) => {
+    await gotoPage('');
+    await expect(page.getByTestId(testIds.list.container)).toBeVisible();
+    await expect(page.getByTestId(testIds.list.newSlo)).toBeVisible();
   });
 
-  test('page two should render successfully', async ({ gotoPage, page }) => {
-    await gotoPage(`/${ROUTES.Two}`);
-    await expect(page.getByText('This is page two.')).toBeVisible();
+  test('creates an SLO from a template and opens its detail page', async ({ gotoPage, page }) => {
+    await gotoPage(`/${ROUTES.New}`);
+    await page.getByTestId(testIds.editor.template('otel-availability')).getByRole('button').click();
+    const name = `e2e-${Date.now()}`;
+    await page.getByTestId(testIds.editor.service).fill('e2e');
+    await page.getByTestId(testIds.editor.name).fill(name);
+    await expect(page.getByTestId(testIds.editor.rules)).toContainText('slo:sli_error:ratio_rate5m');
+    await page.getByTestId(testIds.editor.save).click();
+    await expect(page.getByTestId(testIds.detail.container)).toBeVisible();
+    await expect(page.getByTestId(testIds.detail.audit)).toContainText('slo.create');
+
+    await gotoPage(`/${ROUTES.List}`);
+    await expect(page.getByTestId(testIds.list.row('e2e', name))).toBeVisible();
   });
 
-  test('page three should support an id parameter', async ({ gotoPage, page }) => {
-    await gotoPage(`/${ROUTES.Three}/123456`);
-    await expect(page.getByText('ID: 123456')).toBeVisible();
-  });
-
-  test('page three should render sucessfully', async ({ gotoPage, page }) => {
-    // wait for page to successfully render
-    await gotoPage(`/${ROUTES.One}`);
-    await expect(page.getByText('This is page one.')).toBeVisible();
-
-    // navigating to page four with full width layout without sidebar menu
-    await page.getByText('Full-width page example').click();
-
-    // navigate back to page one
-    await page.getByRole('link', { name: 'Back', exact: true }).click();
+  test('shows validation messages beside the field', async ({ gotoPage, page }) => {
+    await gotoPage(`/${ROUTES.New}`);
+    await page.getByTestId(testIds.editor.template('otel-ttft')).getByRole('button').click();
+    await page.getByTestId(testIds.editor.objective).fill('95');
+    await expect(page.getByTestId(testIds.editor.fieldError).first()).toContainText('did you mean 0.95');
+    await expect(page.getByTestId(testIds.editor.save)).toBeDisabled();
   });
 });

@@ -1,5 +1,5 @@
 import { AppConfigPage, AppPage, test as base } from '@grafana/plugin-e2e';
-import pluginJson from '../src/plugin.json';
+import pluginJson from '../../src/plugin.json';
 
 type AppTestFixture = {
   appConfigPage: AppConfigPage;
@@ -22,5 +22,9 @@ export const test = base.extend<AppTestFixture>({
     );
   },
 });
+
+/** Where Grafana's server reaches Burnrate, and an editor token (see docker-compose.yaml). */
+export const BURNRATE_URL = process.env.BURNRATE_URL ?? 'http://burnrate:8787';
+export const BURNRATE_TOKEN = process.env.BURNRATE_TOKEN ?? 'burnrate-demo-token-change-me';
 
 export { expect } from '@grafana/plugin-e2e';

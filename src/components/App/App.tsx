@@ -1,24 +1,27 @@
-import React from 'react';
-import { Route, Routes } from 'react-router-dom';
+import React, { Suspense } from 'react';
+import { Navigate, Route, Routes } from 'react-router-dom';
 import { AppRootProps } from '@grafana/data';
-import { ROUTES } from '../../constants';
-const PageOne = React.lazy(() => import('../../pages/PageOne'));
-const PageTwo = React.lazy(() => import('../../pages/PageTwo'));
-const PageThree = React.lazy(() => import('../../pages/PageThree'));
-const PageFour = React.lazy(() => import('../../pages/PageFour'));
+import { LoadingPlaceholder } from '@grafana/ui';
+import { AppSettings, ROUTES } from '../../constants';
+import { AppSettingsContext } from './context';
 
-function App(props: AppRootProps) {
+const SloList = React.lazy(() => import(/* webpackChunkName: "slo-list" */ '../../pages/SloList'));
+const SloEditor = React.lazy(() => import(/* webpackChunkName: "slo-editor" */ '../../pages/SloEditor'));
+const SloDetail = React.lazy(() => import(/* webpackChunkName: "slo-detail" */ '../../pages/SloDetail'));
+
+function App(props: AppRootProps<AppSettings>) {
   return (
-    <Routes>
-      <Route path={ROUTES.Two} element={<PageTwo />} />
-      <Route path={`${ROUTES.Three}/:id?`} element={<PageThree />} />
-
-      {/* Full-width page (this page will have no side navigation) */}
-      <Route path={ROUTES.Four} element={<PageFour />} />
-
-      {/* Default page */}
-      <Route path="*" element={<PageOne />} />
-    </Routes>
+    <AppSettingsContext.Provider value={props.meta?.jsonData ?? {}}>
+      <Suspense fallback={<LoadingPlaceholder text="Loading..." />}>
+        <Routes>
+          <Route path={ROUTES.New} element={<SloEditor />} />
+          <Route path={ROUTES.Edit} element={<SloEditor />} />
+          <Route path={ROUTES.Detail} element={<SloDetail />} />
+          <Route path={ROUTES.List} element={<SloList />} />
+          <Route path="*" element={<Navigate to={ROUTES.List} replace />} />
+        </Routes>
+      </Suspense>
+    </AppSettingsContext.Provider>
   );
 }
 

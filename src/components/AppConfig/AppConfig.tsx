@@ -1,107 +1,167 @@
-import React, { ChangeEvent, useState } from 'react';
+// Settings: the Burnrate server's URL, its API token (kept in secureJsonData: Grafana adds it to
+// proxied requests, the browser never reads it back), default data sources, and a connection test
+// through the plugin proxy route.
+
+import React, { useState } from 'react';
 import { lastValueFrom } from 'rxjs';
 import { css } from '@emotion/css';
 import { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps, PluginMeta } from '@grafana/data';
 import { getBackendSrv } from '@grafana/runtime';
-import { Button, Field, FieldSet, Input, SecretInput, useStyles2 } from '@grafana/ui';
+import { Alert, Button, Field, FieldSet, Input, SecretInput, Select, Stack, useStyles2 } from '@grafana/ui';
+import { api } from '../../api/client';
+import { listDataSources } from '../../api/datasource';
+import { AppSettings } from '../../constants';
 import { testIds } from '../testIds';
 
-type AppPluginSettings = {
-  apiUrl?: string;
-};
+export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppSettings>> {}
 
-type State = {
-  // The URL to reach our custom API.
-  apiUrl: string;
-  // Tells us if the API key secret is set.
-  isApiKeySet: boolean;
-  // A secret key for our custom API.
-  apiKey: string;
-};
+function safeList(type: 'prometheus' | 'loki') {
+  try {
+    return listDataSources(type).map((d) => ({ label: d.name, value: d.uid }));
+  } catch {
+    return [];
+  }
+}
 
-export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<AppPluginSettings>> {}
+export function validServerUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
 
 const AppConfig = ({ plugin }: AppConfigProps) => {
   const s = useStyles2(getStyles);
   const { enabled, pinned, jsonData, secureJsonFields } = plugin.meta;
-  const [state, setState] = useState<State>({
-    apiUrl: jsonData?.apiUrl || '',
-    apiKey: '',
-    isApiKeySet: Boolean(secureJsonFields?.apiKey),
-  });
+  const [serverUrl, setServerUrl] = useState(jsonData?.serverUrl ?? '');
+  const [prom, setProm] = useState(jsonData?.defaultPrometheusUid);
+  const [loki, setLoki] = useState(jsonData?.defaultLokiUid);
+  const [token, setToken] = useState('');
+  const [tokenSet, setTokenSet] = useState(Boolean(secureJsonFields?.apiToken));
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string>();
+  const [test, setTest] = useState<{ ok: boolean; message: string } | 'running'>();
 
-  const isSubmitDisabled = Boolean(!state.apiUrl || (!state.isApiKeySet && !state.apiKey));
+  const urlOk = validServerUrl(serverUrl.trim());
+  const canSave = urlOk && (tokenSet || token.length > 0);
 
-  const onResetApiKey = () =>
-    setState({
-      ...state,
-      apiKey: '',
-      isApiKeySet: false,
-    });
-
-  const onChange = (event: ChangeEvent<HTMLInputElement>) => {
-    setState({
-      ...state,
-      [event.target.name]: event.target.value.trim(),
-    });
-  };
-
-  const onSubmit = () => {
-    if (isSubmitDisabled) {
+  const onSave = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!canSave) {
       return;
     }
+    setSaving(true);
+    setSaveError(undefined);
+    try {
+      await updatePlugin(plugin.meta.id, {
+        enabled,
+        pinned,
+        jsonData: { serverUrl: serverUrl.trim().replace(/\/$/, ''), defaultPrometheusUid: prom, defaultLokiUid: loki },
+        // Only sent when typed: the stored token cannot be read back, and stays as is otherwise.
+        secureJsonData: tokenSet ? undefined : { apiToken: token },
+      });
+      // Grafana reads plugin settings at load: reload so the proxy routes use the new ones.
+      window.location.reload();
+    } catch (err: any) {
+      setSaveError(err?.data?.message ?? err?.message ?? 'saving failed');
+    } finally {
+      setSaving(false);
+    }
+  };
 
-    updatePluginAndReload(plugin.meta.id, {
-      enabled,
-      pinned,
-      jsonData: {
-        apiUrl: state.apiUrl,
-      },
-      // This cannot be queried later by the frontend.
-      // We don't want to override it in case it was set previously and left untouched now.
-      secureJsonData: state.isApiKeySet
-        ? undefined
-        : {
-            apiKey: state.apiKey,
-          },
-    });
+  const onTest = async () => {
+    setTest('running');
+    setTest(await api.testConnection());
   };
 
   return (
-    <form onSubmit={onSubmit}>
-      <FieldSet label="API Settings">
-        <Field label="API Key" description="A secret key for authenticating to our custom API">
-          <SecretInput
-            width={60}
-            id="config-api-key"
-            data-testid={testIds.appConfig.apiKey}
-            name="apiKey"
-            value={state.apiKey}
-            isConfigured={state.isApiKeySet}
-            placeholder={'Your secret API key'}
-            onChange={onChange}
-            onReset={onResetApiKey}
-          />
-        </Field>
-
-        <Field label="API Url" description="" className={s.marginTop}>
+    <form onSubmit={onSave} data-testid={testIds.appConfig.container}>
+      <FieldSet label="Burnrate server">
+        <Field
+          label="Server URL"
+          description="Where Grafana reaches the Burnrate server, e.g. http://burnrate:8787 (Grafana's server calls it, not the browser)"
+          invalid={serverUrl.length > 0 && !urlOk}
+          error="An http(s) URL"
+        >
           <Input
             width={60}
-            name="apiUrl"
-            id="config-api-url"
-            data-testid={testIds.appConfig.apiUrl}
-            value={state.apiUrl}
-            placeholder={`E.g.: http://mywebsite.com/api/v1`}
-            onChange={onChange}
+            id="config-server-url"
+            data-testid={testIds.appConfig.serverUrl}
+            value={serverUrl}
+            placeholder="http://burnrate:8787"
+            onChange={(e) => setServerUrl(e.currentTarget.value)}
           />
         </Field>
-
-        <div className={s.marginTop}>
-          <Button type="submit" data-testid={testIds.appConfig.submit} disabled={isSubmitDisabled}>
-            Save API settings
-          </Button>
-        </div>
+        <Field
+          label="API token"
+          description="A Burnrate token (editor role to create SLOs): burnrate token create --name grafana --role editor"
+        >
+          <SecretInput
+            width={60}
+            id="config-api-token"
+            data-testid={testIds.appConfig.apiToken}
+            value={token}
+            isConfigured={tokenSet}
+            placeholder="Token"
+            onChange={(e) => setToken(e.currentTarget.value.trim())}
+            onReset={() => {
+              setToken('');
+              setTokenSet(false);
+            }}
+          />
+        </Field>
       </FieldSet>
+      <FieldSet label="Default data sources">
+        <Field label="Prometheus" description="Preselected in the editor and used for Explore links">
+          <div data-testid={testIds.appConfig.prometheus}>
+            <Select
+              aria-label="Default Prometheus"
+              width={40}
+              isClearable
+              options={safeList('prometheus')}
+              value={prom ?? null}
+              onChange={(v) => setProm(v?.value)}
+            />
+          </div>
+        </Field>
+        <Field label="Loki">
+          <div data-testid={testIds.appConfig.loki}>
+            <Select
+              aria-label="Default Loki"
+              width={40}
+              isClearable
+              options={safeList('loki')}
+              value={loki ?? null}
+              onChange={(v) => setLoki(v?.value)}
+            />
+          </div>
+        </Field>
+      </FieldSet>
+      {saveError && <Alert title="Not saved">{saveError}</Alert>}
+      <Stack gap={1}>
+        <Button type="submit" data-testid={testIds.appConfig.submit} disabled={!canSave || saving}>
+          Save settings
+        </Button>
+        <Button
+          type="button"
+          variant="secondary"
+          data-testid={testIds.appConfig.testConnection}
+          onClick={onTest}
+          disabled={test === 'running'}
+        >
+          Test connection
+        </Button>
+      </Stack>
+      <p className={s.hint}>The test uses the saved settings: save first.</p>
+      {test && test !== 'running' && (
+        <div data-testid={testIds.appConfig.testResult}>
+          <Alert severity={test.ok ? 'success' : 'error'} title={test.ok ? 'Connected' : 'Connection failed'}>
+            {test.message}
+          </Alert>
+        </div>
+      )}
     </form>
   );
 };
@@ -109,32 +169,8 @@ const AppConfig = ({ plugin }: AppConfigProps) => {
 export default AppConfig;
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  colorWeak: css`
-    color: ${theme.colors.text.secondary};
-  `,
-  marginTop: css`
-    margin-top: ${theme.spacing(3)};
-  `,
+  hint: css({ color: theme.colors.text.secondary, marginTop: theme.spacing(1) }),
 });
 
-const updatePluginAndReload = async (pluginId: string, data: Partial<PluginMeta<AppPluginSettings>>) => {
-  try {
-    await updatePlugin(pluginId, data);
-
-    // Reloading the page as the changes made here wouldn't be propagated to the actual plugin otherwise.
-    // This is not ideal, however unfortunately currently there is no supported way for updating the plugin state.
-    window.location.reload();
-  } catch (e) {
-    console.error('Error while updating the plugin', e);
-  }
-};
-
-const updatePlugin = async (pluginId: string, data: Partial<PluginMeta>) => {
-  const response = await getBackendSrv().fetch({
-    url: `/api/plugins/${pluginId}/settings`,
-    method: 'POST',
-    data,
-  });
-
-  return lastValueFrom(response);
-};
+const updatePlugin = async (pluginId: string, data: Partial<PluginMeta>) =>
+  lastValueFrom(getBackendSrv().fetch({ url: `/api/plugins/${pluginId}/settings`, method: 'POST', data }));

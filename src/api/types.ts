@@ -1,0 +1,90 @@
+// Shapes of the Burnrate server's answers (see docs/server.md and /api/openapi.json).
+
+import type { GroupStatus, PolicyState } from '../core/policy/status';
+import type { ManualAction } from '../core/policy/gate';
+
+export type { GroupStatus, PolicyState, ManualAction };
+
+export interface SyncState {
+  target: string;
+  state: 'in-sync' | 'pending' | 'failed';
+  reason?: string;
+}
+
+export interface SloSummaryStatus {
+  state: PolicyState;
+  budgetRemaining?: number;
+  periodBurnRate?: number;
+  currentBurnRate?: number;
+  groups: Array<{
+    group: Record<string, string>;
+    state: PolicyState;
+    budgetRemaining?: number;
+    currentBurnRate?: number;
+  }>;
+}
+
+export interface SloItem {
+  service: string;
+  name: string;
+  version: number;
+  source: 'api' | 'git';
+  sourcePath?: string;
+  kind: string;
+  description?: string;
+  objective?: number;
+  window: string;
+  labels: Record<string, string>;
+  groupBy: string[];
+  /** The stored definition: native SLO fields plus service (not in list answers). */
+  spec?: Record<string, unknown>;
+  sync: SyncState[];
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string;
+  status?: SloSummaryStatus;
+}
+
+export interface SloList {
+  items: SloItem[];
+  total: number;
+  limit: number;
+  offset: number;
+  statusError?: string;
+}
+
+export interface SloStatus {
+  service: string;
+  name: string;
+  state: PolicyState;
+  groups: GroupStatus[];
+  alerts: Array<{ labels: Record<string, string>; state: string }>;
+  evaluatedAt: number;
+}
+
+export interface RangeSeries {
+  metric: Record<string, string>;
+  values: Array<[number, string]>;
+}
+
+export interface SloHistory {
+  range: number;
+  step: number;
+  series: Record<string, RangeSeries[]>;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface ApiDiagnostic {
+  severity: 'error' | 'warning';
+  path?: string;
+  line?: number;
+  message: string;
+}

@@ -1,0 +1,399 @@
+// One SLO: budget burndown over the window, burn rate for every alert window, per-route table with
+// freeze badges, firing alerts, the policy and manual freezes/overrides, the audit trail, and
+// links to the shipped dashboards and to the raw queries in Explore.
+
+import React, { useMemo } from 'react';
+import { useParams } from 'react-router-dom';
+import { css } from '@emotion/css';
+import { GrafanaTheme2 } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
+import {
+  Alert,
+  Badge,
+  Button,
+  FieldSet,
+  LinkButton,
+  LoadingPlaceholder,
+  Stack,
+  TextLink,
+  useStyles2,
+} from '@grafana/ui';
+import { useAudit, useFreezes, useSlo, useSloHistory, useSloStatus } from '../hooks/useBurnrate';
+import { useDataSources } from '../hooks/useDataSource';
+import { useAppSettings } from '../components/App/context';
+import { StateBadge } from '../components/common/StateBadge';
+import { FreezeForm } from '../components/detail/FreezeForm';
+import { api } from '../api/client';
+import { LineChart } from '../components/common/LineChart';
+import { getTableStyles } from '../components/common/tableStyles';
+import { testIds } from '../components/testIds';
+import { validateSpec } from '../domain/spec';
+import { alertWindows } from '../core/rules/burnRateWindows';
+import { previewQueries } from '../core/rules/sliSignals';
+import { burn, count, dateTime, duration, groupText, percent } from '../utils/format';
+import { dashboardUrl, exploreUrl, sloPath } from '../utils/utils.routing';
+import { DASHBOARDS } from '../constants';
+
+function fmtWindow(seconds: number): string {
+  return seconds >= 86400 ? `${seconds / 86400}d` : seconds >= 3600 ? `${seconds / 3600}h` : `${seconds / 60}m`;
+}
+
+export function SloDetail() {
+  const { service = '', name = '' } = useParams();
+  const s = useStyles2(getStyles);
+  const t = useStyles2(getTableStyles);
+  const settings = useAppSettings();
+  const slo = useSlo(service, name);
+  const status = useSloStatus(service, name);
+  const history = useSloHistory(service, name);
+  const audit = useAudit(service, name);
+  const freezes = useFreezes(service);
+  const promSources = useDataSources('prometheus');
+  const ds = promSources.find((d) => d.uid === settings.defaultPrometheusUid) ?? promSources[0];
+
+  const model = useMemo(() => (slo.value?.spec ? validateSpec(slo.value.spec).slo : undefined), [slo.value]);
+  const windows = model ? alertWindows(model.window) : [];
+  const sel = `{slo="${name}", slo_service="${service}"}`;
+
+  const toLines = useMemo(
+    () => (key: string) =>
+      (history.value?.series?.[key] ?? []).map((ser) => ({
+        name: groupText(Object.fromEntries((model?.groupBy ?? []).map((l) => [l, ser.metric[l] ?? '']))),
+        points: ser.values.map(([ts, v]) => [ts, Number(v)] as [number, number]).filter(([, v]) => Number.isFinite(v)),
+      })),
+    [history.value, model]
+  );
+  const burndown = toLines('budgetRemaining');
+  const burnHistory = toLines('currentBurnRate');
+
+  if (slo.error) {
+    return (
+      <PluginPage>
+        <Alert severity="error" title={`Cannot load ${service}/${name}`}>
+          {slo.error.message}
+        </Alert>
+      </PluginPage>
+    );
+  }
+  if (!slo.value) {
+    return (
+      <PluginPage>
+        <LoadingPlaceholder text="Loading the SLO..." />
+      </PluginPage>
+    );
+  }
+  const item = slo.value;
+  const groups = status.value?.groups ?? [];
+  const firing = (status.value?.alerts ?? []).filter(
+    (a) => a.state === 'firing' || a.labels.alertstate === 'firing' || a.labels.alertstate === 'pending'
+  );
+  const policy = model?.policy;
+  const routes = [...new Set(groups.map((g) => g.group.route).filter(Boolean))] as string[];
+  const rawQueries =
+    model && ds
+      ? (() => {
+          try {
+            return previewQueries(model, 3600);
+          } catch {
+            return undefined;
+          }
+        })()
+      : undefined;
+
+  return (
+    <PluginPage
+      actions={
+        <LinkButton
+          icon="pen"
+          href={sloPath(service, name, true)}
+          data-testid={testIds.detail.edit}
+          disabled={item.source === 'git'}
+        >
+          Edit
+        </LinkButton>
+      }
+    >
+      <div data-testid={testIds.detail.container}>
+        <Stack gap={2} alignItems="center" wrap="wrap">
+          <h2 className={s.title}>
+            {service} / {name}
+          </h2>
+          <span data-testid={testIds.detail.state}>
+            <StateBadge state={status.value?.state} />
+          </span>
+          <Badge color="blue" text={item.kind} />
+          {item.objective !== undefined && <span className={t.muted}>objective {percent(item.objective, 2)}</span>}
+          <span className={t.muted}>window {item.window}</span>
+          {item.source === 'git' && <Badge color="purple" text="from git" icon="code-branch" />}
+          {(item.sync ?? []).map((x) => (
+            <Badge
+              key={x.target}
+              color={x.state === 'in-sync' ? 'green' : x.state === 'failed' ? 'red' : 'orange'}
+              text={`${x.target}: ${x.state}`}
+              tooltip={x.reason}
+            />
+          ))}
+        </Stack>
+        {item.description && <p className={t.muted}>{item.description}</p>}
+        {status.error && (
+          <Alert severity="warning" title="Live status is unavailable">
+            {status.error.message}
+          </Alert>
+        )}
+
+        <FieldSet label="Error budget remaining over the window" className={t.section}>
+          {history.error ? (
+            <Alert severity="warning" title="No history">
+              {history.error.message}
+            </Alert>
+          ) : history.loading && !history.value ? (
+            <LoadingPlaceholder text="Loading history..." />
+          ) : (
+            <LineChart series={burndown} reference={0} format={(v) => percent(v, 0)} testId={testIds.detail.burndown} />
+          )}
+        </FieldSet>
+
+        {burnHistory.some((x) => x.points.length > 0) && (
+          <FieldSet label="Burn rate (5m) over the window" className={t.section}>
+            <LineChart
+              series={burnHistory}
+              reference={1}
+              format={(v) => burn(v)}
+              testId={testIds.detail.burnHistory}
+              height={140}
+            />
+          </FieldSet>
+        )}
+
+        <FieldSet label={`Per ${model?.groupBy.length ? model.groupBy.join(', ') : 'SLO'}`} className={t.section}>
+          <table className={t.table} data-testid={testIds.detail.groups}>
+            <thead>
+              <tr>
+                <th>{model?.groupBy.join(', ') || 'group'}</th>
+                <th>State</th>
+                <th className="num">Budget left</th>
+                <th className="num">Budget left (events)</th>
+                <th className="num">Burn (now)</th>
+                <th className="num">Burn (period)</th>
+                <th className="num">Runs out in</th>
+                <th>Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {groups.length === 0 && (
+                <tr>
+                  <td colSpan={8} className={t.muted}>
+                    {status.loading ? 'Loading...' : "No data yet: Prometheus has not recorded this SLO's series."}
+                  </td>
+                </tr>
+              )}
+              {groups.map((g) => (
+                <tr key={groupText(g.group)}>
+                  <td>{groupText(g.group)}</td>
+                  <td>
+                    <StateBadge state={g.state} />
+                  </td>
+                  <td className="num">{percent(g.budgetRemaining)}</td>
+                  <td className="num">{count(g.budgetRemainingEvents)}</td>
+                  <td className="num">{burn(g.currentBurnRate)}</td>
+                  <td className="num">{burn(g.periodBurnRate)}</td>
+                  <td className="num">{duration(g.exhaustionSeconds)}</td>
+                  <td className={t.muted}>{g.reasons.join('; ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </FieldSet>
+
+        <FieldSet label="Burn rate per alert window" className={t.section}>
+          <table className={t.table} data-testid={testIds.detail.windows}>
+            <thead>
+              <tr>
+                <th>{model?.groupBy.join(', ') || 'group'}</th>
+                <th>Severity</th>
+                <th>Windows (long / short)</th>
+                <th className="num">Threshold</th>
+                <th className="num">Burn (long)</th>
+                <th className="num">Burn (short)</th>
+                <th>Firing?</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(groups.length
+                ? groups
+                : [{ group: {}, windows: [] as Array<{ window: string; burnRate?: number }> }]
+              ).flatMap((g) =>
+                windows.map((w) => {
+                  const long = g.windows.find((x) => x.window === fmtWindow(w.longSeconds))?.burnRate;
+                  const short = g.windows.find((x) => x.window === fmtWindow(w.shortSeconds))?.burnRate;
+                  const over = long !== undefined && short !== undefined && long > w.factor && short > w.factor;
+                  return (
+                    <tr key={`${groupText(g.group)}-${w.longSeconds}`}>
+                      <td>{groupText(g.group)}</td>
+                      <td>{w.severity}</td>
+                      <td>
+                        {fmtWindow(w.longSeconds)} / {fmtWindow(w.shortSeconds)}
+                      </td>
+                      <td className="num">{burn(w.factor)}</td>
+                      <td className="num">{burn(long)}</td>
+                      <td className="num">{burn(short)}</td>
+                      <td>{over ? <Badge color="red" text="over" /> : <span className={t.muted}>no</span>}</td>
+                    </tr>
+                  );
+                })
+              )}
+            </tbody>
+          </table>
+        </FieldSet>
+
+        <FieldSet label="Alerts" className={t.section}>
+          <div data-testid={testIds.detail.alerts}>
+            {firing.length === 0 ? (
+              <p className={t.muted}>No alert of this SLO is firing.</p>
+            ) : (
+              <table className={t.table}>
+                <tbody>
+                  {firing.map((a, i) => (
+                    <tr key={i}>
+                      <td>
+                        <Badge
+                          color={a.labels.severity === 'page' ? 'red' : 'orange'}
+                          text={a.labels.severity ?? 'alert'}
+                        />
+                      </td>
+                      <td>{a.labels.alertname}</td>
+                      <td>
+                        {groupText(Object.fromEntries((model?.groupBy ?? []).map((l) => [l, a.labels[l] ?? ''])))}
+                      </td>
+                      <td>{a.labels.alertstate ?? a.state}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        </FieldSet>
+
+        <FieldSet label="Release policy, freezes and overrides" className={t.section}>
+          <div data-testid={testIds.detail.policy}>
+            {policy && (
+              <p>
+                {model?.sli.kind === 'cost'
+                  ? 'Cost SLOs never freeze releases. '
+                  : `Freeze when the budget left is at or below ${percent(policy.freezeBudgetRemaining, 0)} or the burn rate over ${policy.freezeBurnWindow} is above ${policy.freezeBurnRate}x. `}
+                Caution when the burn rate over {policy.cautionBurnWindow} is above {policy.cautionBurnRate}x.
+              </p>
+            )}
+          </div>
+          <div data-testid={testIds.detail.freezes}>
+            {(freezes.value ?? []).length === 0 ? (
+              <p className={t.muted}>No manual freeze or override for {service}.</p>
+            ) : (
+              <table className={t.table}>
+                <thead>
+                  <tr>
+                    <th>Kind</th>
+                    <th>Route</th>
+                    <th>Reason</th>
+                    <th>By</th>
+                    <th>Expires</th>
+                    <th />
+                  </tr>
+                </thead>
+                <tbody>
+                  {freezes.value!.map((f) => (
+                    <tr key={f.id}>
+                      <td>
+                        <Badge color={f.kind === 'freeze' ? 'red' : 'purple'} text={f.kind} />
+                      </td>
+                      <td>{f.route ?? 'all routes'}</td>
+                      <td>{f.reason}</td>
+                      <td>{f.createdBy}</td>
+                      <td>{dateTime(f.expiresAt)}</td>
+                      <td>
+                        <Button
+                          size="sm"
+                          variant="secondary"
+                          data-testid={testIds.detail.revoke(f.id)}
+                          onClick={() =>
+                            api.revokeFreeze(f.id, 'revoked in Grafana').then(freezes.reload, freezes.reload)
+                          }
+                        >
+                          Revoke
+                        </Button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+          <FreezeForm
+            service={service}
+            routes={routes}
+            onDone={() => {
+              freezes.reload();
+              audit.reload();
+            }}
+          />
+        </FieldSet>
+
+        <FieldSet label="Links" className={t.section}>
+          <Stack gap={2} wrap="wrap" data-testid={testIds.detail.links}>
+            <TextLink href={dashboardUrl(DASHBOARDS.detail, { service, slo: name })}>SLO detail dashboard</TextLink>
+            <TextLink href={dashboardUrl(DASHBOARDS.overview, { service })}>Service overview dashboard</TextLink>
+            <TextLink href={dashboardUrl(DASHBOARDS.llmService, { service })}>LLM service dashboard</TextLink>
+            {ds && (
+              <TextLink href={exploreUrl(ds, `slo:period_error_budget_remaining:ratio${sel}`, 'now-7d')}>
+                Budget series in Explore
+              </TextLink>
+            )}
+            {ds && <TextLink href={exploreUrl(ds, `slo:current_burn_rate:ratio${sel}`)}>Burn rate in Explore</TextLink>}
+            {ds && rawQueries && rawQueries.language === 'promql' && (
+              <TextLink href={exploreUrl(ds, rawQueries.errorRatio)}>Raw error ratio (1h) in Explore</TextLink>
+            )}
+          </Stack>
+        </FieldSet>
+
+        <FieldSet label="Audit trail" className={t.section}>
+          <table className={t.table} data-testid={testIds.detail.audit}>
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Who</th>
+                <th>What</th>
+                <th>Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(audit.value ?? []).map((a) => (
+                <tr key={a.id}>
+                  <td>{dateTime(a.at)}</td>
+                  <td>{a.actor}</td>
+                  <td>{a.action}</td>
+                  <td className={t.muted}>{a.detail ? summarize(a.detail) : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </FieldSet>
+      </div>
+    </PluginPage>
+  );
+}
+
+function summarize(detail: Record<string, unknown>): string {
+  const changes = detail.changes;
+  if (changes && typeof changes === 'object') {
+    const fields = Object.keys(changes);
+    return `${detail.version !== undefined ? `version ${detail.version}: ` : ''}${fields.length ? fields.join(', ') : 'no field'} changed`;
+  }
+  const text = JSON.stringify(detail);
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+export default SloDetail;
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  title: css({ margin: 0 }),
+});

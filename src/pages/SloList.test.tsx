@@ -1,0 +1,106 @@
+import React from 'react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { SloList, sortWorstFirst } from './SloList';
+import { testIds } from '../components/testIds';
+import { fakeBackend, fakeDataSources, PROXY, renderAt, sloItem } from '../utils/testing';
+
+const items = [
+  sloItem({
+    name: 'chat-availability',
+    status: {
+      state: 'ship',
+      budgetRemaining: 0.82,
+      periodBurnRate: 0.18,
+      currentBurnRate: 0.4,
+      groups: [
+        { group: { route: '/chat' }, state: 'ship', budgetRemaining: 0.82, currentBurnRate: 0.4 },
+        { group: { route: '/summarize' }, state: 'ship', budgetRemaining: 0.95, currentBurnRate: 0.1 },
+      ],
+    },
+  }),
+  sloItem({
+    name: 'chat-ttft',
+    kind: 'latency',
+    objective: 0.95,
+    status: {
+      state: 'freeze',
+      budgetRemaining: -0.2,
+      periodBurnRate: 1.2,
+      currentBurnRate: 14.9,
+      groups: [{ group: { route: '/chat' }, state: 'freeze', budgetRemaining: -0.2, currentBurnRate: 14.9 }],
+    },
+  }),
+  sloItem({
+    service: 'search',
+    name: 'search-availability',
+    labels: { team: 'search' },
+    groupBy: [],
+    status: { state: 'caution', budgetRemaining: 0.4, periodBurnRate: 0.6, currentBurnRate: 1.3, groups: [] },
+  }),
+  sloItem({ service: 'search', name: 'search-new', labels: {}, groupBy: [], status: { state: 'no-data', groups: [] } }),
+];
+
+describe('SLO list', () => {
+  beforeEach(() => fakeDataSources());
+
+  it('sorts worst first: freeze, caution, ship, no data; then least budget', () => {
+    expect(sortWorstFirst(items as any).map((i) => i.name)).toEqual([
+      'chat-ttft',
+      'search-availability',
+      'chat-availability',
+      'search-new',
+    ]);
+  });
+
+  it('shows budget, burn and state per SLO, worst first, with per-route rows on expand', async () => {
+    const backend = fakeBackend().on('GET', `${PROXY}/api/v1/slos`, {
+      data: { items, total: 4, limit: 1000, offset: 0 },
+    });
+    renderAt('slos', <SloList />, 'slos');
+    const ttft = await screen.findByTestId(testIds.list.row('llm-gateway', 'chat-ttft'), {}, { timeout: 15000 });
+    const rows = screen.getAllByTestId(/br-list-row/);
+    expect(rows.map((r) => r.getAttribute('data-testid'))).toEqual([
+      testIds.list.row('llm-gateway', 'chat-ttft'),
+      testIds.list.row('search', 'search-availability'),
+      testIds.list.row('llm-gateway', 'chat-availability'),
+      testIds.list.row('search', 'search-new'),
+    ]);
+    expect(within(ttft).getByTestId(testIds.list.budget)).toHaveTextContent('-20.0%');
+    expect(within(ttft).getByTestId(testIds.list.burnNow)).toHaveTextContent('14.9x');
+    expect(within(ttft).getByTestId(testIds.list.state)).toHaveTextContent('freeze');
+    expect(within(ttft).getByRole('link', { name: 'chat-ttft' })).toHaveAttribute(
+      'href',
+      '/a/burnrate-burnrate-app/slos/llm-gateway/chat-ttft'
+    );
+    expect(backend.calls[0].params).toMatchObject({ limit: 1000 });
+
+    fireEvent.click(
+      within(screen.getByTestId(testIds.list.row('llm-gateway', 'chat-availability'))).getByLabelText('Show route rows')
+    );
+    const groups = await screen.findByTestId(testIds.list.groups('llm-gateway', 'chat-availability'));
+    expect(within(groups).getByText('route=/chat')).toBeInTheDocument();
+    expect(within(groups).getByText('route=/summarize')).toBeInTheDocument();
+  });
+
+  it('shows why numbers are missing when Prometheus is down', async () => {
+    fakeBackend().on('GET', `${PROXY}/api/v1/slos`, {
+      data: {
+        items: [sloItem({ status: undefined })],
+        total: 1,
+        limit: 1000,
+        offset: 0,
+        statusError: 'Prometheus is unavailable: connect ECONNREFUSED',
+      },
+    });
+    renderAt('slos', <SloList />, 'slos');
+    expect(await screen.findByText(/ECONNREFUSED/, {}, { timeout: 15000 })).toBeInTheDocument();
+  });
+
+  it('says when the server cannot be reached', async () => {
+    fakeBackend().on('GET', `${PROXY}/api/v1/slos`, { status: 502, data: { message: 'Bad Gateway' } });
+    renderAt('slos', <SloList />, 'slos');
+    await waitFor(() => expect(screen.getByTestId(testIds.list.error)).toHaveTextContent('check the server URL'), {
+      timeout: 15000,
+    });
+  });
+});

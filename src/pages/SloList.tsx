@@ -1,0 +1,219 @@
+import React, { useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { css } from '@emotion/css';
+import { GrafanaTheme2, SelectableValue } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
+import { Alert, IconButton, LinkButton, LoadingPlaceholder, Select, Stack, useStyles2 } from '@grafana/ui';
+import { useSloList } from '../hooks/useBurnrate';
+import { SloItem, PolicyState } from '../api/types';
+import { StateBadge, STATE_ORDER } from '../components/common/StateBadge';
+import { getTableStyles } from '../components/common/tableStyles';
+import { testIds } from '../components/testIds';
+import { prefixRoute, sloPath } from '../utils/utils.routing';
+import { burn, groupText, percent } from '../utils/format';
+import { ROUTES } from '../constants';
+
+/** Worst first: state, then the least budget left. */
+export function sortWorstFirst(items: SloItem[]): SloItem[] {
+  const st = (s: SloItem) => STATE_ORDER[s.status?.state ?? 'no-data'] ?? 3;
+  return [...items].sort(
+    (a, b) =>
+      st(a) - st(b) ||
+      (a.status?.budgetRemaining ?? Infinity) - (b.status?.budgetRemaining ?? Infinity) ||
+      `${a.service}/${a.name}`.localeCompare(`${b.service}/${b.name}`)
+  );
+}
+
+const options = (values: string[]): Array<SelectableValue<string>> => values.map((v) => ({ label: v, value: v }));
+
+export function SloList() {
+  const s = useStyles2(getStyles);
+  const t = useStyles2(getTableStyles);
+  const { value, error, loading } = useSloList();
+  const [service, setService] = useState<string>();
+  const [team, setTeam] = useState<string>();
+  const [state, setState] = useState<PolicyState>();
+  const [open, setOpen] = useState<Record<string, boolean>>({});
+
+  const items = useMemo(() => value?.items ?? [], [value]);
+  const services = useMemo(() => [...new Set(items.map((i) => i.service))].sort(), [items]);
+  const teams = useMemo(
+    () => [...new Set(items.map((i) => i.labels?.team).filter(Boolean) as string[])].sort(),
+    [items]
+  );
+  const rows = useMemo(
+    () =>
+      sortWorstFirst(
+        items.filter(
+          (i) =>
+            (!service || i.service === service) &&
+            (!team || i.labels?.team === team) &&
+            (!state || (i.status?.state ?? 'no-data') === state)
+        )
+      ),
+    [items, service, team, state]
+  );
+
+  return (
+    <PluginPage
+      actions={
+        <LinkButton icon="plus" href={prefixRoute(ROUTES.New)} data-testid={testIds.list.newSlo}>
+          New SLO
+        </LinkButton>
+      }
+    >
+      <div data-testid={testIds.list.container}>
+        <Stack gap={2} wrap="wrap">
+          <div className={s.filter} data-testid={testIds.list.filterService}>
+            <Select
+              aria-label="Service"
+              placeholder="All services"
+              isClearable
+              options={options(services)}
+              value={service ?? null}
+              onChange={(v) => setService(v?.value)}
+            />
+          </div>
+          <div className={s.filter} data-testid={testIds.list.filterTeam}>
+            <Select
+              aria-label="Team"
+              placeholder="All teams"
+              isClearable
+              options={options(teams)}
+              value={team ?? null}
+              onChange={(v) => setTeam(v?.value)}
+            />
+          </div>
+          <div className={s.filter} data-testid={testIds.list.filterState}>
+            <Select
+              aria-label="State"
+              placeholder="Any state"
+              isClearable
+              options={options(['freeze', 'caution', 'ship', 'no-data'])}
+              value={state ?? null}
+              onChange={(v) => setState(v?.value as PolicyState | undefined)}
+            />
+          </div>
+        </Stack>
+        {error && (
+          <Alert severity="error" title="Cannot load SLOs" data-testid={testIds.list.error}>
+            {error.message}
+          </Alert>
+        )}
+        {value?.statusError && (
+          <Alert severity="warning" title="Live numbers are unavailable">
+            {value.statusError}
+          </Alert>
+        )}
+        {loading && !value && <LoadingPlaceholder text="Loading SLOs..." />}
+        {value && rows.length === 0 && (
+          <p className={t.muted} data-testid={testIds.list.empty}>
+            {items.length ? 'No SLO matches these filters.' : 'No SLOs yet. Create one from a template with "New SLO".'}
+          </p>
+        )}
+        {rows.length > 0 && (
+          <table className={t.table}>
+            <thead>
+              <tr>
+                <th />
+                <th>SLO</th>
+                <th>Service</th>
+                <th>Kind</th>
+                <th className="num">Objective</th>
+                <th className="num">Budget left</th>
+                <th className="num">Burn (period)</th>
+                <th className="num">Burn (now)</th>
+                <th>State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((i) => {
+                const k = `${i.service}/${i.name}`;
+                const groups = i.status?.groups ?? [];
+                return (
+                  <React.Fragment key={k}>
+                    <tr data-testid={testIds.list.row(i.service, i.name)}>
+                      <td>
+                        {i.groupBy.length > 0 && (
+                          <IconButton
+                            name={open[k] ? 'angle-down' : 'angle-right'}
+                            aria-label={
+                              open[k] ? `Hide ${i.groupBy.join(', ')} rows` : `Show ${i.groupBy.join(', ')} rows`
+                            }
+                            data-testid={testIds.list.expand(i.service, i.name)}
+                            onClick={() => setOpen({ ...open, [k]: !open[k] })}
+                          />
+                        )}
+                      </td>
+                      <td>
+                        <Link to={sloPath(i.service, i.name)}>{i.name}</Link>
+                        {i.description && <div className={t.muted}>{i.description}</div>}
+                      </td>
+                      <td>{i.service}</td>
+                      <td>{i.kind}</td>
+                      <td className="num">{i.objective !== undefined ? percent(i.objective, 2) : '–'}</td>
+                      <td className="num" data-testid={testIds.list.budget}>
+                        {percent(i.status?.budgetRemaining)}
+                      </td>
+                      <td className="num" data-testid={testIds.list.burn}>
+                        {burn(i.status?.periodBurnRate)}
+                      </td>
+                      <td className="num" data-testid={testIds.list.burnNow}>
+                        {burn(i.status?.currentBurnRate)}
+                      </td>
+                      <td>
+                        <StateBadge state={i.status?.state} testId={testIds.list.state} />
+                      </td>
+                    </tr>
+                    {open[k] && (
+                      <tr>
+                        <td />
+                        <td colSpan={8}>
+                          <table className={t.table} data-testid={testIds.list.groups(i.service, i.name)}>
+                            <thead>
+                              <tr>
+                                <th>{i.groupBy.join(', ')}</th>
+                                <th className="num">Budget left</th>
+                                <th className="num">Burn (now)</th>
+                                <th>State</th>
+                              </tr>
+                            </thead>
+                            <tbody>
+                              {groups.length === 0 && (
+                                <tr>
+                                  <td colSpan={4} className={t.muted}>
+                                    No data per {i.groupBy.join(', ')} yet.
+                                  </td>
+                                </tr>
+                              )}
+                              {groups.map((g) => (
+                                <tr key={groupText(g.group)}>
+                                  <td>{groupText(g.group)}</td>
+                                  <td className="num">{percent(g.budgetRemaining)}</td>
+                                  <td className="num">{burn(g.currentBurnRate)}</td>
+                                  <td>
+                                    <StateBadge state={g.state} />
+                                  </td>
+                                </tr>
+                              ))}
+                            </tbody>
+                          </table>
+                        </td>
+                      </tr>
+                    )}
+                  </React.Fragment>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </PluginPage>
+  );
+}
+
+export default SloList;
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  filter: css({ minWidth: 200, marginBottom: theme.spacing(2) }),
+});

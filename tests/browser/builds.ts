@@ -1,0 +1,52 @@
+// Makes sure the plugin's dist/ and the host bundle are built and newer than their sources.
+
+import { execFileSync } from 'child_process';
+import { existsSync, readdirSync, statSync } from 'fs';
+import { join } from 'path';
+
+export const ROOT = join(__dirname, '..', '..');
+export const DIST = join(ROOT, 'dist');
+export const HOST_BUNDLE_DIR = join(ROOT, 'node_modules', '.cache', 'burnrate-browser-host');
+
+function newest(dir: string, skip: (p: string) => boolean): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (skip(p)) {
+      continue;
+    }
+    t = Math.max(t, e.isDirectory() ? newest(p, skip) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+const notApp = (p: string) => /\/src\/(server|cli|simulator)(\/|$)|\.test\.tsx?$/.test(p);
+
+function run(args: string[]) {
+  execFileSync('npx', args, {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=3072' },
+  });
+}
+
+/** Builds dist/ (npm run build) when module.js is missing or older than the app's sources. */
+export function ensurePluginBuilt(): void {
+  const mod = join(DIST, 'module.js');
+  const src = Math.max(newest(join(ROOT, 'src'), notApp), statSync(join(ROOT, 'plugin.json')).mtimeMs);
+  if (!existsSync(mod) || statSync(mod).mtimeMs < src) {
+    run(['webpack', '-c', './.config/webpack/webpack.config.ts', '--env', 'production']);
+  }
+}
+
+/** Builds the host bundle (Grafana's shared modules behind an AMD loader) when stale. */
+export function ensureHostBuilt(): void {
+  const out = join(HOST_BUNDLE_DIR, 'host.js');
+  const src = Math.max(
+    newest(join(__dirname, 'host'), () => false),
+    statSync(join(__dirname, 'webpack.host.config.js')).mtimeMs
+  );
+  if (!existsSync(out) || statSync(out).mtimeMs < src) {
+    run(['webpack', '-c', 'tests/browser/webpack.host.config.js']);
+  }
+}
