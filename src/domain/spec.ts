@@ -1,7 +1,7 @@
 // The editor's model: the SLO as the API carries it (native fields plus service), edited as a
 // plain object and validated on every change by core's validator, the same code the server runs.
 
-import { validateSloValue } from '../core/spec/sloObject';
+import { validateSloObject } from '../core/spec/sloObject';
 import { Diagnostic, Slo } from '../core/spec/types';
 import { sloRuleGroups } from '../core/rules/ruleGroups';
 import { renderRuleFile } from '../core/rules/render';
@@ -35,7 +35,7 @@ export function compact(value: unknown): unknown {
 
 export function validateSpec(spec: SpecValue): Validation {
   const value = compact(spec);
-  const r = validateSloValue({ value, index: 0, lineOf: () => undefined });
+  const r = validateSloObject(value);
   const byPath = new Map<string, string[]>();
   for (const d of r.diagnostics) {
     const p = d.path ?? '';

@@ -2,7 +2,7 @@
 // replaces, and a stale write changes nothing. Each change and its audit entry commit together.
 
 import { Db } from './db';
-import { validateSloValue } from '../core/spec/sloObject';
+import { validateSloObject } from '../core/spec/sloObject';
 import { Slo } from '../core/spec/types';
 
 export interface StoredSlo {
@@ -78,7 +78,7 @@ export class SloStore {
     let slo = this.parsed.get(key);
     const spec = JSON.parse(row.spec) as Record<string, unknown>;
     if (!slo) {
-      const r = validateSloValue({ value: spec, index: 0, lineOf: () => undefined });
+      const r = validateSloObject(spec);
       if (!r.slo) {
         throw new Error(`stored SLO ${row.service}/${row.name} no longer validates: ${r.diagnostics.map((d) => d.message).join('; ')}`);
       }

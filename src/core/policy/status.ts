@@ -109,6 +109,8 @@ export function groupStatuses(slo: Slo, samples: Sample[]): GroupStatus[] {
       }
     } else if (freeze === 0 || caution === 0 || remaining !== undefined) {
       status.state = 'ship';
+    } else {
+      status.reasons.push('no budget yet: the period windows appear after the first hourly rollup (up to an hour after the rules load)');
     }
     const hourBurn = burnOver('1h');
     if (remaining !== undefined && remaining > 0 && hourBurn !== undefined && hourBurn > 0) {
@@ -116,11 +118,19 @@ export function groupStatuses(slo: Slo, samples: Sample[]): GroupStatus[] {
     }
     out.push(status);
   }
-  return out.sort((a, b) => (a.budgetRemaining ?? Infinity) - (b.budgetRemaining ?? Infinity));
+  // Worst first: by state, then least budget left, then fastest current burn.
+  const rank = (g: GroupStatus) => STATE_ORDER.indexOf(g.state);
+  return out.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.budgetRemaining ?? Infinity) - (b.budgetRemaining ?? Infinity) ||
+      (b.currentBurnRate ?? -Infinity) - (a.currentBurnRate ?? -Infinity)
+  );
 }
+
+const STATE_ORDER: PolicyState[] = ['freeze', 'caution', 'no-data', 'ship'];
 
 /** The worst state first: freeze, caution, no-data, ship. */
 export function worstState(states: PolicyState[]): PolicyState {
-  const order: PolicyState[] = ['freeze', 'caution', 'no-data', 'ship'];
-  return order.find((s) => states.includes(s)) ?? 'no-data';
+  return STATE_ORDER.find((s) => states.includes(s)) ?? 'no-data';
 }

@@ -46,3 +46,8 @@ export function validateSloText(text: string, file?: string): SloObjectResult {
   }
   return validateSloValue(parsed.docs[0], file);
 }
+
+/** Validates one SLO given as a plain object (no source text, so no line numbers). */
+export function validateSloObject(value: unknown): SloObjectResult {
+  return validateSloValue({ value, index: 0, lineOf: () => undefined });
+}
