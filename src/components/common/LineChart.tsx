@@ -70,7 +70,7 @@ export function LineChart({ series, height = 180, reference, format, testId }: P
             strokeDasharray="4 4"
           />
         )}
-        {[x0, x1].map((x, i) => (
+        {(x1 - x0 > 0 ? [x0, x1] : [x0]).map((x, i) => (
           <text
             key={i}
             x={sx(x)}
@@ -79,7 +79,8 @@ export function LineChart({ series, height = 180, reference, format, testId }: P
             fill={theme.colors.text.secondary}
             fontSize="11"
           >
-            {new Date(x * 1000).toISOString().slice(5, 16).replace('T', ' ')}
+            {/* Points are epoch milliseconds, as the server's history API returns them. */}
+            {new Date(x).toISOString().slice(5, 16).replace('T', ' ')}
           </text>
         ))}
         {series.map((ser, i) => (
