@@ -19,12 +19,64 @@ export interface ParsedFile {
   diagnostics: Diagnostic[];
 }
 
+/** Deeper than any SLO definition needs; deeper input would only exhaust the parser's stack. */
+export const MAX_NESTING = 64;
+const MAX_INDENT = 256;
+
+/** Where a text nests flow collections ([ and {) or indents deeper than a definition can. */
+function tooDeep(text: string): { offset: number; message: string } | undefined {
+  let depth = 0;
+  let quote: string | undefined;
+  let lineStart = 0;
+  let leading = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      lineStart = i + 1;
+      leading = true;
+      continue;
+    }
+    if (leading && c !== ' ' && c !== '\t') {
+      leading = false;
+      // Compact nested sequences ("- - - x") nest on one line.
+      const run = c === '-' ? /^(?:-[ \t]+)+/.exec(text.slice(i, i + 4 * MAX_NESTING + 8)) : null;
+      if (run && (run[0].match(/-/g) ?? []).length > MAX_NESTING) {
+        return { offset: i, message: `nested deeper than ${MAX_NESTING} levels` };
+      }
+    }
+    if (quote) {
+      if (c === '\\' && quote === '"') {
+        i++;
+      } else if (c === quote) {
+        quote = undefined;
+      }
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_NESTING) {
+        return { offset: i, message: `nested deeper than ${MAX_NESTING} levels` };
+      }
+    } else if (c === ']' || c === '}') {
+      depth = Math.max(0, depth - 1);
+    } else if (c !== ' ' && i - lineStart > MAX_INDENT && text.slice(lineStart, i).trim() === '') {
+      return { offset: i, message: `indented deeper than ${MAX_INDENT} columns` };
+    }
+  }
+  return undefined;
+}
+
 /** Parses every document of a YAML or JSON text. Syntax errors come back as diagnostics. */
 export function parseDocuments(text: string, file?: string): ParsedFile {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const docs: SourceDoc[] = [];
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const deep = tooDeep(text);
+  if (deep) {
+    const line = text.slice(0, deep.offset).split('\n').length;
+    return { file, docs, diagnostics: [{ severity: 'error', file, line, message: `not a definition: ${deep.message}` }] };
+  }
+  // Duplicate keys are found in walk() below: the parser's own check is quadratic in the keys.
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const list = Array.isArray(parsed) ? parsed : [parsed];
   list.forEach((doc, index) => {
     for (const err of doc.errors) {
@@ -41,6 +93,7 @@ export function parseDocuments(text: string, file?: string): ParsedFile {
       return;
     }
     const lines = new Map<string, number>();
+    const duplicates: Diagnostic[] = [];
     const walk = (node: unknown, path: string) => {
       const n = node as Node | null;
       // A mapping's own line is its key's line (set by the parent), not its first child's.
@@ -48,9 +101,16 @@ export function parseDocuments(text: string, file?: string): ParsedFile {
         lines.set(path, lineCounter.linePos(n.range[0]).line);
       }
       if (isMap(n)) {
+        const seen = new Set<string>();
         for (const item of n.items) {
           const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
           const childPath = path ? `${path}.${key}` : key;
+          if (seen.has(key)) {
+            const keyNode = item.key as Node | null;
+            const pos = lineCounter.linePos(keyNode?.range?.[0] ?? n.range?.[0] ?? 0);
+            duplicates.push({ severity: 'error', file, line: pos.line, column: pos.col, path: childPath, message: `not valid YAML/JSON: map keys must be unique; "${key}" is repeated` });
+          }
+          seen.add(key);
           const keyNode = item.key as Node | null;
           if (keyNode && keyNode.range) {
             lines.set(childPath, lineCounter.linePos(keyNode.range[0]).line);
@@ -64,6 +124,10 @@ export function parseDocuments(text: string, file?: string): ParsedFile {
       }
     };
     walk(doc.contents, '');
+    if (duplicates.length > 0) {
+      diagnostics.push(...duplicates);
+      return;
+    }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 50 });

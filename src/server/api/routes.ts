@@ -5,7 +5,8 @@ import { validateSloText } from '../../core/spec/sloObject';
 import { Diagnostic, formatDiagnostic } from '../../core/spec/types';
 import { sloRuleGroups } from '../../core/rules/ruleGroups';
 import { renderRuleFile } from '../../core/rules/render';
-import { loadText } from '../../core/load';
+import { detectFormat, loadText } from '../../core/load';
+import { parseDocuments } from '../../core/spec/document';
 import { sloValue, toNativeYaml } from '../../core/spec/serialize';
 import { exportOpenSLO } from '../../core/formats/opensloExport';
 import { worstState } from '../../core/policy/status';
@@ -56,6 +57,15 @@ async function statusCall<T>(fn: () => Promise<T>): Promise<T> {
     }
     throw e;
   }
+}
+
+/** A JSON body that must be an object (not null, a list or a scalar). */
+async function objectBody(ctx: Ctx): Promise<Record<string, unknown>> {
+  const b = await ctx.json();
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) {
+    throw new HttpError(400, 'the body must be a JSON object');
+  }
+  return b as Record<string, unknown>;
 }
 
 function etag(version: number): string {
@@ -239,7 +249,12 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     if (from !== 'openslo' && from !== 'sloth' && from !== 'burnrate') {
       throw new HttpError(400, 'from must be openslo, sloth or burnrate');
     }
-    const loaded = loadText(await ctx.text(), 'body');
+    const text = await ctx.text();
+    const found = [...new Set(parseDocuments(text).docs.map((doc) => detectFormat(doc.value) ?? 'unknown'))];
+    if (found.length > 0 && (found.length !== 1 || found[0] !== from)) {
+      throw new HttpError(422, `from=${from} but the body holds ${found.join(', ')} documents`);
+    }
+    const loaded = loadText(text, 'body');
     if (loaded.slos.length === 0) {
       throw invalid(loaded.diagnostics);
     }
@@ -280,7 +295,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
   r.add('GET', '/api/v1/freezes', 'viewer', (ctx) => ({ body: { items: d.actions.active(ctx.query.get('service') ?? undefined) } }));
 
   r.add('POST', '/api/v1/freezes', 'editor', async (ctx) => {
-    const b = (await ctx.json()) as Record<string, unknown>;
+    const b = await objectBody(ctx);
     const kind = b.kind ?? 'freeze';
     if (kind !== 'freeze' && kind !== 'override') {
       throw new HttpError(400, 'kind must be "freeze" or "override"');
@@ -319,7 +334,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
   });
 
   r.add('POST', '/api/v1/tokens', 'admin', async (ctx) => {
-    const b = (await ctx.json()) as Record<string, unknown>;
+    const b = await objectBody(ctx);
     if (typeof b.name !== 'string' || !/^[a-zA-Z0-9._-]{1,64}$/.test(b.name)) {
       throw new HttpError(400, 'name must be 1-64 letters, digits, ".", "_" or "-"');
     }

@@ -22,14 +22,28 @@ export function ruleFileName(key: string): string {
 
 function writeAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
+  const data = Buffer.from(text, 'utf8');
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      let done = 0;
+      while (done < data.length) {
+        done += writeSync(fd, data, done, data.length - done);
+      }
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    // A full or read-only disk: leave no partial temp file behind.
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone, or never created
+    }
+    throw e;
   }
-  renameSync(tmp, path);
 }
 
 type Change = { file: string; key?: string; before?: string; after?: string };
