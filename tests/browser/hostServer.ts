@@ -93,6 +93,17 @@ export function hostPage(c: HostConfig): string {
 </body></html>`;
 }
 
+/** A page that renders one nested panel plugin of the app (see renderPanel in host/entry.tsx). */
+export function panelHostPage(c: HostConfig, panelPath: string): string {
+  const boot = { module: `/public/plugins/${c.pluginId}/${panelPath}/module.js` };
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Grafana panel (test host)</title></head>
+<body><div id="root"></div>
+<script>window.__grafana_public_path__ = "/public/";</script>
+<script src="/host/host.js"></script>
+<script>window.__host.bootPanel(${JSON.stringify(boot)}).catch(function (e) { window.__hostError = String(e && e.stack || e); document.getElementById('root').textContent = 'host error: ' + e; });</script>
+</body></html>`;
+}
+
 export async function startHost(c: HostConfig): Promise<HostServer> {
   const plugin = JSON.parse(readFileSync(join(c.distDir, 'plugin.json'), 'utf8'));
   const routes: Array<{
@@ -169,6 +180,12 @@ export async function startHost(c: HostConfig): Promise<HostServer> {
       }
       if (url.pathname.startsWith('/api/')) {
         return res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"message":"not found"}');
+      }
+      if (url.pathname.startsWith('/__panel/')) {
+        // /__panel/<path of the nested plugin in dist>, e.g. /__panel/panels/budget
+        return res
+          .writeHead(200, { 'Content-Type': 'text/html' })
+          .end(panelHostPage(c, url.pathname.slice('/__panel/'.length).replace(/[^A-Za-z0-9_/-]/g, '')));
       }
       // Every other path is a page of the single-page app.
       res.writeHead(200, { 'Content-Type': 'text/html' }).end(hostPage(c));

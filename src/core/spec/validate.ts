@@ -14,7 +14,7 @@ import {
 } from './defaults';
 import { SourceDoc } from './document';
 import { MapReader, Problems } from './fieldReader';
-import { AlertSeverityOptions, Exclusion, Labels, Slo, Sli, SourceType, TimeWindow } from './types';
+import { AlertSeverityOptions, Diagnostic, Exclusion, Labels, Slo, Sli, SourceType, TimeWindow } from './types';
 import { checkLogQuery, checkMatchers, checkPromQL, isWindowTemplate, parseSelector } from '../promql/queries';
 import { isLabelName, isMetricName } from '../promql/escape';
 import { LONGEST_ALERT_WINDOW, policyWindowNames } from '../rules/burnRateWindows';
@@ -27,7 +27,7 @@ const MAX_PERIOD_DAYS = 400;
 
 export interface ValidationResult {
   slos: Slo[];
-  diagnostics: import('./types').Diagnostic[];
+  diagnostics: Diagnostic[];
 }
 
 /** Validates one native document. `doc.value` is the parsed YAML/JSON. */

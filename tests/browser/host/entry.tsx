@@ -306,5 +306,125 @@ async function boot(o: HostOptions) {
   (window as any).__hostReady = true;
 }
 
+// ---- Panel boot: a nested panel plugin rendered the way a dashboard renders it ----
+export interface PanelHostOptions {
+  /** URL of the panel's module.js, e.g. /public/plugins/<app id>/panels/budget/module.js */
+  module: string;
+}
+
+export interface PanelRender {
+  title: string;
+  /** Query results as Grafana's backend sends them (DataFrameJSON: schema + data), with refIds. */
+  frames: any[];
+  options?: Record<string, unknown>;
+  errors?: Array<{ refId?: string; message: string }>;
+  width: number;
+  height: number;
+  from: number;
+  to: number;
+}
+
+let panelPlugin: GrafanaData.PanelPlugin | undefined;
+let panelRoot: ReactDOMClient.Root | undefined;
+
+async function bootPanel(o: PanelHostOptions) {
+  const theme = createTheme({ colors: { mode: 'dark' } });
+  (GrafanaRuntime.config as any).theme2 = theme;
+  (GrafanaRuntime.config as any).theme = theme.v1;
+  const exports = await loadModule(o.module);
+  const plugin = exports.plugin as GrafanaData.PanelPlugin;
+  if (!(plugin instanceof GrafanaData.PanelPlugin)) {
+    throw new Error(`${o.module} does not export a panel plugin`);
+  }
+  panelPlugin = plugin;
+  panelRoot = ReactDOMClient.createRoot(document.getElementById('root')!);
+  (window as any).__hostReady = true;
+}
+
+/**
+ * The defaults of the panel's options editor. Grafana reads them from its options builder, which
+ * needs Grafana's registry of standard editors; here a recording builder collects them instead.
+ */
+function panelDefaults(plugin: GrafanaData.PanelPlugin): Record<string, unknown> {
+  const out: Record<string, any> = {};
+  const builder: any = new Proxy(
+    {},
+    {
+      get: () => (cfg: { path?: string; defaultValue?: unknown }) => {
+        if (cfg?.path && cfg.defaultValue !== undefined) {
+          const parts = cfg.path.split('.');
+          let o = out;
+          for (const p of parts.slice(0, -1)) {
+            o = o[p] = o[p] ?? {};
+          }
+          o[parts[parts.length - 1]] = cfg.defaultValue;
+        }
+        return builder;
+      },
+    }
+  );
+  plugin.getPanelOptionsSupplier()(builder, { data: [] });
+  return out;
+}
+
+/** Renders the panel like Grafana's panel chrome: frames from JSON, default options merged, the time range. */
+function renderPanel(r: PanelRender) {
+  const plugin = panelPlugin!;
+  const theme = (GrafanaRuntime.config as any).theme2 as GrafanaData.GrafanaTheme2;
+  const series = r.frames.map((f) => GrafanaData.dataFrameFromJSON(f));
+  const timeRange = {
+    from: GrafanaData.dateTime(r.from),
+    to: GrafanaData.dateTime(r.to),
+    raw: { from: GrafanaData.dateTime(r.from), to: GrafanaData.dateTime(r.to) },
+  };
+  const data: GrafanaData.PanelData = {
+    state: r.errors?.length ? GrafanaData.LoadingState.Error : GrafanaData.LoadingState.Done,
+    series,
+    errors: r.errors,
+    timeRange,
+  };
+  const Panel = plugin.panel as React.ComponentType<any>;
+  const options = { ...panelDefaults(plugin), ...(r.options ?? {}) };
+  const { GlobalStyles } = GrafanaUi as any;
+  panelRoot!.render(
+    <ThemeContext.Provider value={theme}>
+      {GlobalStyles && <GlobalStyles />}
+      <div style={{ padding: 16 }}>
+        <section
+          data-testid="host-panel"
+          style={{
+            width: r.width + 16,
+            background: theme.colors.background.primary,
+            border: `1px solid ${theme.colors.border.weak}`,
+            borderRadius: theme.shape.radius.default,
+          }}
+        >
+          <header style={{ padding: '6px 8px', fontWeight: 500 }}>{r.title}</header>
+          <div style={{ padding: '0 8px 8px' }}>
+            <Panel
+              id={1}
+              data={data}
+              timeRange={timeRange}
+              timeZone="utc"
+              options={options}
+              fieldConfig={{ defaults: {}, overrides: [] }}
+              transparent={false}
+              width={r.width}
+              height={r.height}
+              renderCounter={0}
+              title={r.title}
+              eventBus={new GrafanaData.EventBusSrv()}
+              onOptionsChange={() => undefined}
+              onFieldConfigChange={() => undefined}
+              replaceVariables={(s: string) => s}
+              onChangeTimeRange={() => undefined}
+            />
+          </div>
+        </section>
+      </div>
+    </ThemeContext.Provider>
+  );
+}
+
 (window as any).define = define;
-(window as any).__host = { boot };
+(window as any).__host = { boot, bootPanel, renderPanel };
