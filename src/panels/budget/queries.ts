@@ -1,0 +1,10 @@
+// The queries the panel expects (documented in README.md; the browser test runs exactly these).
+// `$service` is a dashboard variable (slo_service); replace it with `.+` for every service.
+
+/** Query A, instant: every value the table shows, in one query (plain selector on __name__). */
+export const QUERY_A =
+  '{__name__=~"slo:(period_error_budget_remaining|current_burn_rate|period_burn_rate|error_budget):ratio' +
+  '|slo:sli_error:ratio_rate(1h|6h)|slo:release_(freeze|caution):bool|slo:time_period:days", slo_service=~"$service"}';
+
+/** Query B, range: the budget trend over the dashboard's time range. */
+export const QUERY_B = 'slo:period_error_budget_remaining:ratio{slo_service=~"$service"}';

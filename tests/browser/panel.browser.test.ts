@@ -1,0 +1,333 @@
+// The budget panel (src/panels/budget, built to dist/panels/budget/module.js) in a real browser:
+// Debian Chromium (playwright-core) loads the BUILT nested panel through the same AMD host page as
+// the app's browser test (shared @grafana/*, React, emotion, Grafana's dark theme) and renders it
+// with data frames made from a REAL Prometheus that evaluates the rules `burnrate generate` makes
+// from a small spec: two SLOs over two routes, /checkout failing; plus a third SLO whose hourly
+// rollup has not run yet (its rollup group is withheld), for the partial-data state.
+//
+// The panel's documented queries (src/panels/budget/queries.ts) run against Prometheus's HTTP API
+// (A instant, B range over the time range) and the answers are converted to data frames as
+// Grafana's Prometheus backend does (pkg/promlib/converter: one frame per series, fields
+// [Time, Value], the series labels with __name__ on Value), sent as DataFrameJSON and read in the
+// page with @grafana/data's dataFrameFromJSON, as Grafana's frontend reads query responses.
+//
+// As in the dashboards' Prometheus test, every rule group runs every 2s instead of its own
+// interval so the budget series exist within seconds (ratios are unchanged; see
+// tests/dashboards/prometheus.test.ts).
+//
+// Not rendered: the overview dashboard's own panels. They are Grafana's built-in table and stat
+// panels (with transformations and field overrides), which live in Grafana's frontend, not in the
+// packages a plugin can load; rendering them needs Grafana itself.
+//
+// Screenshots: test-results/screenshots/panel-*.png. Fails (never skips) when Chromium or
+// Prometheus is missing.
+
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { chromium, Browser, Page } from 'playwright-core';
+import { parse, stringify } from 'yaml';
+import { main } from '../../src/cli/main';
+import { CounterSpec, Exporter, histogramSeries, startExporter } from '../support/exporter';
+import { PrometheusProcess, requirePrometheus, startPrometheus, stopAllPrometheus, waitFor } from '../support/prometheusServer';
+import { panelTestIds } from '../../src/panels/budget/testIds';
+import { QUERY_A, QUERY_B } from '../../src/panels/budget/queries';
+import { DIST, ensureHostBuilt, ensurePluginBuilt, HOST_BUNDLE_DIR, ROOT } from './builds';
+import { HostServer, startHost } from './hostServer';
+
+jest.setTimeout(240_000);
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const PLUGIN_ID = 'burnrate-burnrate-app';
+const SHOTS = join(ROOT, 'test-results', 'screenshots');
+const SERVICE = 'shop-api';
+const REQUESTS = 'http_requests_total';
+const DURATION = 'http_request_duration_seconds';
+
+const SPEC = `
+version: burnrate/v1
+service: ${SERVICE}
+labels:
+  team: web
+slos:
+  - name: availability
+    objective: 0.99
+    window: 30d
+    groupBy: [route]
+    sli:
+      ratio:
+        errors: ${REQUESTS}{code=~"5.."}
+        total: ${REQUESTS}
+  - name: latency
+    objective: 0.95
+    window: 28d
+    groupBy: [route]
+    sli:
+      latency:
+        metric: ${DURATION}
+        threshold: 0.5
+  - name: availability-strict
+    description: New; its hourly rollup has not run yet.
+    objective: 0.999
+    window: 7d
+    groupBy: [route]
+    sli:
+      ratio:
+        errors: ${REQUESTS}{code=~"5.."}
+        total: ${REQUESTS}
+`;
+
+/** /checkout fails 3% of requests (budget 1%: 3x) and is slow; /search is healthy. */
+function counters(): CounterSpec[] {
+  return [
+    { name: REQUESTS, labels: { route: '/checkout', code: '200' }, rate: 97 },
+    { name: REQUESTS, labels: { route: '/checkout', code: '503' }, rate: 3 },
+    { name: REQUESTS, labels: { route: '/search', code: '200' }, rate: 199.6 },
+    { name: REQUESTS, labels: { route: '/search', code: '500' }, rate: 0.4 },
+    ...histogramSeries(DURATION, { route: '/checkout' }, 100, { '0.1': 40, '0.5': 88, '1': 97 }),
+    ...histogramSeries(DURATION, { route: '/search' }, 200, { '0.1': 150, '0.5': 199, '1': 200 }),
+  ];
+}
+
+// ---- Prometheus API answers to data frames, as Grafana's Prometheus backend makes them ----
+
+type Vector = Array<{ metric: Record<string, string>; value: [number, string] }>;
+type Matrix = Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
+
+function frameJSON(refId: string, expr: string, kind: 'vector' | 'matrix', labels: Record<string, string>, points: Array<[number, string]>, stepMs: number) {
+  return {
+    schema: {
+      refId,
+      name: '',
+      meta: {
+        type: kind === 'vector' ? 'numeric-multi' : 'timeseries-multi',
+        typeVersion: [0, 1],
+        custom: { resultType: kind },
+        executedQueryString: `Expr: ${expr}\nStep: ${stepMs / 1000}s`,
+      },
+      fields: [
+        { name: 'Time', type: 'time', typeInfo: { frame: 'time.Time' }, config: { interval: stepMs } },
+        { name: 'Value', type: 'number', typeInfo: { frame: 'float64' }, labels, config: {} },
+      ],
+    },
+    data: {
+      values: [points.map((p) => Math.round(p[0] * 1000)), points.map((p) => parseFloat(p[1]))],
+    },
+  };
+}
+
+interface QueryAnswer {
+  frames: any[];
+  errors: Array<{ refId: string; message: string }>;
+}
+
+async function promQuery(prom: PrometheusProcess, refId: string, expr: string, range?: { start: number; end: number; step: number }): Promise<QueryAnswer> {
+  const path = range ? '/api/v1/query_range' : '/api/v1/query';
+  const params = new URLSearchParams(
+    range ? { query: expr, start: String(range.start), end: String(range.end), step: String(range.step) } : { query: expr }
+  );
+  const r = await fetch(`${prom.url}${path}`, { method: 'POST', body: params });
+  const body = (await r.json()) as any;
+  if (body.status !== 'success') {
+    // Grafana: DataResponse{Error: "<errorType>: <error>"} -> data.errors[] in the panel.
+    return { frames: [], errors: [{ refId, message: `${body.errorType}: ${body.error}` }] };
+  }
+  const step = (range?.step ?? 15) * 1000;
+  const frames =
+    body.data.resultType === 'vector'
+      ? (body.data.result as Vector).map((s) => frameJSON(refId, expr, 'vector', s.metric, [s.value], step))
+      : (body.data.result as Matrix).map((s) => frameJSON(refId, expr, 'matrix', s.metric, s.values, step));
+  return { frames, errors: [] };
+}
+
+describe('budget panel in Chromium, on data from a real Prometheus', () => {
+  let exporter: Exporter | undefined;
+  let prom: PrometheusProcess | undefined;
+  let host: HostServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let startedAt = 0;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run)`);
+    }
+    requirePrometheus();
+    mkdirSync(SHOTS, { recursive: true });
+    ensurePluginBuilt();
+    ensureHostBuilt();
+    if (!existsSync(join(DIST, 'panels', 'budget', 'module.js'))) {
+      throw new Error('npm run build did not emit dist/panels/budget/module.js');
+    }
+
+    // Rules from the spec, by the CLI; every group every 2s; the new SLO's rollup withheld.
+    const dir = mkdtempSync(join(tmpdir(), 'burnrate-panel-'));
+    const specFile = join(dir, 'slos.yaml');
+    writeFileSync(specFile, SPEC);
+    const rulesDir = join(dir, 'rules');
+    mkdirSync(rulesDir);
+    const rulesFile = join(rulesDir, 'rules.yaml');
+    const stderr: string[] = [];
+    const code = await main(['generate', specFile, '-o', rulesFile], { stdout: () => undefined, stderr: (s: string) => stderr.push(s) });
+    if (code !== 0) {
+      throw new Error(`burnrate generate failed: ${stderr.join('')}`);
+    }
+    const rules = parse(readFileSync(rulesFile, 'utf8'));
+    rules.groups = rules.groups.filter((g: { name: string }) => g.name !== `burnrate-${SERVICE}-availability-strict-rollup`);
+    for (const g of rules.groups) {
+      g.interval = '2s';
+    }
+    writeFileSync(rulesFile, stringify(rules));
+
+    exporter = await startExporter(counters(), { histograms: [DURATION] });
+    startedAt = Date.now();
+    prom = await startPrometheus({ rulesDir, targets: [exporter.target], scrapeInterval: '1s', evaluationInterval: '1s' });
+    await waitFor(
+      'release state of both SLOs on both routes',
+      async () => (await prom!.query(`slo:release_freeze:bool{slo_service="${SERVICE}"}`)).length === 4,
+      90_000,
+      1000
+    );
+    await waitFor(
+      'burn rates of the new SLO',
+      async () => (await prom!.query(`slo:current_burn_rate:ratio{slo="availability-strict"}`)).length === 2,
+      60_000,
+      1000
+    );
+    // A few points of budget history for the trend.
+    await new Promise((r) => setTimeout(r, 12_000));
+
+    host = await startHost({
+      distDir: DIST,
+      hostBundleDir: HOST_BUNDLE_DIR,
+      pluginId: PLUGIN_ID,
+      jsonData: {},
+      secureJsonData: {},
+      dataSources: [{ uid: 'prom', name: 'Prometheus', type: 'prometheus', url: prom.url }],
+      role: 'Viewer',
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await page.goto(`${host.url}/__panel/panels/budget`);
+    await page.waitForFunction(() => (window as any).__hostReady || (window as any).__hostError, undefined, { timeout: 30000 });
+    const err = await page.evaluate(() => (window as any).__hostError);
+    if (err) {
+      throw new Error(`the host could not load the panel: ${err}`);
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await stopAllPrometheus();
+    await exporter?.close();
+  });
+
+  /** Runs the panel's two queries over the time range [start, now], as a dashboard would. */
+  async function queries(service: string, a = QUERY_A): Promise<QueryAnswer> {
+    const end = Date.now() / 1000;
+    const start = startedAt / 1000;
+    const step = Math.max(1, Math.floor((end - start) / 100));
+    const sub = (q: string) => q.replace(/\$service/g, service);
+    const qa = await promQuery(prom!, 'A', sub(a));
+    const qb = await promQuery(prom!, 'B', sub(QUERY_B), { start, end, step });
+    return { frames: [...qa.frames, ...qb.frames], errors: [...qa.errors, ...qb.errors] };
+  }
+
+  async function render(title: string, answer: QueryAnswer, height = 330) {
+    await page.evaluate(
+      (r) => (window as any).__host.renderPanel(r),
+      { title, frames: answer.frames, errors: answer.errors, width: 1180, height, from: startedAt, to: Date.now() }
+    );
+    await page.locator(`[data-testid="${panelTestIds.container}"]`).waitFor({ timeout: 15000 });
+  }
+
+  const shot = (name: string) => page.locator('[data-testid="host-panel"]').screenshot({ path: join(SHOTS, `${name}.png`) });
+  const tid = (id: string) => `[data-testid="${id}"]`;
+
+  it('shows budget, burn, state, forecast and trend per SLO and route, worst first, with links to the app', async () => {
+    const answer = await queries(SERVICE);
+    expect(answer.errors).toEqual([]);
+    await render('SLOs: shop-api', answer);
+
+    const rows = page.locator('tbody tr');
+    await expect(rows.count()).resolves.toBe(6);
+    const summary = await rows.evaluateAll((trs) =>
+      trs.map((tr) => ({
+        id: tr.getAttribute('data-testid'),
+        labels: tr.getAttribute('data-labels'),
+        state: tr.querySelector('[data-testid="data-testid br-budget-state"]')?.textContent,
+        budget: tr.querySelector('[data-testid="data-testid br-budget-remaining"]')?.textContent ?? null,
+        note: tr.querySelector('[data-testid="data-testid br-budget-note"]')?.textContent ?? null,
+        burn5m: tr.querySelector('[data-testid="data-testid br-budget-burn 5m"]')?.textContent,
+        forecast: tr.querySelector('[data-testid="data-testid br-budget-forecast"]')?.textContent,
+        trend: !!tr.querySelector('[data-testid="data-testid br-budget-trend"] path'),
+        href: tr.querySelector('a')?.getAttribute('href') ?? null,
+      }))
+    );
+    // eslint-disable-next-line no-console
+    console.log(JSON.stringify(summary, null, 1));
+
+    const key = (s: (typeof summary)[number]) => `${s.id!.split(' ').pop()} ${s.labels}`;
+    // Worst first: frozen rows (least budget first), then the healthy, then the one without state.
+    expect(summary.map(key).slice(0, 2).sort()).toEqual([
+      `${SERVICE}/availability route=/checkout`,
+      `${SERVICE}/latency route=/checkout`,
+    ]);
+    expect(summary.slice(0, 2).map((s) => s.state)).toEqual(['FREEZE', 'FREEZE']);
+    expect(summary.slice(2, 4).map(key).sort()).toEqual([
+      `${SERVICE}/availability route=/search`,
+      `${SERVICE}/latency route=/search`,
+    ]);
+    expect(summary.slice(2, 4).map((s) => s.state)).toEqual(['SHIP', 'SHIP']);
+
+    const row = (slo: string, route: string) => summary.find((s) => key(s) === `${SERVICE}/${slo} route=${route}`)!;
+    // /checkout: 3% errors on a 1% budget -> 3x, 200% overspent.
+    const checkout = row('availability', '/checkout');
+    expect(parseFloat(checkout.burn5m!)).toBeGreaterThan(2.5);
+    expect(parseFloat(checkout.burn5m!)).toBeLessThan(3.5);
+    expect(parseFloat(checkout.budget!)).toBeLessThan(-150);
+    expect(checkout.forecast).toBe('spent');
+    expect(checkout.trend).toBe(true);
+    expect(checkout.href).toBe(`/a/${PLUGIN_ID}/slos/${SERVICE}/availability`);
+    // /search: 0.2% errors -> 0.2x, 80% left, not spent within the period at this rate.
+    const search = row('availability', '/search');
+    expect(parseFloat(search.budget!)).toBeGreaterThan(75);
+    expect(parseFloat(search.budget!)).toBeLessThan(85);
+    expect(search.forecast).toBe('> 30 days');
+    expect(search.trend).toBe(true);
+    // The new SLO: burn rates, but no budget before its first hourly rollup.
+    for (const route of ['/checkout', '/search']) {
+      const fresh = row('availability-strict', route);
+      expect(fresh.state).toBe('NO STATE');
+      expect(fresh.budget).toBeNull();
+      expect(fresh.note).toBe('budget appears after the first hourly rollup');
+      expect(fresh.burn5m).toMatch(/^\d+(\.\d+)?x$/);
+    }
+    expect(summary.slice(4).map((s) => s.state)).toEqual(['NO STATE', 'NO STATE']);
+    await shot('panel-01-budget');
+  });
+
+  it('shows a data source error next to the rows of the queries that answered', async () => {
+    const answer = await queries(SERVICE, 'slo:current_burn_rate:ratio{slo_service=~"$service"');
+    expect(answer.errors).toHaveLength(1);
+    await render('SLOs: shop-api (query A broken)', answer, 420);
+    await expect(page.locator(tid(panelTestIds.error)).textContent()).resolves.toContain('A: bad_data');
+    // Query B still answered: budget per row, from the range query's newest point.
+    await expect(page.locator('tbody tr').count()).resolves.toBe(4);
+    await shot('panel-02-error');
+  });
+
+  it('shows a clear state when the queries return no SLO series', async () => {
+    await render('SLOs: no-such-service', await queries('no-such-service'), 200);
+    await expect(page.locator(tid(panelTestIds.empty)).textContent()).resolves.toContain('No SLO data');
+    await shot('panel-03-no-data');
+    expect(consoleErrors.filter((e) => !/Warning:|Failed to load resource|grafanaBootData was not set/.test(e))).toEqual([]);
+  });
+});
