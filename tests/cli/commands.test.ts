@@ -38,12 +38,13 @@ slos:
 beforeAll(() => requirePromtool());
 
 describe('generate', () => {
-  // 23 rules: sli group 8 (2 rates, 5 windows, current burn), rollup 2, budget 11 (1d, 3d, 30d,
-  // events, period burn, remaining, objective, budget, days, freeze, caution), alerts 2.
+  // 29 rules: sli group 8 (2 rates, 5 windows, current burn), rollup 8 (2 hourly increases, and
+  // their sums over 1d, 3d and 30d), budget 11 (1d, 3d, 30d, events, period burn, remaining,
+  // objective, budget, days, freeze, caution), alerts 2.
   it('writes a rule file promtool accepts to stdout', async () => {
     const r = await run(['generate', PROM_ONLY]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('generated 23 Prometheus rules in 4 groups for 1 SLO\n');
+    expect(r.stderr).toBe('generated 29 Prometheus rules in 4 groups for 1 SLO\n');
     expect(parse(r.stdout).groups.map((g: { name: string }) => g.name)).toEqual(['burnrate-gw-chat-sli', 'burnrate-gw-chat-rollup', 'burnrate-gw-chat-budget', 'burnrate-gw-chat-alerts']);
     expect(checkRules(r.stdout).ok).toBe(true);
   });

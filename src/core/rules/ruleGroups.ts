@@ -35,6 +35,29 @@ function burnExpr(slo: Slo, windowName: string): string {
   return `${RATIO}${windowName}${sel} / ${formatNumber(errorBudget(slo))}`;
 }
 
+/** `slo:sli_events:increase1h` -> `slo:sli_events:increase30d_hourly`: a long sum of hourly
+ * rollups, recorded by the hourly group. */
+function hourlySum(hourly: string, window: string): string {
+  return `${hourly.replace(/1h$/, window)}_hourly`;
+}
+
+/** Hourly group: sums of the hourly rollups over the long windows and the rolling period. */
+function hourlySumRules(slo: Slo): RecordingRule[] {
+  const sel = sloSelector(slo);
+  const windows = [...LONG_WINDOWS.map(formatDuration), ...(slo.window.type === 'rolling' ? [formatDuration(slo.window.days * DAY)] : [])];
+  const rules: RecordingRule[] = [];
+  for (const d of windows) {
+    for (const hourly of [E1H, T1H]) {
+      rules.push(rec(slo, hourlySum(hourly, d), `sum_over_time(${hourly}${sel}[${d}])`));
+    }
+  }
+  if (slo.exclude.length > 0 && slo.window.type === 'rolling') {
+    const p = formatDuration(slo.window.days * DAY);
+    rules.push(rec(slo, hourlySum(X1H, p), `sum_over_time(${X1H}${sel}[${p}])`));
+  }
+  return rules;
+}
+
 function budgetRules(slo: Slo, eventsKnown: boolean): RecordingRule[] {
   const sel = sloSelector(slo);
   const budget = formatNumber(errorBudget(slo));
@@ -42,9 +65,12 @@ function budgetRules(slo: Slo, eventsKnown: boolean): RecordingRule[] {
   const periodRatio = `${RATIO}${suffix}`;
   const rules: RecordingRule[] = [];
   if (eventsKnown) {
+    // The long sums change only when an hourly rollup arrives, so the rollup group computes them
+    // once an hour; this group re-records them every evaluation so that they never go stale.
+    const latest = (name: string) => `last_over_time(${name}${sel}[90m])`;
     for (const w of LONG_WINDOWS) {
       const d = formatDuration(w);
-      rules.push(rec(slo, ratioSeries(slo, w), ratio(`sum_over_time(${E1H}${sel}[${d}])`, `sum_over_time(${T1H}${sel}[${d}])`)));
+      rules.push(rec(slo, ratioSeries(slo, w), ratio(latest(hourlySum(E1H, d)), latest(hourlySum(T1H, d)))));
     }
     if (slo.window.type === 'calendar') {
       // Month totals are kept by the hourly rollup group; read its latest value.
@@ -55,11 +81,11 @@ function budgetRules(slo: Slo, eventsKnown: boolean): RecordingRule[] {
     } else {
       const p = formatDuration(slo.window.days * DAY);
       rules.push(
-        rec(slo, periodRatio, ratio(`sum_over_time(${E1H}${sel}[${p}])`, `sum_over_time(${T1H}${sel}[${p}])`)),
-        rec(slo, `slo:sli_events:increase${suffix}`, `sum_over_time(${T1H}${sel}[${p}])`)
+        rec(slo, periodRatio, ratio(latest(hourlySum(E1H, p)), latest(hourlySum(T1H, p)))),
+        rec(slo, `slo:sli_events:increase${suffix}`, latest(hourlySum(T1H, p)))
       );
       if (slo.exclude.length > 0) {
-        rules.push(rec(slo, `slo:sli_excluded_events:increase${suffix}`, `sum_over_time(${X1H}${sel}[${p}])`));
+        rules.push(rec(slo, `slo:sli_excluded_events:increase${suffix}`, latest(hourlySum(X1H, p))));
       }
     }
   } else {
@@ -167,6 +193,9 @@ export function sloRuleGroups(slo: Slo): { prometheus: RuleGroup[]; loki: RuleGr
     ({ sli, rollup } = rawRules(slo));
   }
   sli.push(rec(slo, 'slo:current_burn_rate:ratio', `${RATIO}5m${sel} / ${budget}`));
+  if (eventsKnown) {
+    rollup.push(...hourlySumRules(slo));
+  }
   if (slo.window.type === 'calendar' && eventsKnown) {
     rollup.push(...calendarRollups(slo));
   }
