@@ -1,0 +1,560 @@
+// Burnrate's rules against Sloth-style rules in one real Prometheus. `npm run bench` (small size)
+// or `BENCH_SIZE=full npm run bench`. See bench/README.md for what is measured and how.
+// Writes bench/results/<size>.json and regenerates bench/results.md from every size measured.
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const http = require('http');
+const { Traffic, METRIC, appName, SERIES_PER_ROUTE } = require('./lib/traffic');
+const { backfillHistory } = require('./lib/openmetrics');
+const { burnrateGroups, slothGroups, renderSloth, renderRuleFile, baseRuleFiles } = require('./lib/rulesets');
+const { Prometheus, writeConfig } = require('./lib/prometheus');
+const { run, freePort, sleep, stopAllSync, onExit } = require('./lib/proc');
+const { writeResultsMd } = require('./lib/report');
+const { backfillRules } = require('./lib/rulebackfill');
+
+const durationSeconds = (d) => ({ s: 1, m: 60, h: 3600, d: 86400 })[d.slice(-1)] * Number(d.slice(0, -1));
+
+const SIZES = {
+  // CI: the whole month of raw history, real rule backfills, every figure.
+  small: { slos: 5, routes: 4, historyHours: 31 * 24, cycles: 4, requests: 1000 },
+  // README table: 200 SLOs x 10 routes. A month of 1-minute history for 12,000 raw series is
+  // 536M samples, more than promtool converts on this machine in the time a run may take, so
+  // the history is 3 days + 4 hours: every raw window (up to 3d) is complete, and only the two 30d
+  // windows read less than in steady state (see README: this understates the Sloth-style cost).
+  full: { slos: 200, routes: 10, historyHours: 76, cycles: 3, requests: 500 },
+};
+const SIZE = process.env.BENCH_SIZE || 'small';
+const cfg = { ...SIZES[SIZE], seed: Number(process.env.BENCH_SEED || 42) };
+if (!SIZES[SIZE]) {
+  throw new Error(`BENCH_SIZE must be one of ${Object.keys(SIZES).join(', ')}`);
+}
+for (const k of ['slos', 'routes', 'historyHours', 'cycles']) {
+  const v = process.env[`BENCH_${k.toUpperCase()}`];
+  if (v) {
+    cfg[k] = Number(v);
+  }
+}
+
+const started = Date.now();
+const log = (msg) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${msg}`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+};
+const nowS = () => Math.floor(Date.now() / 1000);
+
+async function main() {
+  const out = { size: SIZE, config: cfg, machine: machine(), startedAt: new Date().toISOString() };
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'burnrate-bench-'));
+  const dataDir = path.join(work, 'data');
+  fs.mkdirSync(dataDir);
+  if (!process.env.BENCH_KEEP) {
+    onExit(() => fs.rmSync(work, { recursive: true, force: true }));
+  }
+  let prom;
+  let exporter;
+  try {
+    out.machine.prometheus = (await run('prometheus', ['--version'])).split('\n')[0];
+
+    // 1. Generation throughput (bench/generation.js: 1,000 SLOs of five kinds).
+    log('rule generation throughput');
+    out.generation = await run(process.execPath, [path.join(__dirname, 'generation.js')], {
+      env: { ...process.env, N: '1000', RUNS: '5' },
+    });
+
+    // 2. Rule sets.
+    const burnrate = burnrateGroups(cfg.slos);
+    const sloth = slothGroups(cfg.slos);
+    const files = {
+      burnrate: path.join(work, 'burnrate.rules.yml'),
+      sloth: path.join(work, 'sloth.rules.yml'),
+    };
+    fs.writeFileSync(files.burnrate, renderRuleFile(burnrate));
+    fs.writeFileSync(files.sloth, renderSloth(sloth));
+    await run('promtool', ['check', 'rules', files.burnrate, files.sloth]);
+    const base = baseRuleFiles(burnrate, sloth);
+    for (const [k, text] of Object.entries(base)) {
+      fs.writeFileSync(path.join(work, `base-${k}.yml`), text);
+    }
+    out.rules = {
+      burnrate: { groups: burnrate.length, rules: burnrate.reduce((a, g) => a + g.rules.length, 0) },
+      sloth: { groups: sloth.length, rules: sloth.reduce((a, g) => a + g.rules.length, 0) },
+    };
+
+    // 3. Raw history, backfilled with promtool (one file per day).
+    const end = Math.floor(nowS() / 60) * 60;
+    const startS = end - cfg.historyHours * 3600;
+    const traffic = new Traffic({ slos: cfg.slos, routes: cfg.routes, seed: cfg.seed, startSeconds: startS });
+    log(`history: ${cfg.slos} SLOs x ${cfg.routes} routes x ${SERIES_PER_ROUTE} series, ${cfg.historyHours}h at 1m`);
+    out.history = await backfillHistory(traffic, end, work, dataDir, log);
+    out.history.series = traffic.routes.length * SERIES_PER_ROUTE;
+    log(
+      `history: ${out.history.samples} samples (generate ${out.history.genMs} ms, promtool ${out.history.promtoolMs} ms)`
+    );
+
+    // 4. The traffic goes on live: an exporter Prometheus scrapes every minute (honor_labels, so the
+    // live samples continue the backfilled series).
+    exporter = http.createServer((req, res) => {
+      const target = Math.floor(nowS() / 60) * 60;
+      while (traffic.t < target) {
+        traffic.step();
+      }
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+      res.end(traffic.exposition());
+    });
+    await new Promise((r) => exporter.listen(0, '127.0.0.1', r));
+    const exporterPort = exporter.address().port;
+    const port = await freePort();
+    const configFile = path.join(work, 'prometheus.yml');
+    writeConfig(configFile, { exporterPort });
+    prom = new Prometheus({ port, dataDir, configFile });
+    await prom.start();
+    log(`prometheus (raw data only) on ${prom.url}`);
+
+    // 5. Recording rules that the long windows read, backfilled from the raw data (see
+    // lib/rulebackfill.js), into a separate directory while Prometheus serves the raw blocks.
+    const bfEnd = Math.floor(nowS() / 60) * 60 - 60;
+    const pickRules = (groups, names, step) =>
+      groups.flatMap((g) =>
+        g.rules
+          .filter((r) => names.includes(r.record))
+          .map((r) => ({ ...r, step: step ?? durationSeconds(g.interval) }))
+      );
+    const jobs = [
+      [
+        'sloth5m',
+        pickRules(sloth, ['slo:sli_error:ratio_rate5m'], 60),
+        startS + 600,
+        'Sloth slo:sli_error:ratio_rate5m (1m)',
+      ],
+      [
+        'burnrate1h',
+        pickRules(burnrate, ['slo:sli_error_events:increase1h', 'slo:sli_events:increase1h']),
+        startS + 3600,
+        'Burnrate hourly rollups (1h)',
+      ],
+      [
+        'burnrate5m',
+        pickRules(burnrate, ['slo:sli_error_events:rate5m', 'slo:sli_events:rate5m']),
+        Math.max(startS + 600, bfEnd - 86400),
+        'Burnrate 5m event rates (1m, last day)',
+      ],
+    ];
+    const ruleBlocks = path.join(work, 'rule-blocks');
+    fs.mkdirSync(ruleBlocks);
+    out.ruleBackfill = {};
+    for (const [k, rules, from, what] of jobs) {
+      const t0 = Date.now();
+      const r = await backfillRules(prom, rules, from, bfEnd, work, ruleBlocks, k);
+      out.ruleBackfill[k] = {
+        what,
+        rules: rules.length,
+        from: new Date(from * 1000).toISOString(),
+        to: new Date(bfEnd * 1000).toISOString(),
+        ms: Date.now() - t0,
+        ...r,
+      };
+      log(`rule backfill ${k}: ${r.samples} samples, ${Date.now() - t0} ms`);
+    }
+    await prom.stop();
+    for (const b of fs.readdirSync(ruleBlocks)) {
+      fs.renameSync(path.join(ruleBlocks, b), path.join(dataDir, b));
+    }
+
+    // 6. Both rule sets in one Prometheus.
+    writeConfig(configFile, { exporterPort, ruleFiles: [files.burnrate, files.sloth] });
+    await prom.start();
+    // Burnrate's hourly sums (increase<w>_hourly) are computed from the hourly rollups by the
+    // rollup group, which runs at its own offset within the hour: backfill the last two hours of
+    // them from the backfilled rollups so that the budget group has them from the first cycle.
+    const hourlySums = burnrate.flatMap((g) => g.rules.filter((r) => /_hourly$/.test(r.record ?? '')).map((r) => ({ ...r, step: 3600 })));
+    if (hourlySums.length > 0) {
+      const sumBlocks = path.join(work, 'sum-blocks');
+      fs.mkdirSync(sumBlocks);
+      const t0 = Date.now();
+      const r = await backfillRules(prom, hourlySums, bfEnd - 7200, bfEnd, work, sumBlocks, 'burnrateSums');
+      out.ruleBackfill.burnrateSums = { what: 'Burnrate hourly sums over 1d, 3d, 30d (1h, last 2 hours)', rules: hourlySums.length, ms: Date.now() - t0, ...r };
+      for (const b of fs.readdirSync(sumBlocks)) {
+        fs.renameSync(path.join(sumBlocks, b), path.join(dataDir, b));
+      }
+      log(`rule backfill burnrateSums: ${r.samples} samples; blocks handed to the running Prometheus`);
+    }
+    log('prometheus with both rule sets; waiting for block compaction to settle');
+    out.compaction = await settle(prom);
+    log(`compaction: ${JSON.stringify(out.compaction)}`);
+    out.evaluation = await measureEvaluation(prom, files, cfg.cycles);
+    log('evaluation measured');
+
+    out.evaluation.rollupQueries = await rollupAsQueries(prom, burnrate);
+    out.samplesReadPerSlo = await samplesRead(prom, burnrate, sloth);
+    out.series = await seriesCounts(prom);
+    out.accuracy = await accuracy(prom, cfg);
+    log('accuracy measured');
+    out.queries = await panelQueries(prom);
+    log('panel queries measured');
+
+    // 7. Server latency with 1,000 SLOs against this Prometheus.
+    log('server latency');
+    // Saved first: a failure of the server part keeps the Prometheus figures.
+    fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+    fs.writeFileSync(path.join(__dirname, 'results', `${SIZE}.partial.json`), JSON.stringify(out, null, 2) + '\n');
+    try {
+      const srv = await run(process.execPath, [path.join(__dirname, 'server.js')], {
+        env: {
+          ...process.env,
+          BENCH_PROM_URL: prom.url,
+          BENCH_DATASET_SLOS: String(cfg.slos),
+          BENCH_ROUTES: String(cfg.routes),
+          BENCH_REQUESTS: String(cfg.requests),
+        },
+      });
+      out.server = JSON.parse(srv.trim().split('\n').pop());
+    } catch (e) {
+      out.serverError = String(e.message).slice(0, 2000);
+      log(`server bench failed: ${out.serverError}`);
+    }
+  } finally {
+    if (prom) {
+      await prom.stop();
+    }
+    exporter?.close();
+    stopAllSync();
+    if (!process.env.BENCH_KEEP) {
+      fs.rmSync(work, { recursive: true, force: true });
+    } else {
+      log(`kept ${work}`);
+    }
+  }
+  out.durationS = Math.round((Date.now() - started) / 1000);
+  const resultsDir = path.join(__dirname, 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  fs.writeFileSync(path.join(resultsDir, `${SIZE}.json`), JSON.stringify(out, null, 2) + '\n');
+  fs.rmSync(path.join(resultsDir, `${SIZE}.partial.json`), { force: true });
+  writeResultsMd(resultsDir, path.join(__dirname, 'results.md'));
+  log(`done in ${out.durationS}s: bench/results/${SIZE}.json, bench/results.md`);
+}
+
+function machine() {
+  return {
+    cpu: os.cpus()[0].model,
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    loadavgAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
+  };
+}
+
+/**
+ * Backfilled blocks overlap in time (raw and recorded series of the same days), so Prometheus
+ * merges them (vertical compaction), first about a minute after start. The measurement waits
+ * until the number of loaded blocks has not changed for 60 s (at most 4 minutes).
+ */
+async function settle(prom) {
+  const t0 = Date.now();
+  const read = async () => {
+    const text = await (await fetch(`${prom.url}/metrics`)).text();
+    const v = (n) => Number(new RegExp(`^${n} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    return {
+      blocks: v('prometheus_tsdb_blocks_loaded'),
+      compactions: v('prometheus_tsdb_compactions_total'),
+      vertical: v('prometheus_tsdb_vertical_compactions_total'),
+    };
+  };
+  const first = await read();
+  let last = first;
+  let stableSince = Date.now();
+  while (Date.now() - t0 < 240000) {
+    await sleep(5000);
+    const cur = await read();
+    if (cur.blocks !== last.blocks || cur.compactions !== last.compactions) {
+      stableSince = Date.now();
+    }
+    last = cur;
+    if (Date.now() - t0 > 75000 && Date.now() - stableSince >= 60000) {
+      break;
+    }
+  }
+  return {
+    blocksAtStart: first.blocks,
+    blocksAfter: last.blocks,
+    compactions: last.compactions,
+    verticalCompactions: last.vertical,
+    waitedS: Math.round((Date.now() - t0) / 1000),
+  };
+}
+
+const setOf = (key, files) =>
+  key.startsWith(files.burnrate + ';') ? 'burnrate' : key.startsWith(files.sloth + ';') ? 'sloth' : undefined;
+const kindOf = (group) => {
+  const m =
+    /-(sli|rollup|budget|alerts)$/.exec(group) ?? /^sloth-slo-(sli-recordings|meta-recordings|alerts)-/.exec(group);
+  return m ? m[1] : 'other';
+};
+
+/** Rule group evaluations over several cycles, from Prometheus's own gauges. */
+async function measureEvaluation(prom, files, cycles) {
+  const evals = new Map(); // key -> [{ts, dur, samples}]
+  const info = new Map();
+  const deadline = Date.now() + (cycles + 3) * 60000 + 60000;
+  let missed = {};
+  for (;;) {
+    const m = await prom.ruleGroupMetrics();
+    for (const [key, g] of m) {
+      const set = setOf(key, files);
+      if (!set) {
+        continue;
+      }
+      info.set(key, { set, interval: g.interval_seconds, group: key.split(';')[1] });
+      missed[set] = (missed[set] ?? 0) + (g.iterations_missed_total ?? 0);
+      const list = evals.get(key) ?? [];
+      if (
+        g.last_evaluation_timestamp_seconds > 0 &&
+        (list.length === 0 || list[list.length - 1].ts !== g.last_evaluation_timestamp_seconds)
+      ) {
+        list.push({
+          ts: g.last_evaluation_timestamp_seconds,
+          dur: g.last_duration_seconds,
+          samples: g.last_evaluation_samples,
+        });
+        evals.set(key, list);
+      }
+    }
+    const frequent = [...info].filter(([, i]) => i.interval <= 60).map(([k]) => k);
+    // The first evaluation of each group is a warm-up (cold caches, first reads of the blocks).
+    const done = frequent.length > 0 && frequent.every((k) => (evals.get(k)?.length ?? 0) >= cycles + 1);
+    if (done || Date.now() > deadline) {
+      break;
+    }
+    missed = {};
+    await sleep(5000);
+  }
+  const result = { cycles, perSet: {}, missedIterations: missed };
+  for (const set of ['burnrate', 'sloth']) {
+    const keys = [...info].filter(([, i]) => i.set === set).map(([k]) => k);
+    const frequent = keys.filter((k) => info.get(k).interval <= 60);
+    const perCycle = [];
+    const samplesPerCycle = [];
+    const byKind = {};
+    for (let c = 1; c <= cycles; c++) {
+      let d = 0;
+      let s = 0;
+      for (const k of frequent) {
+        const e = evals.get(k)?.[c];
+        if (!e) {
+          continue;
+        }
+        d += e.dur;
+        s += e.samples;
+        const kind = kindOf(info.get(k).group);
+        byKind[kind] = byKind[kind] ?? [];
+        byKind[kind][c - 1] = (byKind[kind][c - 1] ?? 0) + e.dur;
+      }
+      perCycle.push(d);
+      samplesPerCycle.push(s);
+    }
+    const hourly = keys.filter((k) => info.get(k).interval > 60);
+    const hourlyEvals = hourly.flatMap((k) => evals.get(k) ?? []);
+    result.perSet[set] = {
+      groups: keys.length,
+      frequentGroups: frequent.length,
+      hourlyGroups: hourly.length,
+      evalSecondsPerCycle: perCycle,
+      evalSecondsPerCycleMedian: median(perCycle),
+      byKindMedianSeconds: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, median(v)])),
+      samplesWrittenPerCycle: median(samplesPerCycle),
+      hourlyGroupEvaluationsSeen: hourlyEvals.length,
+      hourlyGroupSecondsSeen: hourlyEvals.reduce((a, e) => a + e.dur, 0),
+      hourlySamplesPerHour: hourly.reduce((a, k) => a + ((evals.get(k) ?? []).slice(-1)[0]?.samples ?? 0), 0),
+    };
+  }
+  return result;
+}
+
+/** Burnrate's hourly rollup expressions, timed as instant queries (they run once an hour). */
+async function rollupAsQueries(prom, burnrate) {
+  let evalMs = 0;
+  let samples = 0;
+  let written = 0;
+  for (const g of burnrate.filter((x) => x.interval === '1h')) {
+    for (const r of g.rules) {
+      const q = await prom.query(r.expr);
+      evalMs += q.evalMs;
+      samples += q.samples ?? 0;
+      written += q.result.length;
+    }
+  }
+  return { evalMsPerHour: evalMs, samplesReadPerHour: samples, samplesWrittenPerHour: written };
+}
+
+/** Samples read by each rule of the first SLO, as instant queries (stats=all). */
+async function samplesRead(prom, burnrate, sloth) {
+  const out = {};
+  for (const [set, groups, prefix] of [
+    ['burnrate', burnrate, 'burnrate-svc-0-slo-0-'],
+    ['sloth', sloth, 'sloth-slo-'],
+  ]) {
+    const rows = [];
+    for (const g of groups.filter(
+      (x) => x.name.startsWith(prefix) && (set === 'burnrate' || x.name.endsWith('svc-0-slo-0'))
+    )) {
+      const perHour = g.interval === '1h';
+      for (const r of g.rules) {
+        const q = await prom.query(r.expr);
+        rows.push({
+          group: g.name,
+          rule: r.record ?? `alert ${r.alert} ${r.labels?.severity ?? ''}`.trim(),
+          samples: q.samples ?? 0,
+          evalMs: q.evalMs,
+          hourly: perHour,
+        });
+      }
+    }
+    const perMinute = rows.reduce((a, r) => a + (r.hourly ? r.samples / 60 : r.samples), 0);
+    out[set] = { rows, samplesPerMinute: perMinute };
+  }
+  return out;
+}
+
+async function seriesCounts(prom) {
+  const count = async (q) => Number((await prom.query(`count(${q})`)).result[0]?.value[1] ?? 0);
+  return {
+    burnrate: await count('{__name__=~"slo:.+", slo_service=~"svc-.+"}'),
+    sloth: await count('{__name__=~"slo:.+|sloth_slo_info", sloth_service=~"svc-.+"}'),
+    raw: await count(`${METRIC}`),
+  };
+}
+
+/** Period SLI of both rule sets against increase(bad[30d]) / increase(total[30d]) at one instant. */
+async function accuracy(prom, c) {
+  const t = nowS() - 5;
+  const exact = await prom.query(
+    `sum by (service_name, route) (increase(${METRIC}{error_type!=""}[30d])) / sum by (service_name, route) (increase(${METRIC}[30d]))`,
+    t
+  );
+  const br = await prom.query('slo:sli_error:ratio_rate30d{slo_service=~"svc-.+"}', t);
+  const sl = await prom.query('slo:sli_error:ratio_rate30d{sloth_service=~"svc-.+"}', t);
+  const byKey = (res, sloLabel) =>
+    new Map(res.result.map((r) => [`${r.metric[sloLabel]}|${r.metric.route}`, Number(r.value[1])]));
+  const ex = new Map(
+    exact.result.map((r) => [`slo-${r.metric.service_name.replace('app-', '')}|${r.metric.route}`, Number(r.value[1])])
+  );
+  const b = byKey(br, 'slo');
+  const s = byKey(sl, 'sloth_slo');
+  const rows = [];
+  for (const [k, e] of ex) {
+    rows.push({ key: k, exact: e, burnrate: b.get(k), sloth: s.get(k) });
+  }
+  // Burnrate's period window trails real time by up to an hour (hourly rollups): the same rule
+  // expression at the newest rollup's own timestamp, against the exact ratio at that time, is the
+  // error of the method alone.
+  const lastRollup = Number(
+    (await prom.query('max(max_over_time(timestamp(slo:sli_events:increase1h{slo_service=~"svc-.+"})[2h:1m]))', t)).result[0]?.value[1]
+  );
+  const tr = Number.isFinite(lastRollup) ? Math.floor(lastRollup) : t;
+  const exactAtRollup = await prom.query(
+    `sum by (service_name, route) (increase(${METRIC}{error_type!=""}[30d])) / sum by (service_name, route) (increase(${METRIC}[30d]))`,
+    tr
+  );
+  const brAtRollup = await prom.query(
+    'sum by (slo, route) (sum_over_time(slo:sli_error_events:increase1h{slo_service=~"svc-.+"}[30d])) / sum by (slo, route) (sum_over_time(slo:sli_events:increase1h{slo_service=~"svc-.+"}[30d]))',
+    tr
+  );
+  const slAtRollup = await prom.query('slo:sli_error:ratio_rate30d{sloth_service=~"svc-.+"}', tr);
+  const exR = new Map(
+    exactAtRollup.result.map((r) => [
+      `slo-${r.metric.service_name.replace('app-', '')}|${r.metric.route}`,
+      Number(r.value[1]),
+    ])
+  );
+  const bR = byKey(brAtRollup, 'slo');
+  const sR = byKey(slAtRollup, 'sloth_slo');
+  const rowsR = [...exR].map(([k, e]) => ({ key: k, exact: e, burnrate: bR.get(k), sloth: sR.get(k) }));
+  const rel = (x, e) => (x === undefined ? NaN : Math.abs(x / e - 1));
+  const budgetPts = (x, e) => (x === undefined ? NaN : Math.abs(x - e) / 0.01);
+  const summary = (f, key, rs = rows) => {
+    const v = rs.map((r) => f(r[key], r.exact)).filter((x) => !Number.isNaN(x));
+    return { median: median(v), max: Math.max(...v), routes: v.length };
+  };
+  return {
+    at: new Date(t * 1000).toISOString(),
+    historyHours: c.historyHours,
+    routes: rows.length,
+    exactQueryMs: exact.evalMs,
+    relativeError: { burnrate: summary(rel, 'burnrate'), sloth: summary(rel, 'sloth') },
+    budgetError: { burnrate: summary(budgetPts, 'burnrate'), sloth: summary(budgetPts, 'sloth') },
+    atRollup: {
+      at: new Date(tr * 1000).toISOString(),
+      relativeError: { burnrate: summary(rel, 'burnrate', rowsR), sloth: summary(rel, 'sloth', rowsR) },
+      budgetError: { burnrate: summary(budgetPts, 'burnrate', rowsR), sloth: summary(budgetPts, 'sloth', rowsR) },
+    },
+    exactRatio: {
+      median: median(rows.map((r) => r.exact)),
+      min: Math.min(...rows.map((r) => r.exact)),
+      max: Math.max(...rows.map((r) => r.exact)),
+    },
+    worstSloth: rows.sort((x, y) => rel(y.sloth, y.exact) - rel(x.sloth, x.exact)).slice(0, 3),
+  };
+}
+
+/** Panel- and dashboard-style queries on each rule set's series, repeated; Prometheus's eval time. */
+async function panelQueries(prom) {
+  const B = 'slo_service=~"svc-.+"';
+  const S = 'sloth_service=~"svc-.+"';
+  const contract =
+    'slo:(sli_error:ratio_rate30d|period_burn_rate:ratio|period_error_budget_remaining:ratio|current_burn_rate:ratio)';
+  const queries = [
+    [
+      'contract series of all SLOs (list page, overview panel)',
+      `{__name__=~"${contract}", ${B}}`,
+      `{__name__=~"${contract}", ${S}}`,
+    ],
+    [
+      'one SLO, every window (detail page)',
+      '{__name__=~"slo:sli_error:ratio_rate.+", slo="slo-0", slo_service="svc-0"}',
+      '{__name__=~"slo:sli_error:ratio_rate.+", sloth_slo="slo-0", sloth_service="svc-0"}',
+    ],
+    [
+      'budget remaining of all SLOs, last 15m at 1m (range)',
+      `slo:period_error_budget_remaining:ratio{${B}}`,
+      `slo:period_error_budget_remaining:ratio{${S}}`,
+      'range',
+    ],
+    [
+      'worst 5m burn rate per SLO (topk panel)',
+      `topk(10, max by (slo) (slo:current_burn_rate:ratio{${B}}))`,
+      `topk(10, max by (sloth_slo) (slo:current_burn_rate:ratio{${S}}))`,
+    ],
+  ];
+  const REPS = 10;
+  const rows = [];
+  for (const [name, qb, qs, kind] of queries) {
+    const row = { name };
+    for (const [set, q] of [
+      ['burnrate', qb],
+      ['sloth', qs],
+    ]) {
+      const ev = [];
+      const wall = [];
+      let n = 0;
+      for (let i = 0; i < REPS; i++) {
+        const t = nowS();
+        const r = kind === 'range' ? await prom.queryRange(q, t - 900, t, 60) : await prom.query(q, t);
+        ev.push(r.evalMs);
+        wall.push(r.wallMs);
+        n = r.result.length;
+      }
+      row[set] = { query: q, evalMsMedian: median(ev), wallMsMedian: median(wall), series: n };
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+main().catch((e) => {
+  console.error(e);
+  stopAllSync();
+  process.exit(1);
+});
