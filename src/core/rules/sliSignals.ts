@@ -106,10 +106,7 @@ function record(name: string, expr: string, labels: Record<string, string>): Rec
 export function counterPair(
   slo: Slo,
   windowSeconds: number,
-  fn: 'rate' | 'increase',
-  /** The total, already recorded earlier in the same group: bad events then read it instead of
-   * reading every raw total series a second time. */
-  recordedTotal?: string
+  fn: 'rate' | 'increase'
 ): { bad: string; total: string; excluded?: string } {
   const c = (q: string) => counter(slo, q, windowSeconds, fn);
   const sli = slo.sli;
@@ -120,7 +117,7 @@ export function counterPair(
       const kinds = sli.kind === 'ratio' ? sli : { errors: sli.cost };
       const total = c(totalQ);
       const excluded = slo.exclude.length ? excludedCounter(slo, totalQ, windowSeconds, fn) : undefined;
-      return { bad: badFrom(kinds, recordedTotal ?? total, c), total, excluded };
+      return { bad: badFrom(kinds, total, c), total, excluded };
     }
     case 'latency': {
       const w = formatDuration(windowSeconds);
@@ -134,8 +131,7 @@ export function counterPair(
       }
       const total = sumBy(slo, `${fn}(${h.total}[${w}])`);
       const good = sumBy(slo, `${fn}(${h.good}[${w}])`);
-      const t = recordedTotal ?? total;
-      return { bad: `clamp_min(${t} - ${orZero(good, t)}, 0)`, total };
+      return { bad: `clamp_min(${total} - ${orZero(good, total)}, 0)`, total };
     }
     case 'quality': {
       // Weighted sum of each component's bad and total samples. label_replace keeps the
@@ -164,12 +160,10 @@ export function counterPair(
 
 function prometheusCounterSignals(slo: Slo): Signals {
   const labels = sloLabels(slo);
-  const sel = sloSelector(slo);
-  // Totals first: the bad-events rule after them reads the recorded total (one series per group).
-  const five = counterPair(slo, 300, 'rate', sumBy(slo, `${T5}${sel}`));
-  const hour = counterPair(slo, HOUR, 'increase', sumBy(slo, `${T1H}${sel}`));
-  const sli: RecordingRule[] = [record(T5, five.total, labels), record(E5, five.bad, labels)];
-  const rollup: RecordingRule[] = [record(T1H, hour.total, labels), record(E1H, hour.bad, labels)];
+  const five = counterPair(slo, 300, 'rate');
+  const hour = counterPair(slo, HOUR, 'increase');
+  const sli: RecordingRule[] = [record(E5, five.bad, labels), record(T5, five.total, labels)];
+  const rollup: RecordingRule[] = [record(E1H, hour.bad, labels), record(T1H, hour.total, labels)];
   if (five.excluded && hour.excluded) {
     sli.push(record(X5, five.excluded, labels));
     rollup.push(record(X1H, hour.excluded, labels));
