@@ -40,3 +40,11 @@ export function parseArgs(argv: string[], spec: Record<string, 'string' | 'boole
   }
   return { positional, options };
 }
+
+/** Resolves on Ctrl-C (SIGINT) or SIGTERM: long-running commands stop cleanly on either. */
+export function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../server/config';
 import { openDb } from '../server/db';
 import { TokenStore } from '../server/auth';
 import { startServer } from '../server/app';
-import { parseArgs, UsageError } from './args';
+import { parseArgs, untilStopped, UsageError } from './args';
 import type { Io } from './main';
 
 export async function cmdServe(argv: string[], io: Io): Promise<number> {
@@ -31,11 +31,7 @@ export async function cmdServe(argv: string[], io: Io): Promise<number> {
   }
   const server = await startServer(config);
   io.stderr(`Burnrate server on ${server.url} (API description: ${server.url}/api/openapi.json). Ctrl-C stops it.\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilStopped();
   await server.close();
   return 0;
 }

@@ -6,7 +6,7 @@ import { backfill } from '../simulator/backfill';
 import { isScenario, SCENARIOS } from '../simulator/model';
 import { startSimulatorServer } from '../simulator/server';
 import { Simulator } from '../simulator/simulator';
-import { parseArgs, UsageError } from './args';
+import { parseArgs, untilStopped, UsageError } from './args';
 import type { Io } from './main';
 
 export const SIMULATE_HELP = `Usage: burnrate simulate [--port N] [--host H] [--seed N] [--scenario NAME] [--logs FILE|-] [--loki-url URL]
@@ -129,11 +129,7 @@ export async function cmdSimulate(argv: string[], io: Io): Promise<number> {
     `LLM gateway simulator on ${server.url}/metrics (scenario ${sim.scenario}). Switch scenarios with\n` +
       `  curl -XPOST ${server.url}/scenario -d '{"name":"provider-outage"}'\nCtrl-C stops it.\n`
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilStopped();
   await server.close();
   return 0;
 }
