@@ -1,8 +1,9 @@
 // Rule groups for one SLO, following the public metric contract in docs/metrics.md:
 //   <prefix>-sli      every evaluation: 5m signals and windows up to 6h, current burn rate
-//   <prefix>-rollup   hourly: bad and total events per hour (and the calendar-month totals)
-//   <prefix>-budget   every evaluation: 1d, 3d and period windows from the hourly rollups, burn,
-//                     budget remaining, release freeze and caution, objective metadata
+//   <prefix>-rollup   hourly: bad and total events per hour, their sums over 1d, 3d and the
+//                     period (and the calendar-month totals)
+//   <prefix>-budget   every evaluation: the 1d, 3d and period windows from the latest hourly sums,
+//                     burn, budget remaining, release freeze and caution, objective metadata
 //   <prefix>-slices   timeslice SLIs only: one bad/good verdict per slice
 //   <prefix>-alerts   multiwindow, multi-burn-rate alerts
 // Every ratio is events-weighted (summed bad over summed total), and every division is guarded
