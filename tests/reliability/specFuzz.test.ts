@@ -2,9 +2,10 @@
 // errors; whatever loads without errors generates rules without throwing.
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { loadText } from '../load';
-import { generateRules } from '../rules/generate';
-import { renderRuleFile } from '../rules/render';
+import { loadText } from '../../src/core/load';
+import { generateRules } from '../../src/core/rules/generate';
+import { renderRuleFile } from '../../src/core/rules/render';
+import { anyValue, mutate, paths } from './mutate';
 
 const VALID = {
   version: 'burnrate/v1',
@@ -29,45 +30,7 @@ const VALID = {
   ],
 };
 
-/** Values of every kind, including the awkward ones. */
-const anyValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    fc.string(),
-    fc.constantFrom('', '5m', '30d', 'calendar-month', '{{.window}}', 'x{a="b"}', '{app="x"} | json', 'sum(', '"', '\\', '\n', 'NaN', '-1'),
-    fc.double(),
-    fc.integer(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie('value'), { maxLength: 3 }),
-    fc.dictionary(fc.constantFrom('name', 'objective', 'sli', 'ratio', 'errors', 'total', 'window', 'x', 'labels'), tie('value'), { maxKeys: 3 })
-  ),
-})).value;
-
-/** Paths into VALID, to replace or delete one field at a time. */
-function paths(v: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
-  if (typeof v !== 'object' || v === null) {
-    return [prefix];
-  }
-  const entries = Array.isArray(v) ? v.map((x, i) => [i, x] as const) : Object.entries(v);
-  return [prefix, ...entries.flatMap(([k, x]) => paths(x, [...prefix, k]))];
-}
 const ALL_PATHS = paths(VALID).filter((p) => p.length > 0);
-
-function mutate(path: Array<string | number>, value: unknown, remove: boolean): unknown {
-  const copy = structuredClone(VALID) as any;
-  let o = copy;
-  for (const k of path.slice(0, -1)) {
-    o = o[k];
-  }
-  const last = path[path.length - 1];
-  if (remove) {
-    Array.isArray(o) ? o.splice(Number(last), 1) : delete o[last];
-  } else {
-    o[last] = value;
-  }
-  return copy;
-}
 
 function check(text: string): void {
   const r = loadText(text, 'fuzz.yaml');
@@ -89,7 +52,7 @@ describe('malformed definitions', () => {
   it('one field replaced by any value, or removed: an error or valid rules, never a crash', () => {
     fc.assert(
       fc.property(fc.constantFrom(...ALL_PATHS), anyValue, fc.boolean(), fc.boolean(), (path, value, remove, asJson) => {
-        const doc = mutate(path, value, remove);
+        const doc = mutate(VALID, path, value, remove);
         check(asJson ? JSON.stringify(doc) : stringify(doc));
       }),
       { numRuns: 4000, seed: 20261129 }
