@@ -5,23 +5,21 @@
 // Create an SLO through the form, see it in the list with live numbers, open its detail page.
 // Screenshots: test-results/screenshots/. Fails (never skips) when Chromium or Prometheus is missing.
 
-import { existsSync, mkdirSync, mkdtempSync } from 'fs';
+import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { chromium, Browser, Page } from 'playwright-core';
 import { startServer, RunningServer } from '../../src/server/app';
 import { createLogger } from '../../src/server/log';
 import { CounterSpec, Exporter, histogramSeries, startExporter } from '../support/exporter';
-import { PrometheusProcess, requirePrometheus, startPrometheus, stopAllPrometheus } from '../support/prometheusServer';
+import { PrometheusProcess, startPrometheus, stopAllPrometheus } from '../support/prometheusServer';
 import { testIds } from '../../src/components/testIds';
-import { DIST, ensureHostBuilt, ensurePluginBuilt, HOST_BUNDLE_DIR, ROOT } from './builds';
+import { CHROMIUM, DIST, HOST_BUNDLE_DIR, prepareBrowserRun, SHOTS } from './builds';
 import { HostServer, startHost } from './hostServer';
 
 jest.setTimeout(240_000);
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const PLUGIN_ID = 'burnrate-burnrate-app';
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
 const TOKEN = 'brt_browser_test_0123456789abcdef0123456789abcdef';
 const DURATION = 'gen_ai_client_operation_duration_seconds_count';
 const TTFT = 'gen_ai_server_time_to_first_token_seconds';
@@ -50,13 +48,7 @@ describe('Grafana app in Chromium, against the real server and Prometheus', () =
   const failedRequests: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run)`);
-    }
-    requirePrometheus();
-    mkdirSync(SHOTS, { recursive: true });
-    ensurePluginBuilt();
-    ensureHostBuilt();
+    prepareBrowserRun();
 
     exporter = await startExporter(counters(), { histograms: [TTFT] });
     const rulesDir = mkdtempSync(join(tmpdir(), 'burnrate-browser-rules-'));

@@ -1,11 +1,14 @@
 // Makes sure the plugin's dist/ and the host bundle are built and newer than their sources.
 
 import { execFileSync } from 'child_process';
-import { existsSync, readdirSync, statSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'fs';
 import { join } from 'path';
+import { requirePrometheus } from '../support/prometheusServer';
 
 export const ROOT = join(__dirname, '..', '..');
 export const DIST = join(ROOT, 'dist');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const SHOTS = join(ROOT, 'test-results', 'screenshots');
 export const HOST_BUNDLE_DIR = join(ROOT, 'node_modules', '.cache', 'burnrate-browser-host');
 
 function newest(dir: string, skip: (p: string) => boolean): number {
@@ -49,4 +52,16 @@ export function ensureHostBuilt(): void {
   if (!existsSync(out) || statSync(out).mtimeMs < src) {
     run(['webpack', '-c', 'tests/browser/webpack.host.config.js']);
   }
+}
+
+/** What every browser test needs first: Chromium and Prometheus (a failure, never a skip), the
+ * screenshot folder, and current builds of the plugin and of the host page. */
+export function prepareBrowserRun(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run)`);
+  }
+  requirePrometheus();
+  mkdirSync(SHOTS, { recursive: true });
+  ensurePluginBuilt();
+  ensureHostBuilt();
 }

@@ -29,17 +29,15 @@ import { chromium, Browser, Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
 import { main } from '../../src/cli/main';
 import { CounterSpec, Exporter, histogramSeries, startExporter } from '../support/exporter';
-import { PrometheusProcess, requirePrometheus, startPrometheus, stopAllPrometheus, waitFor } from '../support/prometheusServer';
+import { PrometheusProcess, startPrometheus, stopAllPrometheus, waitFor } from '../support/prometheusServer';
 import { panelTestIds } from '../../src/panels/budget/testIds';
 import { QUERY_A, QUERY_B } from '../../src/panels/budget/queries';
-import { DIST, ensureHostBuilt, ensurePluginBuilt, HOST_BUNDLE_DIR, ROOT } from './builds';
+import { CHROMIUM, DIST, HOST_BUNDLE_DIR, prepareBrowserRun, SHOTS } from './builds';
 import { HostServer, startHost } from './hostServer';
 
 jest.setTimeout(240_000);
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const PLUGIN_ID = 'burnrate-burnrate-app';
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
 const SERVICE = 'shop-api';
 const REQUESTS = 'http_requests_total';
 const DURATION = 'http_request_duration_seconds';
@@ -150,13 +148,7 @@ describe('budget panel in Chromium, on data from a real Prometheus', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run)`);
-    }
-    requirePrometheus();
-    mkdirSync(SHOTS, { recursive: true });
-    ensurePluginBuilt();
-    ensureHostBuilt();
+    prepareBrowserRun();
     if (!existsSync(join(DIST, 'panels', 'budget', 'module.js'))) {
       throw new Error('npm run build did not emit dist/panels/budget/module.js');
     }
