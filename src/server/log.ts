@@ -23,5 +23,3 @@ export function createLogger(level: Level = 'info', write: (line: string) => voi
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
-
-export const silentLogger: Logger = createLogger('error', () => undefined);
