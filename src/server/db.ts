@@ -64,6 +64,17 @@ export function openDb(path: string): Db {
     mkdirSync(dirname(path), { recursive: true });
   }
   const db = new Database(path);
+  // Requests run the same few statements over and over: compile each once.
+  const prepare = db.prepare.bind(db);
+  const statements = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let st = statements.get(sql);
+    if (!st) {
+      st = prepare(sql);
+      statements.set(sql, st);
+    }
+    return st;
+  }) as typeof db.prepare;
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');

@@ -65,8 +65,13 @@ export function changedFields(before: Record<string, unknown> | undefined, after
 }
 
 export class SloStore {
-  /** Parsed SLOs by "service/name@version": validation runs once per version, not per request. */
-  private parsed = new Map<string, Slo>();
+  /**
+   * Parsed specs by "service/name", reused while the stored text is the same: requests read
+   * SLOs far more often than they change, and parsing and validating 1,000 specs per list
+   * request would cost more than the rest of it. Keyed by text, not version, because a deleted
+   * and re-created SLO starts again at version 1.
+   */
+  private parsed = new Map<string, { text: string; spec: Record<string, unknown>; slo: Slo }>();
 
   constructor(
     private readonly db: Db,
@@ -74,16 +79,16 @@ export class SloStore {
   ) {}
 
   private toStored(row: Row): StoredSlo {
-    const key = `${row.service}/${row.name}@${row.version}`;
-    let slo = this.parsed.get(key);
-    const spec = JSON.parse(row.spec) as Record<string, unknown>;
-    if (!slo) {
+    const key = `${row.service}/${row.name}`;
+    let p = this.parsed.get(key);
+    if (!p || p.text !== row.spec) {
+      const spec = JSON.parse(row.spec) as Record<string, unknown>;
       const r = validateSloObject(spec);
       if (!r.slo) {
-        throw new Error(`stored SLO ${row.service}/${row.name} no longer validates: ${r.diagnostics.map((d) => d.message).join('; ')}`);
+        throw new Error(`stored SLO ${key} no longer validates: ${r.diagnostics.map((d) => d.message).join('; ')}`);
       }
-      slo = r.slo;
-      this.parsed.set(key, slo);
+      p = { text: row.spec, spec, slo: r.slo };
+      this.parsed.set(key, p);
     }
     return {
       service: row.service,
@@ -91,8 +96,8 @@ export class SloStore {
       version: row.version,
       source: row.source,
       sourcePath: row.source_path ?? undefined,
-      spec,
-      slo,
+      spec: p.spec,
+      slo: p.slo,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       updatedBy: row.updated_by,
@@ -119,8 +124,16 @@ export class SloStore {
       where.push('team = ?');
       args.push(f.team);
     }
-    const sql = `SELECT * FROM slos ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY service, name`;
-    let items = (this.db.prepare(sql).all(...args) as Row[]).map((r) => this.toStored(r));
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const offset = f.offset ?? 0;
+    const limit = f.limit ?? 100;
+    if (!f.label && !f.q) {
+      // Only the page is read and parsed; label and text filters need every row.
+      const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM slos ${whereSql}`).get(...args) as { n: number }).n;
+      const rows = this.db.prepare(`SELECT * FROM slos ${whereSql} ORDER BY service, name LIMIT ? OFFSET ?`).all(...args, limit, offset) as Row[];
+      return { items: rows.map((r) => this.toStored(r)), total };
+    }
+    let items = (this.db.prepare(`SELECT * FROM slos ${whereSql} ORDER BY service, name`).all(...args) as Row[]).map((r) => this.toStored(r));
     if (f.label) {
       const eq = f.label.indexOf('=');
       const k = eq > 0 ? f.label.slice(0, eq) : f.label;
@@ -131,8 +144,6 @@ export class SloStore {
       const q = f.q.toLowerCase();
       items = items.filter((s) => `${s.service} ${s.name} ${s.slo.description ?? ''}`.toLowerCase().includes(q));
     }
-    const offset = f.offset ?? 0;
-    const limit = f.limit ?? 100;
     return { items: items.slice(offset, offset + limit), total: items.length };
   }
 
@@ -194,6 +205,7 @@ export class SloStore {
       this.db.prepare('DELETE FROM sync_state WHERE service = ? AND name = ?').run(service, name);
       this.audit(actor, 'slo.delete', `${service}/${name}`, { version: current.version, changes: changedFields(current.spec, undefined) });
     })();
+    this.parsed.delete(`${service}/${name}`);
   }
 
   auditLog(target?: string, limit = 100): Array<{ id: number; at: number; actor: string; action: string; target: string; detail: unknown }> {

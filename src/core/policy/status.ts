@@ -39,7 +39,8 @@ export interface GroupStatus {
 }
 
 function groupKey(slo: Slo, labels: Labels): string {
-  return JSON.stringify(slo.groupBy.map((l) => labels[l] ?? ''));
+  // Most SLOs group by one label: its value is the key, without building an array.
+  return slo.groupBy.length === 1 ? (labels[slo.groupBy[0]] ?? '') : JSON.stringify(slo.groupBy.map((l) => labels[l] ?? ''));
 }
 
 function pct(x: number): string {

@@ -100,7 +100,7 @@ function int(ctx: Ctx, name: string, fallback: number, max: number): number {
   return n;
 }
 
-function describe(s: StoredSlo, reconciler: Reconciler) {
+function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states(s.service, s.name)) {
   return {
     service: s.service,
     name: s.name,
@@ -114,7 +114,7 @@ function describe(s: StoredSlo, reconciler: Reconciler) {
     labels: s.slo.labels,
     groupBy: s.slo.groupBy,
     spec: s.spec,
-    sync: reconciler.states(s.service, s.name),
+    sync,
     createdAt: new Date(s.createdAt).toISOString(),
     updatedAt: new Date(s.updatedAt).toISOString(),
     updatedBy: s.updatedBy,
@@ -157,11 +157,12 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
         statusError = (e as Error).message;
       }
     }
+    const sync = reconciler.statesOf([...new Set(items.map((s) => s.service))]);
     const rows = items.map((s) => {
       const groups = summaries?.get(`${s.service}/${s.name}`);
       const worst = groups?.[0];
       return {
-        ...describe(s, reconciler),
+        ...describe(s, reconciler, sync.get(`${s.service}/${s.name}`) ?? []),
         spec: undefined,
         status: groups
           ? {

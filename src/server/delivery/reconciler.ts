@@ -133,13 +133,23 @@ export class Reconciler {
   }
 
   states(service: string, name: string): SyncRecord[] {
-    return (
-      this.db.prepare('SELECT target, state, reason, updated_at FROM sync_state WHERE service = ? AND name = ? ORDER BY target').all(service, name) as Array<{
-        target: string;
-        state: SyncRecord['state'];
-        reason: string | null;
-        updated_at: number;
-      }>
-    ).map((r) => ({ target: r.target, state: r.state, reason: r.reason ?? undefined, updatedAt: r.updated_at }));
+    return this.statesOf([service]).get(`${service}/${name}`) ?? [];
+  }
+
+  /** Sync records of every SLO of the given services, by "service/name", in one query. */
+  statesOf(services: string[]): Map<string, SyncRecord[]> {
+    const rows = this.db
+      .prepare('SELECT service, name, target, state, reason, updated_at FROM sync_state WHERE service IN (SELECT value FROM json_each(?)) ORDER BY target')
+      .all(JSON.stringify(services)) as Array<{ service: string; name: string; target: string; state: SyncRecord['state']; reason: string | null; updated_at: number }>;
+    const out = new Map<string, SyncRecord[]>();
+    for (const r of rows) {
+      const k = `${r.service}/${r.name}`;
+      let list = out.get(k);
+      if (!list) {
+        out.set(k, (list = []));
+      }
+      list.push({ target: r.target, state: r.state, reason: r.reason ?? undefined, updatedAt: r.updated_at });
+    }
+    return out;
   }
 }

@@ -7,11 +7,29 @@ import { GroupStatus, groupStatuses, Sample, worstState } from '../../core/polic
 import { quote, regexOneOf } from '../../core/promql/escape';
 import { periodSuffix } from '../../core/rules/seriesNames';
 import { sloSelector } from '../../core/rules/sliSignals';
+import { Slo } from '../../core/spec/types';
 import { ServerMetrics } from '../metrics';
 import { StoredSlo } from '../sloStore';
 import { PrometheusClient, RangeSeries } from './prometheusClient';
 
 export class StatusUnavailable extends Error {}
+
+/** Samples by service, then by SLO name. */
+function byServiceAndSlo(samples: Sample[]): Map<string, Map<string, Sample[]>> {
+  const out = new Map<string, Map<string, Sample[]>>();
+  for (const smp of samples) {
+    let service = out.get(smp.metric.slo_service);
+    if (!service) {
+      out.set(smp.metric.slo_service, (service = new Map()));
+    }
+    let list = service.get(smp.metric.slo);
+    if (!list) {
+      service.set(smp.metric.slo, (list = []));
+    }
+    list.push(smp);
+  }
+  return out;
+}
 
 /** The contract series status and gate read; intermediate series (5m rates, rollups) are left out. */
 const STATUS_SERIES =
@@ -26,8 +44,21 @@ export interface SloStatus {
   evaluatedAt: number;
 }
 
+/** One service's contract series and alerts as of one query, with statuses computed on demand. */
+interface ServiceSnapshot {
+  at: number;
+  samples: Promise<Map<string, Sample[]>>;
+  /** groupStatuses per SLO definition (the store keeps one object per version). */
+  statuses: WeakMap<Slo, GroupStatus[]>;
+}
+
 export class StatusService {
-  private cache = new Map<string, { at: number; value: Promise<Sample[]> }>();
+  /**
+   * By service: the status, gate and list answers of one service share one query per cacheMs,
+   * and the statuses computed from it, so a cached answer costs no parsing or policy work.
+   */
+  private snapshots = new Map<string, ServiceSnapshot>();
+  private alertsCache = new Map<string, { at: number; value: Promise<Sample[]> }>();
 
   constructor(
     private readonly prometheus: PrometheusClient | undefined,
@@ -36,65 +67,106 @@ export class StatusService {
     private readonly now: () => number = Date.now
   ) {}
 
-  private async query(q: string): Promise<Sample[]> {
+  private client(): PrometheusClient {
     if (!this.prometheus) {
       throw new StatusUnavailable('no Prometheus URL is configured (BURNRATE_PROMETHEUS_URL)');
     }
-    const hit = this.cache.get(q);
-    if (hit && this.now() - hit.at < this.cacheMs) {
-      return hit.value;
-    }
+    return this.prometheus;
+  }
+
+  private fresh<T extends { at: number }>(entry: T | undefined): T | undefined {
+    return entry && this.now() - entry.at < this.cacheMs ? entry : undefined;
+  }
+
+  private async timed(q: string): Promise<Sample[]> {
     const started = process.hrtime.bigint();
-    const value = this.prometheus.instant(q).finally(() => {
-      this.metrics.statusQueries.observe({}, Number(process.hrtime.bigint() - started) / 1e9);
-    });
-    this.cache.set(q, { at: this.now(), value });
     try {
-      return await value;
+      return await this.client().instant(q);
     } catch (e) {
-      this.cache.delete(q);
-      throw new StatusUnavailable(`Prometheus is unavailable: ${(e as Error).message}`);
-    }
-    finally {
-      if (this.cache.size > 10000) {
-        this.cache.clear();
+      if (e instanceof StatusUnavailable) {
+        throw e;
       }
+      throw new StatusUnavailable(`Prometheus is unavailable: ${(e as Error).message}`);
+    } finally {
+      this.metrics.statusQueries.observe({}, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 
-  /** Every contract series of the given service(s) in one query. */
-  private serviceSamples(services: string[]): Promise<Sample[]> {
-    const svc = services.length === 1 ? `slo_service=${quote(services[0])}` : `slo_service=~${quote(regexOneOf(services))}`;
-    return this.query(`{__name__=~${quote(STATUS_SERIES)}, ${svc}}`);
+  /**
+   * Snapshots of the given services: the ones not cached are fetched together in one query
+   * (the list page asks for many services at once) and cached one by one.
+   */
+  private snapshotsOf(services: string[]): Map<string, ServiceSnapshot> {
+    const out = new Map<string, ServiceSnapshot>();
+    const missing: string[] = [];
+    for (const svc of services) {
+      const hit = this.fresh(this.snapshots.get(svc));
+      if (hit) {
+        out.set(svc, hit);
+      } else {
+        missing.push(svc);
+      }
+    }
+    if (missing.length) {
+      const sel = missing.length === 1 ? `slo_service=${quote(missing[0])}` : `slo_service=~${quote(regexOneOf(missing))}`;
+      const all = this.timed(`{__name__=~${quote(STATUS_SERIES)}, ${sel}}`).then(byServiceAndSlo);
+      const at = this.now();
+      for (const svc of missing) {
+        const snap: ServiceSnapshot = { at, samples: all.then((m) => m.get(svc) ?? new Map<string, Sample[]>()), statuses: new WeakMap() };
+        // A failed query is not cached: the next request asks Prometheus again.
+        snap.samples.catch(() => this.snapshots.get(svc) === snap && this.snapshots.delete(svc));
+        this.snapshots.set(svc, snap);
+        out.set(svc, snap);
+      }
+      if (this.snapshots.size > 10000) {
+        this.snapshots.clear();
+      }
+    }
+    return out;
+  }
+
+  private async statusesOf(snap: ServiceSnapshot, slo: Slo): Promise<GroupStatus[]> {
+    const samples = await snap.samples;
+    let groups = snap.statuses.get(slo);
+    if (!groups) {
+      groups = groupStatuses(slo, samples.get(slo.name) ?? []);
+      snap.statuses.set(slo, groups);
+    }
+    return groups;
+  }
+
+  private alerts(service: string): Promise<Sample[]> {
+    const hit = this.fresh(this.alertsCache.get(service));
+    if (hit) {
+      return hit.value;
+    }
+    const entry = { at: this.now(), value: this.timed(`ALERTS{slo_service=${quote(service)}}`) };
+    entry.value.catch(() => this.alertsCache.get(service) === entry && this.alertsCache.delete(service));
+    this.alertsCache.set(service, entry);
+    if (this.alertsCache.size > 10000) {
+      this.alertsCache.clear();
+    }
+    return entry.value;
   }
 
   async sloStatus(s: StoredSlo): Promise<SloStatus> {
-    const [samples, alerts] = await Promise.all([this.serviceSamples([s.service]), this.query(`ALERTS${sloSelector(s.slo)}`)]);
-    const groups = groupStatuses(s.slo, samples);
+    const snap = this.snapshotsOf([s.service]).get(s.service)!;
+    const [groups, alerts] = await Promise.all([this.statusesOf(snap, s.slo), this.alerts(s.service)]);
     return {
       service: s.service,
       name: s.name,
       state: groups.length ? worstState(groups.map((g) => g.state)) : 'no-data',
       groups,
-      alerts: alerts.map((a) => ({ labels: a.metric, state: a.metric.alertstate ?? 'firing' })),
+      alerts: alerts.filter((a) => a.metric.slo === s.name).map((a) => ({ labels: a.metric, state: a.metric.alertstate ?? 'firing' })),
       evaluatedAt: this.now(),
     };
   }
 
-  /** Summaries of many SLOs (list page): one query per distinct service. */
+  /** Statuses of many SLOs (list page, gate), by "service/name". */
   async summaries(slos: StoredSlo[]): Promise<Map<string, GroupStatus[]>> {
-    const services = [...new Set(slos.map((s) => s.service))];
-    const samples = services.length ? await this.serviceSamples(services) : [];
-    const bySlo = new Map<string, Sample[]>();
-    for (const smp of samples) {
-      const k = `${smp.metric.slo_service}/${smp.metric.slo}`;
-      let list = bySlo.get(k);
-      if (!list) {
-        bySlo.set(k, (list = []));
-      }
-      list.push(smp);
-    }
-    return new Map(slos.map((s) => [`${s.service}/${s.name}`, groupStatuses(s.slo, bySlo.get(`${s.service}/${s.name}`) ?? [])]));
+    const snaps = this.snapshotsOf([...new Set(slos.map((s) => s.service))]);
+    const groups = await Promise.all(slos.map((s) => this.statusesOf(snaps.get(s.service)!, s.slo)));
+    return new Map(slos.map((s, i) => [`${s.service}/${s.name}`, groups[i]]));
   }
 
   async gate(service: string, route: string | undefined, slos: StoredSlo[], actions: ManualAction[]): Promise<GateDecision> {
@@ -110,9 +182,7 @@ export class StatusService {
 
   /** Budget remaining and burn rates over time, for charts. */
   async history(s: StoredSlo, startMs: number, endMs: number, stepSeconds: number): Promise<Record<string, RangeSeries[]>> {
-    if (!this.prometheus) {
-      throw new StatusUnavailable('no Prometheus URL is configured (BURNRATE_PROMETHEUS_URL)');
-    }
+    const client = this.client();
     const sel = sloSelector(s.slo);
     const series = {
       budgetRemaining: `slo:period_error_budget_remaining:ratio${sel}`,
@@ -123,7 +193,7 @@ export class StatusService {
       events: `slo:sli_events:rate5m${sel}`,
     };
     try {
-      const entries = await Promise.all(Object.entries(series).map(async ([k, q]) => [k, await this.prometheus!.range(q, startMs, endMs, stepSeconds)] as const));
+      const entries = await Promise.all(Object.entries(series).map(async ([k, q]) => [k, await client.range(q, startMs, endMs, stepSeconds)] as const));
       return Object.fromEntries(entries);
     } catch (e) {
       throw new StatusUnavailable(`Prometheus is unavailable: ${(e as Error).message}`);

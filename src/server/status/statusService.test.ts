@@ -1,0 +1,139 @@
+// How many queries status, gate and list cost Prometheus, and that a cached answer is the same
+// answer. A small HTTP endpoint records the queries and answers with fixed contract samples; the
+// numbers behind those samples are checked against a real Prometheus in tests/server.
+
+import { createServer, Server } from 'http';
+import { AddressInfo } from 'net';
+import { validateSloObject } from '../../core/spec/sloObject';
+import { ServerMetrics } from '../metrics';
+import { StoredSlo } from '../sloStore';
+import { Upstream } from '../upstream';
+import { PrometheusClient } from './prometheusClient';
+import { StatusService, StatusUnavailable } from './statusService';
+
+function stored(service: string, name: string): StoredSlo {
+  const spec = {
+    service,
+    name,
+    objective: 0.99,
+    window: '30d',
+    groupBy: ['route'],
+    sli: { ratio: { errors: 'req_total{code=~"5.."}', total: 'req_total' } },
+  };
+  const r = validateSloObject(spec);
+  if (!r.slo) {
+    throw new Error(JSON.stringify(r.diagnostics));
+  }
+  return { service, name, version: 1, source: 'api', spec, slo: r.slo, createdAt: 0, updatedAt: 0, updatedBy: 'test' };
+}
+
+/** Contract samples for route /chat of one SLO: 20% of the budget left, burning 0.8x. */
+function samples(service: string, slo: string) {
+  const m = (name: string, value: number) => ({ metric: { __name__: name, slo, slo_service: service, route: '/chat' }, value: [0, String(value)] });
+  return [
+    m('slo:period_error_budget_remaining:ratio', 0.2),
+    m('slo:period_burn_rate:ratio', 0.8),
+    m('slo:sli_error:ratio_rate30d', 0.008),
+    m('slo:release_freeze:bool', 0),
+    m('slo:release_caution:bool', 0),
+  ];
+}
+
+let server: Server;
+let url: string;
+const queries: string[] = [];
+let failing = false;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const q = new URLSearchParams(body).get('query') ?? '';
+      queries.push(q);
+      if (failing) {
+        res.writeHead(503).end('overloaded');
+        return;
+      }
+      const services = q.startsWith('ALERTS') ? [] : ['svc-a', 'svc-b', 'svc-c'].filter((s) => q.includes(s));
+      const result = services.flatMap((s) => [...samples(s, 'one'), ...samples(s, 'two')]);
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+beforeEach(() => {
+  queries.length = 0;
+  failing = false;
+});
+
+function service(cacheMs: number, clock: { now: number }): StatusService {
+  const client = new PrometheusClient(url, new Upstream({ allowedOrigins: [url], timeoutMs: 2000, retries: 0 }));
+  return new StatusService(client, new ServerMetrics(), cacheMs, () => clock.now);
+}
+
+test('status, gate and list of one service share one query per cache period', async () => {
+  const clock = { now: 1_000_000 };
+  const s = service(5000, clock);
+  const one = stored('svc-a', 'one');
+  const two = stored('svc-a', 'two');
+
+  const first = await s.sloStatus(one);
+  expect(first.groups).toHaveLength(1);
+  expect(first.groups[0].budgetRemaining).toBe(0.2);
+  expect(first.state).toBe('ship');
+  await s.sloStatus(two);
+  const gate = await s.gate('svc-a', '/chat', [one, two], []);
+  expect(gate.decision).toBe('ship');
+  await s.summaries([one, two]);
+  // One contract-series query and one ALERTS query for the service, whatever was asked.
+  expect(queries.filter((q) => !q.startsWith('ALERTS'))).toHaveLength(1);
+  expect(queries.filter((q) => q.startsWith('ALERTS'))).toHaveLength(1);
+
+  // The same statuses object is served while cached: nothing is recomputed.
+  expect((await s.sloStatus(one)).groups).toBe(first.groups);
+
+  clock.now += 5000;
+  const later = await s.sloStatus(one);
+  expect(later.groups).not.toBe(first.groups);
+  expect(later.groups).toEqual(first.groups);
+  expect(queries).toHaveLength(4);
+});
+
+test('a list page asks once for the services not cached, and caches them one by one', async () => {
+  const clock = { now: 0 };
+  const s = service(5000, clock);
+  await s.sloStatus(stored('svc-a', 'one'));
+  queries.length = 0;
+  const page = [stored('svc-a', 'one'), stored('svc-b', 'one'), stored('svc-b', 'two'), stored('svc-c', 'two')];
+  const sums = await s.summaries(page);
+  expect([...sums.keys()]).toEqual(['svc-a/one', 'svc-b/one', 'svc-b/two', 'svc-c/two']);
+  expect(sums.get('svc-c/two')![0].budgetRemaining).toBe(0.2);
+  expect(queries).toHaveLength(1);
+  expect(queries[0]).toContain('slo_service=~"svc-b|svc-c"');
+  await s.gate('svc-c', undefined, [stored('svc-c', 'two')], []);
+  expect(queries).toHaveLength(1);
+});
+
+test('a failed query is not cached: the next request asks again', async () => {
+  const clock = { now: 0 };
+  const s = service(5000, clock);
+  failing = true;
+  await expect(s.sloStatus(stored('svc-a', 'one'))).rejects.toThrow(StatusUnavailable);
+  await expect(s.gate('svc-a', undefined, [stored('svc-a', 'one')], [])).rejects.toThrow(/Prometheus is unavailable: .*503/);
+  failing = false;
+  expect((await s.sloStatus(stored('svc-a', 'one'))).state).toBe('ship');
+  expect(queries.filter((q) => !q.startsWith('ALERTS'))).toHaveLength(3);
+});
+
+test('without a cache every request queries Prometheus', async () => {
+  const s = service(0, { now: 0 });
+  await s.sloStatus(stored('svc-a', 'one'));
+  await s.sloStatus(stored('svc-a', 'one'));
+  expect(queries.filter((q) => !q.startsWith('ALERTS'))).toHaveLength(2);
+});
