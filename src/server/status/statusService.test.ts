@@ -137,3 +137,13 @@ test('without a cache every request queries Prometheus', async () => {
   await s.sloStatus(stored('svc-a', 'one'));
   expect(queries.filter((q) => !q.startsWith('ALERTS'))).toHaveLength(2);
 });
+
+test('without a cache, requests that arrive while a query is in flight share it', async () => {
+  const s = service(0, { now: 0 });
+  const slo = stored('svc-a', 'one');
+  const answers = await Promise.all([s.sloStatus(slo), s.sloStatus(slo), s.gate('svc-a', undefined, [slo], [])]);
+  expect(answers[0].groups).toBe(answers[1].groups);
+  expect(queries.filter((q) => !q.startsWith('ALERTS'))).toHaveLength(1);
+  await s.sloStatus(slo);
+  expect(queries.filter((q) => !q.startsWith('ALERTS'))).toHaveLength(2);
+});

@@ -47,6 +47,7 @@ export interface SloStatus {
 /** One service's contract series and alerts as of one query, with statuses computed on demand. */
 interface ServiceSnapshot {
   at: number;
+  settled: boolean;
   samples: Promise<Map<string, Sample[]>>;
   /** groupStatuses per SLO definition (the store keeps one object per version). */
   statuses: WeakMap<Slo, GroupStatus[]>;
@@ -58,7 +59,7 @@ export class StatusService {
    * and the statuses computed from it, so a cached answer costs no parsing or policy work.
    */
   private snapshots = new Map<string, ServiceSnapshot>();
-  private alertsCache = new Map<string, { at: number; value: Promise<Sample[]> }>();
+  private alertsCache = new Map<string, { at: number; settled: boolean; value: Promise<Sample[]> }>();
 
   constructor(
     private readonly prometheus: PrometheusClient | undefined,
@@ -74,8 +75,9 @@ export class StatusService {
     return this.prometheus;
   }
 
-  private fresh<T extends { at: number }>(entry: T | undefined): T | undefined {
-    return entry && this.now() - entry.at < this.cacheMs ? entry : undefined;
+  /** Requests that arrive while a query is in flight share it, even with the cache off. */
+  private fresh<T extends { at: number; settled: boolean }>(entry: T | undefined): T | undefined {
+    return entry && (!entry.settled || this.now() - entry.at < this.cacheMs) ? entry : undefined;
   }
 
   private async timed(q: string): Promise<Sample[]> {
@@ -112,9 +114,12 @@ export class StatusService {
       const all = this.timed(`{__name__=~${quote(STATUS_SERIES)}, ${sel}}`).then(byServiceAndSlo);
       const at = this.now();
       for (const svc of missing) {
-        const snap: ServiceSnapshot = { at, samples: all.then((m) => m.get(svc) ?? new Map<string, Sample[]>()), statuses: new WeakMap() };
-        // A failed query is not cached: the next request asks Prometheus again.
-        snap.samples.catch(() => this.snapshots.get(svc) === snap && this.snapshots.delete(svc));
+        const snap: ServiceSnapshot = { at, settled: false, samples: all.then((m) => m.get(svc) ?? new Map<string, Sample[]>()), statuses: new WeakMap() };
+        snap.samples.then(
+          () => (snap.settled = true),
+          // A failed query is not cached: the next request asks Prometheus again.
+          () => this.snapshots.get(svc) === snap && this.snapshots.delete(svc)
+        );
         this.snapshots.set(svc, snap);
         out.set(svc, snap);
       }
@@ -140,8 +145,11 @@ export class StatusService {
     if (hit) {
       return hit.value;
     }
-    const entry = { at: this.now(), value: this.timed(`ALERTS{slo_service=${quote(service)}}`) };
-    entry.value.catch(() => this.alertsCache.get(service) === entry && this.alertsCache.delete(service));
+    const entry = { at: this.now(), settled: false, value: this.timed(`ALERTS{slo_service=${quote(service)}}`) };
+    entry.value.then(
+      () => (entry.settled = true),
+      () => this.alertsCache.get(service) === entry && this.alertsCache.delete(service)
+    );
     this.alertsCache.set(service, entry);
     if (this.alertsCache.size > 10000) {
       this.alertsCache.clear();
