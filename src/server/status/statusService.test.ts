@@ -102,6 +102,7 @@ test('status, gate and list of one service share one query per cache period', as
   const later = await s.sloStatus(one);
   expect(later.groups).not.toBe(first.groups);
   expect(later.groups).toEqual(first.groups);
+  expect(later.evaluatedAt - first.evaluatedAt).toBe(5000);
   expect(queries).toHaveLength(4);
 });
 

@@ -41,6 +41,7 @@ export interface SloStatus {
   state: GroupStatus['state'];
   groups: GroupStatus[];
   alerts: Array<{ labels: Record<string, string>; state: string }>;
+  /** When Prometheus was asked (ms since the epoch). */
   evaluatedAt: number;
 }
 
@@ -166,7 +167,8 @@ export class StatusService {
       state: groups.length ? worstState(groups.map((g) => g.state)) : 'no-data',
       groups,
       alerts: alerts.filter((a) => a.metric.slo === s.name).map((a) => ({ labels: a.metric, state: a.metric.alertstate ?? 'firing' })),
-      evaluatedAt: this.now(),
+      // When the samples were asked for: a cached answer says how old it is.
+      evaluatedAt: snap.at,
     };
   }
 
