@@ -168,7 +168,7 @@ async function main() {
     await prom.start();
     // Burnrate's hourly sums (increase<w>_hourly) are computed from the hourly rollups by the
     // rollup group, which runs at its own offset within the hour: backfill the last two hours of
-    // them from the backfilled rollups so that the budget group has them from the first cycle.
+    // them from the backfilled rollups so that the main group has them from the first cycle.
     const hourlySums = burnrate.flatMap((g) => g.rules.filter((r) => /_hourly$/.test(r.record ?? '')).map((r) => ({ ...r, step: 3600 })));
     if (hourlySums.length > 0) {
       const sumBlocks = path.join(work, 'sum-blocks');
@@ -214,6 +214,34 @@ async function main() {
     } catch (e) {
       out.serverError = String(e.message).slice(0, 2000);
       log(`server bench failed: ${out.serverError}`);
+    }
+
+    // 8. Each set alone, then no rules: group durations without the other set's work on the same
+    // cores, and Prometheus's own CPU time per minute, the cost a user pays for.
+    out.alone = {};
+    for (const [set, ruleFiles] of [
+      ['burnrate', [files.burnrate]],
+      ['sloth', [files.sloth]],
+      ['none', []],
+    ]) {
+      writeConfig(configFile, { exporterPort, ruleFiles });
+      await prom.reload();
+      log(`${set === 'none' ? 'no rules' : `${set} rules alone`}: warm-up cycle`);
+      await sleep(65000);
+      const c0 = await prom.cpuSeconds();
+      const t0 = Date.now();
+      const evaluation = set === 'none' ? undefined : await measureEvaluation(prom, files, cfg.cycles, set);
+      if (set === 'none') {
+        await sleep(cfg.cycles * 60000);
+      }
+      const minutes = (Date.now() - t0) / 60000;
+      out.alone[set] = {
+        minutes,
+        cpuSecondsPerMinute: ((await prom.cpuSeconds()) - c0) / minutes,
+        loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
+        ...(evaluation ? { evaluation: evaluation.perSet[set], missedIterations: evaluation.missedIterations[set] ?? 0 } : {}),
+      };
+      log(`${set}: ${out.alone[set].cpuSecondsPerMinute.toFixed(2)} CPU s per minute`);
     }
   } finally {
     if (prom) {
@@ -289,13 +317,12 @@ async function settle(prom) {
 const setOf = (key, files) =>
   key.startsWith(files.burnrate + ';') ? 'burnrate' : key.startsWith(files.sloth + ';') ? 'sloth' : undefined;
 const kindOf = (group) => {
-  const m =
-    /-(sli|rollup|budget|alerts)$/.exec(group) ?? /^sloth-slo-(sli-recordings|meta-recordings|alerts)-/.exec(group);
-  return m ? m[1] : 'other';
+  const m = /-(rollup|slices)$/.exec(group) ?? /^sloth-slo-(sli-recordings|meta-recordings|alerts)-/.exec(group);
+  return m ? m[1] : group.startsWith('burnrate-') ? 'main' : 'other';
 };
 
 /** Rule group evaluations over several cycles, from Prometheus's own gauges. */
-async function measureEvaluation(prom, files, cycles) {
+async function measureEvaluation(prom, files, cycles, only) {
   const evals = new Map(); // key -> [{ts, dur, samples}]
   const info = new Map();
   const deadline = Date.now() + (cycles + 3) * 60000 + 60000;
@@ -304,7 +331,7 @@ async function measureEvaluation(prom, files, cycles) {
     const m = await prom.ruleGroupMetrics();
     for (const [key, g] of m) {
       const set = setOf(key, files);
-      if (!set) {
+      if (!set || (only && set !== only)) {
         continue;
       }
       info.set(key, { set, interval: g.interval_seconds, group: key.split(';')[1] });
@@ -332,7 +359,7 @@ async function measureEvaluation(prom, files, cycles) {
     await sleep(5000);
   }
   const result = { cycles, perSet: {}, missedIterations: missed };
-  for (const set of ['burnrate', 'sloth']) {
+  for (const set of only ? [only] : ['burnrate', 'sloth']) {
     const keys = [...info].filter(([, i]) => i.set === set).map(([k]) => k);
     const frequent = keys.filter((k) => info.get(k).interval <= 60);
     const perCycle = [];
@@ -398,7 +425,9 @@ async function samplesRead(prom, burnrate, sloth) {
   ]) {
     const rows = [];
     for (const g of groups.filter(
-      (x) => x.name.startsWith(prefix) && (set === 'burnrate' || x.name.endsWith('svc-0-slo-0'))
+      (x) =>
+        (x.name.startsWith(prefix) || x.name === prefix.slice(0, -1)) &&
+        (set === 'burnrate' || x.name.endsWith('svc-0-slo-0'))
     )) {
       const perHour = g.interval === '1h';
       for (const r of g.rules) {

@@ -91,6 +91,24 @@ class Prometheus {
     return (await res.json()).data.groups;
   }
 
+  /** Re-reads the configuration (rule files) without a restart. */
+  async reload() {
+    const res = await fetch(`${this.url}/-/reload`, { method: 'POST' });
+    if (res.status !== 200) {
+      throw new Error(`reload answered ${res.status}: ${await res.text()}`);
+    }
+  }
+
+  /** The Prometheus process's own CPU time (user + system), from its /metrics. */
+  async cpuSeconds() {
+    const text = await (await fetch(`${this.url}/metrics`)).text();
+    const m = /^process_cpu_seconds_total (\S+)$/m.exec(text);
+    if (!m) {
+      throw new Error('process_cpu_seconds_total not found in /metrics');
+    }
+    return Number(m[1]);
+  }
+
   /** prometheus_rule_group_* gauges by "file;group". */
   async ruleGroupMetrics() {
     const text = await (await fetch(`${this.url}/metrics`)).text();

@@ -73,6 +73,32 @@ function section(r) {
     ''
   );
 
+  if (r.alone) {
+    const A = r.alone;
+    const base = A.none?.cpuSecondsPerMinute ?? 0;
+    const cpuB = A.burnrate.cpuSecondsPerMinute - base;
+    const cpuS = A.sloth.cpuSecondsPerMinute - base;
+    const evB = A.burnrate.evaluation?.evalSecondsPerCycleMedian;
+    const evS = A.sloth.evaluation?.evalSecondsPerCycleMedian;
+    L.push('### Each set alone (same Prometheus, after the measurements above)', '');
+    L.push(
+      `The same Prometheus reloaded with one rule file at a time, then with none: group durations without the other set's work competing for the same 2 cores, and Prometheus's own CPU time (\`process_cpu_seconds_total\`) per minute over ${r.evaluation.cycles} or more cycles, minus the no-rules baseline (scraping, compaction, idle). CPU time is what rule evaluation costs a user; wall-clock group durations on a shared machine also count waiting.`,
+      ''
+    );
+    L.push('| | Burnrate alone | Sloth-style alone | Sloth / Burnrate |', '|---|---|---|---|');
+    L.push(`| eval time per cycle, every-minute groups (ms) | ${ms(evB)} | ${ms(evS)} | ${ratio(evS, evB)} |`);
+    L.push(
+      `| + hourly rollups amortized per minute (ms) | ${ms(evB + rq.evalMsPerHour / 1000 / 60)} | ${ms(evS)} | ${ratio(evS, evB + rq.evalMsPerHour / 1000 / 60)} |`
+    );
+    L.push(
+      `| Prometheus CPU s per minute, minus the no-rules baseline (${f(base, 2)} s) | ${f(cpuB, 2)} | ${f(cpuS, 2)} | ${ratio(cpuS, cpuB)} |`
+    );
+    L.push(
+      `| load average at the end of the phase | ${A.burnrate.loadavg.join(' / ')} | ${A.sloth.loadavg.join(' / ')} | |`,
+      ''
+    );
+  }
+
   L.push('Samples read per rule of one SLO (instant query at the end of the run, `stats=all`):', '');
   L.push('| set | group | rule | samples read | eval ms |', '|---|---|---|---|---|');
   for (const set of ['burnrate', 'sloth']) {

@@ -12,7 +12,7 @@
 //    rollups, which Prometheus only records from now on. So the demo backfills the rollup groups
 //    over the whole history, and the 5m rates of the short windows over the recent hours, with
 //    `promtool tsdb create-blocks-from rules` against the running Prometheus, using the very rules
-//    the server delivered; then restarts Prometheus so it loads those blocks. The budget groups
+//    the server delivered; then restarts Prometheus so it loads those blocks. The budget windows
 //    themselves are not backfilled: they run every minute and read the whole window each time, so
 //    their first evaluation after the restart already shows the real numbers. Where the recorded
 //    history meets the live rollups, less than one hour may be counted twice (the live group runs
@@ -582,7 +582,7 @@ async function main(): Promise<void> {
       for (const g of parse(r.prometheus).groups as Array<{ name: string; interval: string; rules: any[] }>) {
         if (g.name.endsWith('-rollup')) {
           rollups.push(g);
-        } else if (g.name.endsWith('-sli')) {
+        } else if (!g.name.endsWith('-slices')) {
           // Only the 5m rates read raw series; the windows over them are computed live from these.
           shortRates.push({ ...g, rules: g.rules.filter((x) => /:rate5m$/.test(x.record)) });
         }

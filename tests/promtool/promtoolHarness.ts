@@ -6,9 +6,9 @@
 // dir) when a check fails. A missing promtool is a failure, never a skip.
 //
 // Evaluation interval, and why scenarios pick one or the other:
-//   The generated groups run at different intervals: `-sli` (1m: 5m..6h windows), `-rollup` (1h:
-//   hourly increases), `-budget` (1m: 1d, 3d and period windows summed from the hourly rollups,
-//   burn, budget remaining, freeze) and `-alerts`. promtool 2.42 ignores each group's `interval`
+//   The generated groups run at different intervals: the main group (1m: 5m..6h windows; 1d, 3d
+//   and period windows read from the hourly sums; burn, budget remaining, freeze; alerts) and
+//   `-rollup` (1h: hourly increases and their sums). promtool 2.42 ignores each group's `interval`
 //   and evaluates every group at the test file's `evaluation_interval`. So:
 //   - scenarios about 1d/3d/period numbers (budget, freeze, events in the period, tickets on the
 //     1d/3d windows) use `evaluation_interval: 1h`: the rollup then runs hourly as in production

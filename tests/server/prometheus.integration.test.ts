@@ -146,17 +146,16 @@ describe('rules reach Prometheus and are evaluated', () => {
     const groups = await prom.ruleGroups();
     const byName = new Map(groups.map((g) => [g.name, g]));
     for (const slo of ['chat-availability', 'chat-ttft']) {
-      for (const suffix of ['sli', 'rollup', 'budget', 'alerts']) {
-        expect(byName.has(`burnrate-${SERVICE}-${slo}-${suffix}`)).toBe(true);
+      for (const suffix of ['', '-rollup']) {
+        expect(byName.has(`burnrate-${SERVICE}-${slo}${suffix}`)).toBe(true);
       }
     }
-    expect(byName.get(`burnrate-${SERVICE}-chat-availability-sli`)!.interval).toBe(10);
-    expect(byName.get(`burnrate-${SERVICE}-chat-availability-budget`)!.interval).toBe(10);
+    expect(byName.get(`burnrate-${SERVICE}-chat-availability`)!.interval).toBe(10);
     expect(byName.get(`burnrate-${SERVICE}-chat-availability-rollup`)!.interval).toBe(3600);
-    expect(byName.get(`burnrate-${SERVICE}-chat-availability-sli`)!.file).toBe(file);
+    expect(byName.get(`burnrate-${SERVICE}-chat-availability`)!.file).toBe(file);
   });
 
-  it('the -sli group evaluates: 5m error ratio and current burn rate per route match the exporter', async () => {
+  it('the main group evaluates: 5m error ratio and current burn rate per route match the exporter', async () => {
     const started = Date.now();
     const ratioChat = await waitFor('slo:sli_error:ratio_rate5m for /chat', () => value(`slo:sli_error:ratio_rate5m${sel('chat-availability', '/chat')}`), 40000, 250);
     measurements.loadToFirstEvaluation = Date.now() - started;
@@ -193,7 +192,7 @@ describe('rules reach Prometheus and are evaluated', () => {
   });
 
   it('status per SLO: burn rate per route = ratio / budget, computed by hand', async () => {
-    // The -budget group (release_freeze) evaluates after the -sli group's first results.
+    // release_freeze appears once the main group has evaluated (after the 5m rates, in the same group).
     await waitFor('release_freeze for /chat', () => value(`slo:release_freeze:bool${sel('chat-availability', '/chat')}`), 30000);
     await waitFor('release_freeze for chat-ttft', () => value(`slo:release_freeze:bool${sel('chat-ttft', '/chat')}`), 30000);
     const r = await admin.get(`/api/v1/slos/${SERVICE}/chat-availability/status`);
@@ -392,7 +391,7 @@ describe('Prometheus stopped mid-test', () => {
     await waitInSync('chat-availability', 15000);
     measurements.prometheusRestartToInSync = Date.now() - restarted;
     const names = (await prom.ruleGroups()).map((g) => g.name);
-    expect(names).toContain(`burnrate-${SERVICE}-chat-availability-strict-sli`);
+    expect(names).toContain(`burnrate-${SERVICE}-chat-availability-strict`);
     // Same data dir: the numbers are still there and status answers again.
     const again = await waitFor('status after the restart', async () => {
       const r = await admin.get(`/api/v1/slos/${SERVICE}/chat-availability/status`);
@@ -449,7 +448,7 @@ describe('server restart', () => {
     await waitFor('chat-ttft file removed after restart', () => !existsSync(join(rulesDir, `burnrate_${SERVICE}@chat-ttft.rules.yaml`)), 10000, 50);
     await waitFor('chat-ttft groups gone', async () => !(await prom.ruleGroups()).some((g) => g.name.includes('chat-ttft')), 10000, 100);
     expect((await prom.ruleGroups()).map((g) => g.name).filter((n) => n.startsWith('burnrate-')).sort()).toEqual(
-      ['alerts', 'budget', 'rollup', 'sli'].map((s) => `burnrate-${SERVICE}-chat-availability-${s}`)
+      ['', '-rollup'].map((s) => `burnrate-${SERVICE}-chat-availability${s}`)
     );
   });
 });

@@ -35,8 +35,8 @@ function rules(spec: Record<string, unknown>): SloRules {
 /** The same rules with the first alert's summary made an unclosed template action. */
 function broken(r: SloRules): SloRules {
   const groups: RuleGroup[] = JSON.parse(JSON.stringify(r.groups));
-  const alerts = groups.find((g) => g.name.endsWith('-alerts'))!;
-  (alerts.rules[0] as AlertingRule).annotations = { ...(alerts.rules[0] as AlertingRule).annotations, summary: '{{ .Broken ' };
+  const alert = groups.flatMap((g) => g.rules).find((x) => 'alert' in x) as AlertingRule;
+  alert.annotations = { ...alert.annotations, summary: '{{ .Broken ' };
   return { key: r.key, groups };
 }
 

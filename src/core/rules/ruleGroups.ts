@@ -1,11 +1,11 @@
 // Rule groups for one SLO, following the public metric contract in docs/metrics.md:
-//   <prefix>-sli      every evaluation: 5m signals and windows up to 6h, current burn rate
+//   <prefix>          every evaluation, in this order: 5m signals and windows up to 6h, current
+//                     burn rate; the 1d, 3d and period windows from the latest hourly sums, burn,
+//                     budget remaining, release freeze and caution, objective metadata; then the
+//                     multiwindow, multi-burn-rate alerts
 //   <prefix>-rollup   hourly: bad and total events per hour, their sums over 1d, 3d and the
 //                     period (and the calendar-month totals)
-//   <prefix>-budget   every evaluation: the 1d, 3d and period windows from the latest hourly sums,
-//                     burn, budget remaining, release freeze and caution, objective metadata
 //   <prefix>-slices   timeslice SLIs only: one bad/good verdict per slice
-//   <prefix>-alerts   multiwindow, multi-burn-rate alerts
 // Every ratio is events-weighted (summed bad over summed total), and every division is guarded
 // with `> 0`, so that no series is ever NaN or Inf: a window without events has no sample.
 
@@ -200,15 +200,15 @@ export function sloRuleGroups(slo: Slo): { prometheus: RuleGroup[]; loki: RuleGr
   if (slo.window.type === 'calendar' && eventsKnown) {
     rollup.push(...calendarRollups(slo));
   }
+  // One group for everything evaluated every interval: rules in a group run in order, so the
+  // budget rules and the alerts read the windows of the same evaluation, not of one that separate
+  // groups (each at its own offset in the interval) may have run up to an interval earlier.
+  // The rollup group comes first: where groups run at the same instant (promtool, which runs
+  // them in file order), the budget windows then read this hour's sums.
   prometheus.push(
-    { name: `${prefix}-sli`, interval: every, rules: sli },
     { name: `${prefix}-rollup`, interval: formatDuration(HOUR), rules: rollup },
-    { name: `${prefix}-budget`, interval: every, rules: budgetRules(slo, eventsKnown) }
+    { name: prefix, interval: every, rules: [...sli, ...budgetRules(slo, eventsKnown), ...alertRules(slo)] }
   );
-  const alerts = alertRules(slo);
-  if (alerts.length > 0) {
-    prometheus.push({ name: `${prefix}-alerts`, interval: every, rules: alerts });
-  }
   return { prometheus, loki };
 }
 
