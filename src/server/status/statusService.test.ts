@@ -72,6 +72,9 @@ beforeEach(() => {
   failing = false;
 });
 
+/** Lets background refreshes (HTTP round trips to the stand-in) finish. */
+const settle = () => new Promise((r) => setTimeout(r, 100));
+
 function service(cacheMs: number, clock: { now: number }): StatusService {
   const client = new PrometheusClient(url, new Upstream({ allowedOrigins: [url], timeoutMs: 2000, retries: 0 }));
   return new StatusService(client, new ServerMetrics(), cacheMs, () => clock.now);
@@ -98,12 +101,47 @@ test('status, gate and list of one service share one query per cache period', as
   // The same statuses object is served while cached: nothing is recomputed.
   expect((await s.sloStatus(one)).groups).toBe(first.groups);
 
+  // Older than the cache period: served at once, and refreshed in the background.
   clock.now += 5000;
-  const later = await s.sloStatus(one);
-  expect(later.groups).not.toBe(first.groups);
-  expect(later.groups).toEqual(first.groups);
-  expect(later.evaluatedAt - first.evaluatedAt).toBe(5000);
+  const stale = await s.sloStatus(one);
+  expect(stale.groups).toBe(first.groups);
+  expect(stale.evaluatedAt).toBe(first.evaluatedAt);
+  await settle();
   expect(queries).toHaveLength(4);
+  const refreshed = await s.sloStatus(one);
+  expect(refreshed.groups).not.toBe(first.groups);
+  expect(refreshed.groups).toEqual(first.groups);
+  expect(refreshed.evaluatedAt - first.evaluatedAt).toBe(5000);
+  expect(queries).toHaveLength(4);
+});
+
+test('an answer older than twice the cache period is not served: the request waits for Prometheus', async () => {
+  const clock = { now: 0 };
+  const s = service(5000, clock);
+  const one = stored('svc-a', 'one');
+  const first = await s.sloStatus(one);
+  clock.now += 10_000;
+  failing = true;
+  await expect(s.sloStatus(one)).rejects.toThrow(/Prometheus is unavailable/);
+  await settle(); // the ALERTS query of the failed request, still in flight
+  failing = false;
+  expect((await s.sloStatus(one)).evaluatedAt - first.evaluatedAt).toBe(10_000);
+});
+
+test('a failed background refresh keeps the recent answer until it is too old', async () => {
+  const clock = { now: 0 };
+  const s = service(5000, clock);
+  const one = stored('svc-a', 'one');
+  const first = await s.sloStatus(one);
+  failing = true;
+  clock.now += 6000;
+  expect((await s.sloStatus(one)).groups).toBe(first.groups);
+  await settle();
+  clock.now += 1000;
+  expect((await s.sloStatus(one)).groups).toBe(first.groups);
+  await settle();
+  clock.now += 3000;
+  await expect(s.sloStatus(one)).rejects.toThrow(StatusUnavailable);
 });
 
 test('a list page asks once for the services not cached, and caches them one by one', async () => {
@@ -127,6 +165,7 @@ test('a failed query is not cached: the next request asks again', async () => {
   failing = true;
   await expect(s.sloStatus(stored('svc-a', 'one'))).rejects.toThrow(StatusUnavailable);
   await expect(s.gate('svc-a', undefined, [stored('svc-a', 'one')], [])).rejects.toThrow(/Prometheus is unavailable: .*503/);
+  await settle();
   failing = false;
   expect((await s.sloStatus(stored('svc-a', 'one'))).state).toBe('ship');
   expect(queries.filter((q) => !q.startsWith('ALERTS'))).toHaveLength(3);

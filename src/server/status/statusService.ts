@@ -11,6 +11,7 @@ import { Slo } from '../../core/spec/types';
 import { ServerMetrics } from '../metrics';
 import { StoredSlo } from '../sloStore';
 import { PrometheusClient, RangeSeries } from './prometheusClient';
+import { SnapshotCache } from './snapshotCache';
 
 export class StatusUnavailable extends Error {}
 
@@ -45,11 +46,11 @@ export interface SloStatus {
   evaluatedAt: number;
 }
 
-/** One service's contract series and alerts as of one query, with statuses computed on demand. */
+/** One service's contract series as of one query, with the statuses computed from them. */
 interface ServiceSnapshot {
+  /** When Prometheus was asked. */
   at: number;
-  settled: boolean;
-  samples: Promise<Map<string, Sample[]>>;
+  samples: Map<string, Sample[]>;
   /** groupStatuses per SLO definition (the store keeps one object per version). */
   statuses: WeakMap<Slo, GroupStatus[]>;
 }
@@ -59,26 +60,24 @@ export class StatusService {
    * By service: the status, gate and list answers of one service share one query per cacheMs,
    * and the statuses computed from it, so a cached answer costs no parsing or policy work.
    */
-  private snapshots = new Map<string, ServiceSnapshot>();
-  private alertsCache = new Map<string, { at: number; settled: boolean; value: Promise<Sample[]> }>();
+  private snapshots: SnapshotCache<ServiceSnapshot>;
+  private alertsCache: SnapshotCache<Sample[]>;
 
   constructor(
     private readonly prometheus: PrometheusClient | undefined,
     private readonly metrics: ServerMetrics,
-    private readonly cacheMs: number,
+    cacheMs: number,
     private readonly now: () => number = Date.now
-  ) {}
+  ) {
+    this.snapshots = new SnapshotCache(cacheMs, now);
+    this.alertsCache = new SnapshotCache(cacheMs, now);
+  }
 
   private client(): PrometheusClient {
     if (!this.prometheus) {
       throw new StatusUnavailable('no Prometheus URL is configured (BURNRATE_PROMETHEUS_URL)');
     }
     return this.prometheus;
-  }
-
-  /** Requests that arrive while a query is in flight share it, even with the cache off. */
-  private fresh<T extends { at: number; settled: boolean }>(entry: T | undefined): T | undefined {
-    return entry && (!entry.settled || this.now() - entry.at < this.cacheMs) ? entry : undefined;
   }
 
   private async timed(q: string): Promise<Sample[]> {
@@ -95,72 +94,33 @@ export class StatusService {
     }
   }
 
-  /**
-   * Snapshots of the given services: the ones not cached are fetched together in one query
-   * (the list page asks for many services at once) and cached one by one.
-   */
-  private snapshotsOf(services: string[]): Map<string, ServiceSnapshot> {
-    const out = new Map<string, ServiceSnapshot>();
-    const missing: string[] = [];
-    for (const svc of services) {
-      const hit = this.fresh(this.snapshots.get(svc));
-      if (hit) {
-        out.set(svc, hit);
-      } else {
-        missing.push(svc);
-      }
-    }
-    if (missing.length) {
-      const sel = missing.length === 1 ? `slo_service=${quote(missing[0])}` : `slo_service=~${quote(regexOneOf(missing))}`;
-      const all = this.timed(`{__name__=~${quote(STATUS_SERIES)}, ${sel}}`).then(byServiceAndSlo);
+  /** Snapshots of the given services; the ones to (re)load are fetched together in one query. */
+  private snapshotsOf(services: string[]): Map<string, Promise<ServiceSnapshot>> {
+    return this.snapshots.get(services, (load) => {
+      const sel = load.length === 1 ? `slo_service=${quote(load[0])}` : `slo_service=~${quote(regexOneOf(load))}`;
       const at = this.now();
-      for (const svc of missing) {
-        const snap: ServiceSnapshot = { at, settled: false, samples: all.then((m) => m.get(svc) ?? new Map<string, Sample[]>()), statuses: new WeakMap() };
-        snap.samples.then(
-          () => (snap.settled = true),
-          // A failed query is not cached: the next request asks Prometheus again.
-          () => this.snapshots.get(svc) === snap && this.snapshots.delete(svc)
-        );
-        this.snapshots.set(svc, snap);
-        out.set(svc, snap);
-      }
-      if (this.snapshots.size > 10000) {
-        this.snapshots.clear();
-      }
-    }
-    return out;
+      const all = this.timed(`{__name__=~${quote(STATUS_SERIES)}, ${sel}}`).then(byServiceAndSlo);
+      return new Map(load.map((svc) => [svc, all.then((m) => ({ at, samples: m.get(svc) ?? new Map<string, Sample[]>(), statuses: new WeakMap() }))]));
+    });
   }
 
-  private async statusesOf(snap: ServiceSnapshot, slo: Slo): Promise<GroupStatus[]> {
-    const samples = await snap.samples;
+  private async statusesOf(snapshot: Promise<ServiceSnapshot>, slo: Slo): Promise<GroupStatus[]> {
+    const snap = await snapshot;
     let groups = snap.statuses.get(slo);
     if (!groups) {
-      groups = groupStatuses(slo, samples.get(slo.name) ?? []);
+      groups = groupStatuses(slo, snap.samples.get(slo.name) ?? []);
       snap.statuses.set(slo, groups);
     }
     return groups;
   }
 
   private alerts(service: string): Promise<Sample[]> {
-    const hit = this.fresh(this.alertsCache.get(service));
-    if (hit) {
-      return hit.value;
-    }
-    const entry = { at: this.now(), settled: false, value: this.timed(`ALERTS{slo_service=${quote(service)}}`) };
-    entry.value.then(
-      () => (entry.settled = true),
-      () => this.alertsCache.get(service) === entry && this.alertsCache.delete(service)
-    );
-    this.alertsCache.set(service, entry);
-    if (this.alertsCache.size > 10000) {
-      this.alertsCache.clear();
-    }
-    return entry.value;
+    return this.alertsCache.get([service], () => new Map([[service, this.timed(`ALERTS{slo_service=${quote(service)}}`)]])).get(service)!;
   }
 
   async sloStatus(s: StoredSlo): Promise<SloStatus> {
-    const snap = this.snapshotsOf([s.service]).get(s.service)!;
-    const [groups, alerts] = await Promise.all([this.statusesOf(snap, s.slo), this.alerts(s.service)]);
+    const snapshot = this.snapshotsOf([s.service]).get(s.service)!;
+    const [groups, alerts, snap] = await Promise.all([this.statusesOf(snapshot, s.slo), this.alerts(s.service), snapshot]);
     return {
       service: s.service,
       name: s.name,
