@@ -17,7 +17,8 @@ const { backfillRules } = require('./lib/rulebackfill');
 const durationSeconds = (d) => ({ s: 1, m: 60, h: 3600, d: 86400 })[d.slice(-1)] * Number(d.slice(0, -1));
 
 const SIZES = {
-  // CI: the whole month of raw history, real rule backfills, every figure.
+  // The whole month of raw history, real rule backfills, every figure (about 25 minutes, 15 of them
+  // the each-set-alone phases).
   small: { slos: 5, routes: 4, historyHours: 31 * 24, cycles: 4, requests: 1000 },
   // README table: 200 SLOs x 10 routes. A month of 1-minute history for 12,000 raw series is
   // 536M samples, more than promtool converts on this machine in the time a run may take, so
