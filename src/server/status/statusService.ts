@@ -1,6 +1,7 @@
 // Status and gate answers from the contract series in Prometheus. Answers are cached briefly
-// (statusCacheMs) so that a busy dashboard or CI fleet costs Prometheus one query per service
-// every few seconds. When Prometheus cannot be reached the error says so; nothing is made up.
+// (statusCacheMs, refreshed in the background, see snapshotCache.ts) so that a busy dashboard or
+// CI fleet costs Prometheus one query per service every few seconds and never waits for it while
+// a recent answer exists. When Prometheus cannot be reached the error says so; nothing is made up.
 
 import { decideGate, GateDecision, ManualAction } from '../../core/policy/gate';
 import { GroupStatus, groupStatuses, Sample, worstState } from '../../core/policy/status';
@@ -51,7 +52,7 @@ interface ServiceSnapshot {
   /** When Prometheus was asked. */
   at: number;
   samples: Map<string, Sample[]>;
-  /** groupStatuses per SLO definition (the store keeps one object per version). */
+  /** groupStatuses per SLO definition (the store keeps one object per stored text). */
   statuses: WeakMap<Slo, GroupStatus[]>;
 }
 
