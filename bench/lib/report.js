@@ -15,7 +15,9 @@ function section(r) {
   const B = e.burnrate;
   const S = e.sloth;
   const rq = r.evaluation.rollupQueries;
-  const amortB = B.evalSecondsPerCycleMedian + rq.evalMsPerHour / 1000 / 60;
+  // Burnrate's hourly rollups, amortized per minute (they may not run during a measurement).
+  const rollupsPerMinute = rq.evalMsPerHour / 1000 / 60;
+  const amortB = B.evalSecondsPerCycleMedian + rollupsPerMinute;
   const L = [];
   L.push(`## ${r.size}: ${c.slos} SLOs x ${c.routes} routes`, '');
   L.push(
@@ -88,7 +90,7 @@ function section(r) {
     L.push('| | Burnrate alone | Sloth-style alone | Sloth / Burnrate |', '|---|---|---|---|');
     L.push(`| eval time per cycle, every-minute groups (ms) | ${ms(evB)} | ${ms(evS)} | ${ratio(evS, evB)} |`);
     L.push(
-      `| + hourly rollups amortized per minute (ms) | ${ms(evB + rq.evalMsPerHour / 1000 / 60)} | ${ms(evS)} | ${ratio(evS, evB + rq.evalMsPerHour / 1000 / 60)} |`
+      `| + hourly rollups amortized per minute (ms) | ${ms(evB + rollupsPerMinute)} | ${ms(evS)} | ${ratio(evS, evB + rollupsPerMinute)} |`
     );
     L.push(
       `| Prometheus CPU s per minute, minus the no-rules baseline (${f(base, 2)} s) | ${f(cpuB, 2)} | ${f(cpuS, 2)} | ${ratio(cpuS, cpuB)} |`
@@ -151,39 +153,30 @@ function section(r) {
   const s = r.server;
   if (!s) {
     L.push('### Server', '', `Not measured: ${r.serverError ?? 'no result'}`, '');
+  } else {
+    L.push(`### Server: ${s.slos} SLOs, concurrency ${s.concurrency}`, '');
     L.push(
-      '',
-      '### Rule generation throughput (bench/generation.js, 1,000 SLOs of five kinds)',
-      '',
-      '```',
-      r.generation.trim(),
-      '```',
+      `${s.slos} SLOs in a temp SQLite database (created through the store in ${f(s.createMs, 0)} ms), ${s.requestsPerEndpoint} requests per endpoint from Node, against this Prometheus (the ${s.datasetSlos} SLOs with data are the ones status and gate ask for; list pages include SLOs without data).`,
       ''
     );
-    return L.join('\n');
-  }
-  L.push(`### Server: ${s.slos} SLOs, concurrency ${s.concurrency}`, '');
-  L.push(
-    `${s.slos} SLOs in a temp SQLite database (created through the store in ${f(s.createMs, 0)} ms), ${s.requestsPerEndpoint} requests per endpoint from Node, against this Prometheus (the ${s.datasetSlos} SLOs with data are the ones status and gate ask for; list pages include SLOs without data).`,
-    ''
-  );
-  L.push(
-    "Latency is what the client sees (concurrency 16, so it includes queueing: p50 is about 16 / throughput); server CPU ms per request is the server process's CPU time over the endpoint's requests (the server runs in a process of its own).",
-    ''
-  );
-  L.push(
-    '| cache | endpoint | requests | p50 ms | p99 ms | max ms | req/s | server CPU ms / request | statuses |',
-    '|---|---|---|---|---|---|---|---|---|'
-  );
-  for (const [mode, eps] of Object.entries(s.runs)) {
-    for (const [name, x] of Object.entries(eps)) {
-      L.push(
-        `| ${mode} | ${name} | ${x.requests} | ${f(x.p50)} | ${f(x.p99)} | ${f(x.max)} | ${f(x.perSecond, 0)} | ${f(x.serverCpuMsPerRequest, 2)} | ${Object.entries(
-          x.statuses
-        )
-          .map(([k, v]) => `${k}: ${v}`)
-          .join(', ')} |`
-      );
+    L.push(
+      "Latency is what the client sees (concurrency 16, so it includes queueing: p50 is about 16 / throughput); server CPU ms per request is the server process's CPU time over the endpoint's requests (the server runs in a process of its own).",
+      ''
+    );
+    L.push(
+      '| cache | endpoint | requests | p50 ms | p99 ms | max ms | req/s | server CPU ms / request | statuses |',
+      '|---|---|---|---|---|---|---|---|---|'
+    );
+    for (const [mode, eps] of Object.entries(s.runs)) {
+      for (const [name, x] of Object.entries(eps)) {
+        L.push(
+          `| ${mode} | ${name} | ${x.requests} | ${f(x.p50)} | ${f(x.p99)} | ${f(x.max)} | ${f(x.perSecond, 0)} | ${f(x.serverCpuMsPerRequest, 2)} | ${Object.entries(
+            x.statuses
+          )
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')} |`
+        );
+      }
     }
   }
   L.push(
