@@ -23,45 +23,9 @@ const anchors = join(__dirname, '../fixtures/anchors');
 const sampleDir = mkdtempSync(join(tmpdir(), 'burnrate-import-fuzz-'));
 let samples = 0;
 
-const OPENSLO = `apiVersion: openslo/v1
-kind: SLI
-metadata:
-  name: good-requests
-spec:
-  ratioMetric:
-    counter: true
-    bad:
-      metricSource:
-        type: Prometheus
-        spec:
-          query: http_requests_total{code=~"5.."}
-    total:
-      metricSource:
-        type: Prometheus
-        spec:
-          query: http_requests_total
----
-apiVersion: openslo/v1
-kind: AlertCondition
-metadata:
-  name: fast-burn
-spec:
-  severity: critical
-  condition:
-    kind: burnrate
-    op: gt
-    threshold: 14.4
-    lookbackWindow: 1h
-    alertAfter: 5m
----
-apiVersion: openslo/v1
-kind: AlertPolicy
-metadata:
-  name: page-only
-spec:
-  conditions:
-    - conditionRef: fast-burn
----
+// An SLI, an alert condition and a policy that the SLOs below refer to (shared with openslo.test.ts).
+const OPENSLO_PARTS = readFileSync(join(__dirname, '../fixtures/openslo/referenced-parts.yaml'), 'utf8');
+const OPENSLO = `${OPENSLO_PARTS}---
 apiVersion: openslo/v1
 kind: SLO
 metadata:

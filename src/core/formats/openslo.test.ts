@@ -57,6 +57,9 @@ describe('counter rewrite', () => {
   });
 });
 
+/** An SLI, an alert condition and a policy that SLOs refer to by name (shared with importFuzz.test.ts). */
+const REFERENCED_PARTS = readFileSync(join(__dirname, '../../../tests/fixtures/openslo/referenced-parts.yaml'), 'utf8');
+
 const HEAD = `apiVersion: openslo/v1
 kind: SLO
 metadata:
@@ -157,45 +160,7 @@ describe('OpenSLO v1 import', () => {
   });
 
   it('resolves indicatorRef, alert policies and conditions across documents of one file', () => {
-    const text = `apiVersion: openslo/v1
-kind: SLI
-metadata:
-  name: good-requests
-spec:
-  ratioMetric:
-    counter: true
-    bad:
-      metricSource:
-        type: Prometheus
-        spec:
-          query: http_requests_total{code=~"5.."}
-    total:
-      metricSource:
-        type: Prometheus
-        spec:
-          query: http_requests_total
----
-apiVersion: openslo/v1
-kind: AlertCondition
-metadata:
-  name: fast-burn
-spec:
-  severity: critical
-  condition:
-    kind: burnrate
-    op: gt
-    threshold: 14.4
-    lookbackWindow: 1h
-    alertAfter: 5m
----
-apiVersion: openslo/v1
-kind: AlertPolicy
-metadata:
-  name: page-only
-spec:
-  conditions:
-    - conditionRef: fast-burn
----
+    const text = `${REFERENCED_PARTS}---
 ${HEAD}  indicatorRef: good-requests
   timeWindow:
     - duration: 1M
