@@ -5,8 +5,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const http = require('http');
-const { Traffic, METRIC, appName, SERIES_PER_ROUTE } = require('./lib/traffic');
+const { Traffic, METRIC, appName, SERIES_PER_ROUTE, serveTraffic } = require('./lib/traffic');
 const { backfillHistory } = require('./lib/openmetrics');
 const { burnrateGroups, slothGroups, renderSloth, renderRuleFile, baseRuleFiles } = require('./lib/rulesets');
 const { Prometheus, writeConfig } = require('./lib/prometheus');
@@ -97,15 +96,7 @@ async function main() {
 
     // 4. The traffic goes on live: an exporter Prometheus scrapes every minute (honor_labels, so the
     // live samples continue the backfilled series).
-    exporter = http.createServer((req, res) => {
-      const target = Math.floor(nowS() / 60) * 60;
-      while (traffic.t < target) {
-        traffic.step();
-      }
-      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
-      res.end(traffic.exposition());
-    });
-    await new Promise((r) => exporter.listen(0, '127.0.0.1', r));
+    exporter = await serveTraffic(traffic);
     const exporterPort = exporter.address().port;
     const port = await freePort();
     const configFile = path.join(work, 'prometheus.yml');
@@ -170,13 +161,20 @@ async function main() {
     // Burnrate's hourly sums (increase<w>_hourly) are computed from the hourly rollups by the
     // rollup group, which runs at its own offset within the hour: backfill the last two hours of
     // them from the backfilled rollups so that the main group has them from the first cycle.
-    const hourlySums = burnrate.flatMap((g) => g.rules.filter((r) => /_hourly$/.test(r.record ?? '')).map((r) => ({ ...r, step: 3600 })));
+    const hourlySums = burnrate.flatMap((g) =>
+      g.rules.filter((r) => /_hourly$/.test(r.record ?? '')).map((r) => ({ ...r, step: 3600 }))
+    );
     if (hourlySums.length > 0) {
       const sumBlocks = path.join(work, 'sum-blocks');
       fs.mkdirSync(sumBlocks);
       const t0 = Date.now();
       const r = await backfillRules(prom, hourlySums, bfEnd - 7200, bfEnd, work, sumBlocks, 'burnrateSums');
-      out.ruleBackfill.burnrateSums = { what: 'Burnrate hourly sums over 1d, 3d, 30d (1h, last 2 hours)', rules: hourlySums.length, ms: Date.now() - t0, ...r };
+      out.ruleBackfill.burnrateSums = {
+        what: 'Burnrate hourly sums over 1d, 3d, 30d (1h, last 2 hours)',
+        rules: hourlySums.length,
+        ms: Date.now() - t0,
+        ...r,
+      };
       for (const b of fs.readdirSync(sumBlocks)) {
         fs.renameSync(path.join(sumBlocks, b), path.join(dataDir, b));
       }
@@ -240,7 +238,9 @@ async function main() {
         minutes,
         cpuSecondsPerMinute: ((await prom.cpuSeconds()) - c0) / minutes,
         loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
-        ...(evaluation ? { evaluation: evaluation.perSet[set], missedIterations: evaluation.missedIterations[set] ?? 0 } : {}),
+        ...(evaluation
+          ? { evaluation: evaluation.perSet[set], missedIterations: evaluation.missedIterations[set] ?? 0 }
+          : {}),
       };
       log(`${set}: ${out.alone[set].cpuSecondsPerMinute.toFixed(2)} CPU s per minute`);
     }
@@ -481,7 +481,8 @@ async function accuracy(prom, c) {
   // expression at the newest rollup's own timestamp, against the exact ratio at that time, is the
   // error of the method alone.
   const lastRollup = Number(
-    (await prom.query('max(max_over_time(timestamp(slo:sli_events:increase1h{slo_service=~"svc-.+"})[2h:1m]))', t)).result[0]?.value[1]
+    (await prom.query('max(max_over_time(timestamp(slo:sli_events:increase1h{slo_service=~"svc-.+"})[2h:1m]))', t))
+      .result[0]?.value[1]
   );
   const tr = Number.isFinite(lastRollup) ? Math.floor(lastRollup) : t;
   const exactAtRollup = await prom.query(

@@ -10,8 +10,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const http = require('http');
-const { Traffic } = require('./lib/traffic');
+const { Traffic, serveTraffic } = require('./lib/traffic');
 const { backfillHistory } = require('./lib/openmetrics');
 const { Prometheus, writeConfig } = require('./lib/prometheus');
 const { burnrateGroups, renderRuleFile } = require('./lib/rulesets');
@@ -33,14 +32,7 @@ async function main() {
     const traffic = new Traffic({ slos: SLOS, routes: ROUTES, seed: 42, startSeconds: end - HOURS * 3600 });
     fs.mkdirSync(path.join(work, 'data'));
     await backfillHistory(traffic, end, work, path.join(work, 'data'), log);
-    exporter = http.createServer((req, res) => {
-      const target = Math.floor(Date.now() / 60000) * 60;
-      while (traffic.t < target) {
-        traffic.step();
-      }
-      res.end(traffic.exposition());
-    });
-    await new Promise((r) => exporter.listen(0, '127.0.0.1', r));
+    exporter = await serveTraffic(traffic);
     const configFile = path.join(work, 'prometheus.yml');
     writeConfig(configFile, { exporterPort: exporter.address().port, ruleFiles: [rules] });
     prom = new Prometheus({ port: await freePort(), dataDir: path.join(work, 'data'), configFile });
@@ -48,14 +40,29 @@ async function main() {
     log(`prometheus with Burnrate's rules for ${SLOS} x ${ROUTES} on ${prom.url}; two evaluation cycles first`);
     await sleep(150000);
     const out = await run(process.execPath, [path.join(__dirname, 'server.js')], {
-      env: { ...process.env, BENCH_PROM_URL: prom.url, BENCH_DATASET_SLOS: String(SLOS), BENCH_ROUTES: String(ROUTES), BENCH_REQUESTS: '500' },
+      env: {
+        ...process.env,
+        BENCH_PROM_URL: prom.url,
+        BENCH_DATASET_SLOS: String(SLOS),
+        BENCH_ROUTES: String(ROUTES),
+        BENCH_REQUESTS: '500',
+      },
     });
-    const result = { at: new Date().toISOString(), slos: SLOS, routes: ROUTES, historyHours: HOURS, loadavg: os.loadavg(), server: JSON.parse(out.trim().split('\n').pop()) };
+    const result = {
+      at: new Date().toISOString(),
+      slos: SLOS,
+      routes: ROUTES,
+      historyHours: HOURS,
+      loadavg: os.loadavg(),
+      server: JSON.parse(out.trim().split('\n').pop()),
+    };
     fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
     fs.writeFileSync(path.join(__dirname, 'results', 'server-only.json'), JSON.stringify(result, null, 2) + '\n');
     for (const [mode, eps] of Object.entries(result.server.runs)) {
       for (const [name, x] of Object.entries(eps)) {
-        log(`${mode} ${name}: p50 ${x.p50.toFixed(1)} ms, p99 ${x.p99.toFixed(1)} ms, ${x.serverCpuMsPerRequest.toFixed(2)} ms CPU/request, ${JSON.stringify(x.statuses)}`);
+        log(
+          `${mode} ${name}: p50 ${x.p50.toFixed(1)} ms, p99 ${x.p99.toFixed(1)} ms, ${x.serverCpuMsPerRequest.toFixed(2)} ms CPU/request, ${JSON.stringify(x.statuses)}`
+        );
       }
     }
   } finally {

@@ -6,9 +6,8 @@
 //   npm run build:node && node bench/experiments/sharedWindows.js
 'use strict';
 const fs = require('fs');
-const http = require('http');
 const B = '../lib/';
-const { Traffic } = require(B + 'traffic');
+const { Traffic, serveTraffic } = require(B + 'traffic');
 const { backfillHistory } = require(B + 'openmetrics');
 const { Prometheus, writeConfig } = require(B + 'prometheus');
 const { burnrateGroups, renderRuleFile } = require(B + 'rulesets');
@@ -64,12 +63,7 @@ const KEEP = new Set([
   const end = Math.floor(Date.now() / 60000) * 60;
   const traffic = new Traffic({ slos: N, routes: R, seed: 42, startSeconds: end - H * 3600 });
   await backfillHistory(traffic, end, work, work + '/data', log);
-  const exporter = http.createServer((req, res) => {
-    const target = Math.floor(Date.now() / 60000) * 60;
-    while (traffic.t < target) traffic.step();
-    res.end(traffic.exposition());
-  });
-  await new Promise((r) => exporter.listen(0, '127.0.0.1', r));
+  const exporter = await serveTraffic(traffic);
   const cfgFile = work + '/prometheus.yml';
   writeConfig(cfgFile, { exporterPort: exporter.address().port, ruleFiles: [file] });
   const prom = new Prometheus({ port: await freePort(), dataDir: work + '/data', configFile: cfgFile });
@@ -84,9 +78,14 @@ const KEEP = new Set([
       b = 0,
       n = 0;
     for (const [k, g] of m) {
-      if (g.interval_seconds > 60) continue;
-      if (/-b$|burnrate-shared$/.test(k)) b += g.last_duration_seconds;
-      else a += g.last_duration_seconds;
+      if (g.interval_seconds > 60) {
+        continue;
+      }
+      if (/-b$|burnrate-shared$/.test(k)) {
+        b += g.last_duration_seconds;
+      } else {
+        a += g.last_duration_seconds;
+      }
       n++;
     }
     cycles.push({ perSloLayout: +a.toFixed(3), sharedLayout: +b.toFixed(3), groups: n });

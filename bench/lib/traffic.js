@@ -165,4 +165,21 @@ class Traffic {
   }
 }
 
-module.exports = { Traffic, METRIC, SERIES_PER_ROUTE, appName, routeName, dayFactor, mulberry32 };
+/**
+ * The traffic going on live: an exporter on 127.0.0.1 (a free port) that steps the model to the
+ * current minute and serves its counters, for Prometheus to scrape. Resolves once listening.
+ */
+async function serveTraffic(traffic) {
+  const server = require('http').createServer((req, res) => {
+    const target = Math.floor(Date.now() / 60000) * 60;
+    while (traffic.t < target) {
+      traffic.step();
+    }
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    res.end(traffic.exposition());
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return server;
+}
+
+module.exports = { Traffic, METRIC, SERIES_PER_ROUTE, appName, routeName, dayFactor, mulberry32, serveTraffic };
