@@ -133,14 +133,17 @@ export class Reconciler {
   }
 
   states(service: string, name: string): SyncRecord[] {
-    return this.statesOf([service]).get(`${service}/${name}`) ?? [];
+    const rows = this.db
+      .prepare('SELECT service, name, target, state, reason, updated_at FROM sync_state WHERE service = ? AND name = ? ORDER BY target')
+      .all(service, name) as SyncRow[];
+    return rows.map(syncRecord);
   }
 
-  /** Sync records of every SLO of the given services, by "service/name", in one query. */
+  /** Sync records of every SLO of the given services, by "service/name", in one query (list pages). */
   statesOf(services: string[]): Map<string, SyncRecord[]> {
     const rows = this.db
       .prepare('SELECT service, name, target, state, reason, updated_at FROM sync_state WHERE service IN (SELECT value FROM json_each(?)) ORDER BY target')
-      .all(JSON.stringify(services)) as Array<{ service: string; name: string; target: string; state: SyncRecord['state']; reason: string | null; updated_at: number }>;
+      .all(JSON.stringify(services)) as SyncRow[];
     const out = new Map<string, SyncRecord[]>();
     for (const r of rows) {
       const k = `${r.service}/${r.name}`;
@@ -148,8 +151,21 @@ export class Reconciler {
       if (!list) {
         out.set(k, (list = []));
       }
-      list.push({ target: r.target, state: r.state, reason: r.reason ?? undefined, updatedAt: r.updated_at });
+      list.push(syncRecord(r));
     }
     return out;
   }
+}
+
+interface SyncRow {
+  service: string;
+  name: string;
+  target: string;
+  state: SyncRecord['state'];
+  reason: string | null;
+  updated_at: number;
+}
+
+function syncRecord(r: SyncRow): SyncRecord {
+  return { target: r.target, state: r.state, reason: r.reason ?? undefined, updatedAt: r.updated_at };
 }
