@@ -318,7 +318,7 @@ async function settle(prom) {
 const setOf = (key, files) =>
   key.startsWith(files.burnrate + ';') ? 'burnrate' : key.startsWith(files.sloth + ';') ? 'sloth' : undefined;
 const kindOf = (group) => {
-  const m = /-(rollup|slices)$/.exec(group) ?? /^sloth-slo-(sli-recordings|meta-recordings|alerts)-/.exec(group);
+  const m = /-(rollup|slices|period)$/.exec(group) ?? /^sloth-slo-(sli-recordings|meta-recordings|alerts)-/.exec(group);
   return m ? m[1] : group.startsWith('burnrate-') ? 'main' : 'other';
 };
 
@@ -351,8 +351,12 @@ async function measureEvaluation(prom, files, cycles, only) {
       }
     }
     const frequent = [...info].filter(([, i]) => i.interval <= 60).map(([k]) => k);
+    const slower = [...info].filter(([, i]) => i.interval > 60 && i.interval < 3600).map(([k]) => k);
     // The first evaluation of each group is a warm-up (cold caches, first reads of the blocks).
-    const done = frequent.length > 0 && frequent.every((k) => (evals.get(k)?.length ?? 0) >= cycles + 1);
+    const done =
+      frequent.length > 0 &&
+      frequent.every((k) => (evals.get(k)?.length ?? 0) >= cycles + 1) &&
+      slower.every((k) => (evals.get(k)?.length ?? 0) >= 2);
     if (done || Date.now() > deadline) {
       break;
     }
@@ -362,7 +366,9 @@ async function measureEvaluation(prom, files, cycles, only) {
   const result = { cycles, perSet: {}, missedIterations: missed };
   for (const set of only ? [only] : ['burnrate', 'sloth']) {
     const keys = [...info].filter(([, i]) => i.set === set).map(([k]) => k);
-    const frequent = keys.filter((k) => info.get(k).interval <= 60);
+    // Groups that run more often than hourly count per minute: a 2-minute group's evaluation
+    // counts half (duration x 60 / interval); its evaluations are reused across the cycles.
+    const frequent = keys.filter((k) => info.get(k).interval < 3600);
     const perCycle = [];
     const samplesPerCycle = [];
     const byKind = {};
@@ -370,20 +376,22 @@ async function measureEvaluation(prom, files, cycles, only) {
       let d = 0;
       let s = 0;
       for (const k of frequent) {
-        const e = evals.get(k)?.[c];
+        const list = evals.get(k) ?? [];
+        const e = list[c] ?? (list.length > 1 ? list[1 + ((c - 1) % (list.length - 1))] : undefined);
         if (!e) {
           continue;
         }
-        d += e.dur;
-        s += e.samples;
+        const perMinute = 60 / info.get(k).interval;
+        d += e.dur * perMinute;
+        s += e.samples * perMinute;
         const kind = kindOf(info.get(k).group);
         byKind[kind] = byKind[kind] ?? [];
-        byKind[kind][c - 1] = (byKind[kind][c - 1] ?? 0) + e.dur;
+        byKind[kind][c - 1] = (byKind[kind][c - 1] ?? 0) + e.dur * perMinute;
       }
       perCycle.push(d);
       samplesPerCycle.push(s);
     }
-    const hourly = keys.filter((k) => info.get(k).interval > 60);
+    const hourly = keys.filter((k) => info.get(k).interval >= 3600);
     const hourlyEvals = hourly.flatMap((k) => evals.get(k) ?? []);
     result.perSet[set] = {
       groups: keys.length,
@@ -430,7 +438,8 @@ async function samplesRead(prom, burnrate, sloth) {
         (x.name.startsWith(prefix) || x.name === prefix.slice(0, -1)) &&
         (set === 'burnrate' || x.name.endsWith('svc-0-slo-0'))
     )) {
-      const perHour = g.interval === '1h';
+      // Evaluations per minute: 1 for the every-minute groups, 1/2 for Burnrate's -period, 1/60 hourly.
+      const perMinute = 60 / durationSeconds(g.interval ?? '1m');
       for (const r of g.rules) {
         const q = await prom.query(r.expr);
         rows.push({
@@ -438,12 +447,12 @@ async function samplesRead(prom, burnrate, sloth) {
           rule: r.record ?? `alert ${r.alert} ${r.labels?.severity ?? ''}`.trim(),
           samples: q.samples ?? 0,
           evalMs: q.evalMs,
-          hourly: perHour,
+          hourly: perMinute < 1 / 2,
+          perMinute,
         });
       }
     }
-    const perMinute = rows.reduce((a, r) => a + (r.hourly ? r.samples / 60 : r.samples), 0);
-    out[set] = { rows, samplesPerMinute: perMinute };
+    out[set] = { rows, samplesPerMinute: rows.reduce((a, r) => a + r.samples * r.perMinute, 0) };
   }
   return out;
 }

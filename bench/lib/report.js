@@ -43,7 +43,7 @@ function section(r) {
 
   L.push('### Rule evaluation (same Prometheus, same cycles)', '');
   L.push(
-    `Sum of \`prometheus_rule_group_last_duration_seconds\` over each set's groups, per 1-minute cycle, median of ${r.evaluation.cycles} cycles after a warm-up cycle. Burnrate's hourly rollup group runs once an hour: its cost is measured as instant queries of the same expressions and amortized per minute.`,
+    `Sum of \`prometheus_rule_group_last_duration_seconds\` over each set's groups, per 1-minute cycle, median of ${r.evaluation.cycles} cycles after a warm-up cycle. Groups that run every 2 minutes (Burnrate's \`-period\`) count half of each evaluation. Burnrate's hourly rollup group runs once an hour: its cost is measured as instant queries of the same expressions and amortized per minute.`,
     ''
   );
   L.push('| | Burnrate | Sloth-style | Sloth / Burnrate |', '|---|---|---|---|');
@@ -106,7 +106,7 @@ function section(r) {
   for (const set of ['burnrate', 'sloth']) {
     for (const row of sr[set].rows) {
       L.push(
-        `| ${set} | ${row.group}${row.hourly ? ' (hourly)' : ''} | ${row.rule} | ${int(row.samples)} | ${f(row.evalMs, 2)} |`
+        `| ${set} | ${row.group}${row.hourly ? ' (hourly)' : row.perMinute < 1 ? ` (every ${f(1 / row.perMinute, 0)} min)` : ''} | ${row.rule} | ${int(row.samples)} | ${f(row.evalMs, 2)} |`
       );
     }
   }

@@ -13,7 +13,7 @@
 //    over the whole history, and the 5m rates of the short windows over the recent hours, with
 //    `promtool tsdb create-blocks-from rules` against the running Prometheus, using the very rules
 //    the server delivered; then restarts Prometheus so it loads those blocks. The budget windows
-//    themselves are not backfilled: they run every minute and read the whole window each time, so
+//    themselves are not backfilled: they run every 2 minutes and read the whole window each time, so
 //    their first evaluation after the restart already shows the real numbers. Where the recorded
 //    history meets the live rollups, less than one hour may be counted twice (the live group runs
 //    at its own offset within the hour): out of days of history, a negligible error.
@@ -582,7 +582,7 @@ async function main(): Promise<void> {
       for (const g of parse(r.prometheus).groups as Array<{ name: string; interval: string; rules: any[] }>) {
         if (g.name.endsWith('-rollup')) {
           rollups.push(g);
-        } else if (!g.name.endsWith('-slices')) {
+        } else if (!g.name.endsWith('-slices') && !g.name.endsWith('-period')) {
           // Only the 5m rates read raw series; the windows over them are computed live from these.
           shortRates.push({ ...g, rules: g.rules.filter((x) => /:rate5m$/.test(x.record)) });
         }
@@ -614,7 +614,7 @@ async function main(): Promise<void> {
       // Prometheus picks up blocks added to its data directory within about 20 s.
       renameSync(join(dirs.ruleBlocks, b), join(dirs.data, b));
     }
-    say(`Prometheus back; budget numbers appear within a minute (the budget rules run every minute)`);
+    say(`Prometheus back; budget numbers appear within 2 minutes (the budget rules run every 2 minutes)`);
 
     // 5. Status table.
     const scenarioList = Object.keys(SCENARIOS).join(', ');

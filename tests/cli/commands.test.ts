@@ -44,8 +44,8 @@ describe('generate', () => {
   it('writes a rule file promtool accepts to stdout', async () => {
     const r = await run(['generate', PROM_ONLY]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('generated 29 Prometheus rules in 2 groups for 1 SLO\n');
-    expect(parse(r.stdout).groups.map((g: { name: string }) => g.name)).toEqual(['burnrate-gw-chat-rollup', 'burnrate-gw-chat']);
+    expect(r.stderr).toBe('generated 29 Prometheus rules in 3 groups for 1 SLO\n');
+    expect(parse(r.stdout).groups.map((g: { name: string }) => g.name)).toEqual(['burnrate-gw-chat-rollup', 'burnrate-gw-chat-period', 'burnrate-gw-chat']);
     expect(checkRules(r.stdout).ok).toBe(true);
   });
 
@@ -69,7 +69,7 @@ describe('generate', () => {
   it('writes a PrometheusRule manifest', async () => {
     const r = await run(['generate', PROM_ONLY, '--format', 'prometheusrule', '--name', 'My SLOs']);
     const m = parse(r.stdout);
-    expect([m.apiVersion, m.kind, m.metadata.name, m.spec.groups.length]).toEqual(['monitoring.coreos.com/v1', 'PrometheusRule', 'my-slos', 2]);
+    expect([m.apiVersion, m.kind, m.metadata.name, m.spec.groups.length]).toEqual(['monitoring.coreos.com/v1', 'PrometheusRule', 'my-slos', 3]);
   });
 
   it('reads Sloth and OpenSLO files as well as native ones', async () => {

@@ -152,6 +152,7 @@ describe('rules reach Prometheus and are evaluated', () => {
     }
     expect(byName.get(`burnrate-${SERVICE}-chat-availability`)!.interval).toBe(10);
     expect(byName.get(`burnrate-${SERVICE}-chat-availability-rollup`)!.interval).toBe(3600);
+    expect(byName.get(`burnrate-${SERVICE}-chat-availability-period`)!.interval).toBe(120);
     expect(byName.get(`burnrate-${SERVICE}-chat-availability`)!.file).toBe(file);
   });
 
@@ -192,7 +193,8 @@ describe('rules reach Prometheus and are evaluated', () => {
   });
 
   it('status per SLO: burn rate per route = ratio / budget, computed by hand', async () => {
-    // release_freeze appears once the main group has evaluated (after the 5m rates, in the same group).
+    // release_freeze appears once the main group has evaluated: with a 5m policy window it is recorded
+    // there, after the 5m rates, not in the 2-minute -period group.
     await waitFor('release_freeze for /chat', () => value(`slo:release_freeze:bool${sel('chat-availability', '/chat')}`), 30000);
     await waitFor('release_freeze for chat-ttft', () => value(`slo:release_freeze:bool${sel('chat-ttft', '/chat')}`), 30000);
     const r = await admin.get(`/api/v1/slos/${SERVICE}/chat-availability/status`);
@@ -448,7 +450,7 @@ describe('server restart', () => {
     await waitFor('chat-ttft file removed after restart', () => !existsSync(join(rulesDir, `burnrate_${SERVICE}@chat-ttft.rules.yaml`)), 10000, 50);
     await waitFor('chat-ttft groups gone', async () => !(await prom.ruleGroups()).some((g) => g.name.includes('chat-ttft')), 10000, 100);
     expect((await prom.ruleGroups()).map((g) => g.name).filter((n) => n.startsWith('burnrate-')).sort()).toEqual(
-      ['', '-rollup'].map((s) => `burnrate-${SERVICE}-chat-availability${s}`)
+      ['', '-period', '-rollup'].map((s) => `burnrate-${SERVICE}-chat-availability${s}`)
     );
   });
 });

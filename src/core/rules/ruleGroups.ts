@@ -1,15 +1,16 @@
 // Rule groups for one SLO, following the public metric contract in docs/metrics.md:
-//   <prefix>          every evaluation, in this order: 5m signals and windows up to 6h, current
-//                     burn rate; the 1d, 3d and period windows from the latest hourly sums, burn,
-//                     budget remaining, release freeze and caution, objective metadata; then the
-//                     multiwindow, multi-burn-rate alerts
 //   <prefix>-rollup   hourly: bad and total events per hour, their sums over 1d, 3d and the
 //                     period (and the calendar-month totals)
+//   <prefix>-period   every 2 minutes (or every evaluation, if longer): the 1d, 3d and period
+//                     windows from the latest hourly sums, period burn and budget remaining,
+//                     objective metadata, release freeze and caution
+//   <prefix>          every evaluation, in this order: 5m signals, windows up to 6h, current burn
+//                     rate, then the multiwindow, multi-burn-rate alerts
 //   <prefix>-slices   timeslice SLIs only: one bad/good verdict per slice
 // Every ratio is events-weighted (summed bad over summed total), and every division is guarded
 // with `> 0`, so that no series is ever NaN or Inf: a window without events has no sample.
 
-import { DAY, formatDuration, HOUR } from '../spec/duration';
+import { DAY, formatDuration, HOUR, MINUTE } from '../spec/duration';
 import { formatNumber } from '../spec/numbers';
 import { Slo } from '../spec/types';
 import { renderWindow } from '../promql/queries';
@@ -59,15 +60,28 @@ function hourlySumRules(slo: Slo): RecordingRule[] {
   return rules;
 }
 
-function budgetRules(slo: Slo, eventsKnown: boolean): RecordingRule[] {
+/**
+ * Series that change only when an hourly rollup lands. Recording them every evaluation cost an
+ * SLO half of its rules per minute for values that are the same 59 minutes in 60; every 2 minutes
+ * they still never go stale (Prometheus looks back 5 minutes), even across one missed evaluation.
+ */
+export const PERIOD_GROUP_MIN_SECONDS = 2 * MINUTE;
+
+function readsShortWindow(windowName: string): boolean {
+  return SHORT_WINDOWS.some((w) => formatDuration(w) === windowName);
+}
+
+/** Rules of the period group, and the policy rules that read a short window (for the main group). */
+function periodRules(slo: Slo, eventsKnown: boolean): { rules: RecordingRule[]; onShortWindow: RecordingRule[] } {
   const sel = sloSelector(slo);
   const budget = formatNumber(errorBudget(slo));
   const suffix = periodSuffix(slo);
   const periodRatio = `${RATIO}${suffix}`;
   const rules: RecordingRule[] = [];
+  const onShortWindow: RecordingRule[] = [];
   if (eventsKnown) {
     // The long sums change only when an hourly rollup arrives, so the rollup group computes them
-    // once an hour; this group re-records them every evaluation so that they never go stale.
+    // once an hour; this group re-records them so that they never go stale.
     const latest = (name: string) => `last_over_time(${name}${sel}[90m])`;
     for (const w of LONG_WINDOWS) {
       const d = formatDuration(w);
@@ -109,16 +123,19 @@ function budgetRules(slo: Slo, eventsKnown: boolean): RecordingRule[] {
   }
   rules.push(rec(slo, 'slo:error_budget:ratio', `0 * ${present} + ${budget}`), rec(slo, 'slo:time_period:days', `0 * ${present} + ${days}`));
 
+  // Freeze and caution go where their window is: with a 5m..6h policy window they must follow it
+  // every evaluation, so they join the main group (`onShortWindow`).
   const p = slo.policy;
+  const place = (windowName: string, rule: RecordingRule) => (readsShortWindow(windowName) ? onShortWindow : rules).push(rule);
   if (slo.sli.kind === 'cost') {
     // A soft SLO: it alerts, but it never freezes a release.
     rules.push(rec(slo, 'slo:release_freeze:bool', `0 * ${present}`));
   } else {
     const spent = `slo:period_error_budget_remaining:ratio${sel} <= bool ${formatNumber(p.freezeBudgetRemaining)}`;
     const burning = `${burnExpr(slo, p.freezeBurnWindow)} > bool ${formatNumber(p.freezeBurnRate)}`;
-    rules.push(rec(slo, 'slo:release_freeze:bool', `((${spent}) + (${burning}) > bool 0)\nor (${spent})\nor (${burning})`));
+    place(p.freezeBurnWindow, rec(slo, 'slo:release_freeze:bool', `((${spent}) + (${burning}) > bool 0)\nor (${spent})\nor (${burning})`));
   }
-  rules.push(rec(slo, 'slo:release_caution:bool', `${burnExpr(slo, p.cautionBurnWindow)} > bool ${formatNumber(p.cautionBurnRate)}`));
+  place(p.cautionBurnWindow, rec(slo, 'slo:release_caution:bool', `${burnExpr(slo, p.cautionBurnWindow)} > bool ${formatNumber(p.cautionBurnRate)}`));
 
   if (slo.sli.kind === 'quality' && slo.sli.agreement) {
     for (const w of [DAY, slo.window.type === 'rolling' ? slo.window.days * DAY : 30 * DAY]) {
@@ -126,7 +143,7 @@ function budgetRules(slo: Slo, eventsKnown: boolean): RecordingRule[] {
       rules.push(rec(slo, `slo:judge_agreement:ratio_rate${d}`, ratio(`sum_over_time(${AGREED1H}${sel}[${d}])`, `sum_over_time(${REVIEWED1H}${sel}[${d}])`)));
     }
   }
-  return rules;
+  return { rules, onShortWindow };
 }
 
 /** Keeps calendar-month totals: add this hour, and carry the previous total within the month. */
@@ -200,15 +217,15 @@ export function sloRuleGroups(slo: Slo): { prometheus: RuleGroup[]; loki: RuleGr
   if (slo.window.type === 'calendar' && eventsKnown) {
     rollup.push(...calendarRollups(slo));
   }
-  // One group for everything evaluated every interval: rules in a group run in order, so the
-  // budget rules and the alerts read the windows of the same evaluation, not of one that separate
-  // groups (each at its own offset in the interval) may have run up to an interval earlier.
-  // The rollup group comes first: where groups run at the same instant (promtool, which runs
-  // them in file order), the budget windows then read this hour's sums.
+  const period = periodRules(slo, eventsKnown);
+  // The alerts share a group with the windows they read, so they see the windows of the same
+  // evaluation (rules in a group run in order), not ones a group at another offset in the
+  // interval wrote up to an interval earlier. Where groups run at the same instant (promtool runs
+  // them in file order) the period group reads this hour's sums and the alerts its results.
   prometheus.push(
     { name: `${prefix}-rollup`, interval: formatDuration(HOUR), rules: rollup },
-    { name: prefix, interval: every, rules: [...sli, ...budgetRules(slo, eventsKnown), ...alertRules(slo)] }
+    { name: `${prefix}-period`, interval: formatDuration(Math.max(slo.evaluationSeconds, PERIOD_GROUP_MIN_SECONDS)), rules: period.rules },
+    { name: prefix, interval: every, rules: [...sli, ...period.onShortWindow, ...alertRules(slo)] }
   );
   return { prometheus, loki };
 }
-

@@ -1,0 +1,108 @@
+// Which rule lands in which group, at which interval: the split that decides an SLO's cost per
+// minute (docs/metrics.md, "Rule groups").
+
+import { stringify } from 'yaml';
+import { loadText } from '../load';
+import { Slo } from '../spec/types';
+import { sloRuleGroups } from './ruleGroups';
+import { RuleGroup } from './types';
+
+function slo(extra: Record<string, unknown> = {}): Slo {
+  const doc = {
+    version: 'burnrate/v1',
+    service: 'gw',
+    slos: [
+      {
+        name: 'chat',
+        objective: 0.99,
+        window: '30d',
+        groupBy: ['route'],
+        sli: { ratio: { errors: 'req_total{code=~"5.."}', total: 'req_total' } },
+        ...extra,
+      },
+    ],
+  };
+  const r = loadText(stringify(doc), 'gw.yaml');
+  expect(r.diagnostics).toEqual([]);
+  return r.slos[0];
+}
+
+const names = (g: RuleGroup) => g.rules.map((r) => ('record' in r ? r.record : `alert ${r.labels?.severity}`));
+
+function groups(s: Slo): Record<string, RuleGroup> {
+  const out: Record<string, RuleGroup> = {};
+  for (const g of sloRuleGroups(s).prometheus) {
+    out[g.name.replace('burnrate-gw-chat', '') || 'main'] = g;
+  }
+  return out;
+}
+
+describe('rule groups of one SLO', () => {
+  it('splits the default SLO into rollup (1h), period (2m) and main (1m), in that order', () => {
+    const g = groups(slo());
+    expect(Object.keys(g)).toEqual(['-rollup', '-period', 'main']);
+    expect([g['-rollup'].interval, g['-period'].interval, g.main.interval]).toEqual(['1h', '2m', '1m']);
+    expect(names(g['-period'])).toEqual([
+      'slo:sli_error:ratio_rate1d',
+      'slo:sli_error:ratio_rate3d',
+      'slo:sli_error:ratio_rate30d',
+      'slo:sli_events:increase30d',
+      'slo:period_burn_rate:ratio',
+      'slo:period_error_budget_remaining:ratio',
+      'slo:objective:ratio',
+      'slo:error_budget:ratio',
+      'slo:time_period:days',
+      'slo:release_freeze:bool',
+      'slo:release_caution:bool',
+    ]);
+    expect(names(g.main)).toEqual([
+      'slo:sli_error_events:rate5m',
+      'slo:sli_events:rate5m',
+      'slo:sli_error:ratio_rate5m',
+      'slo:sli_error:ratio_rate30m',
+      'slo:sli_error:ratio_rate1h',
+      'slo:sli_error:ratio_rate2h',
+      'slo:sli_error:ratio_rate6h',
+      'slo:current_burn_rate:ratio',
+      'alert page',
+      'alert ticket',
+    ]);
+    // Rules evaluated per minute: 10 every minute + 11 every 2 minutes (21 every minute before).
+    expect(g.main.rules.length + g['-period'].rules.length / 2).toBe(15.5);
+  });
+
+  it.each([
+    ['10s', '10s', '2m'],
+    ['1m', '1m', '2m'],
+    ['2m', '2m', '2m'],
+    ['5m', '5m', '5m'],
+  ])('evaluationInterval %s: main every %s, period every %s', (evaluationInterval, main, period) => {
+    const g = groups(slo({ evaluationInterval }));
+    expect([g.main.interval, g['-period'].interval]).toEqual([main, period]);
+  });
+
+  it('records freeze and caution in the main group when their policy window is a short one', () => {
+    const g = groups(
+      slo({ policy: { freeze: { window: '5m', burnRate: 2 }, caution: { window: '1h', burnRate: 1 } } })
+    );
+    expect(names(g.main).slice(-4)).toEqual([
+      'slo:release_freeze:bool',
+      'slo:release_caution:bool',
+      'alert page',
+      'alert ticket',
+    ]);
+    expect(names(g['-period'])).not.toContain('slo:release_freeze:bool');
+    expect(names(g['-period'])).not.toContain('slo:release_caution:bool');
+    // The freeze still reads the period budget, recorded by the other group.
+    expect(g.main.rules.find((r) => 'record' in r && r.record === 'slo:release_freeze:bool')!.expr).toContain(
+      'slo:period_error_budget_remaining:ratio{slo="chat", slo_service="gw"} <= bool 0'
+    );
+  });
+
+  it('keeps a 3d freeze window in the period group, and records every series in exactly one group', () => {
+    const g = groups(slo({ policy: { freeze: { window: '3d', burnRate: 1 } } }));
+    expect(names(g['-period'])).toContain('slo:release_freeze:bool');
+    const all = Object.values(g).flatMap((x) => names(x).filter((n) => !n.startsWith('alert')));
+    expect(all.length).toBe(new Set(all).size);
+  });
+});
