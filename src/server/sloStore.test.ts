@@ -46,6 +46,14 @@ test('pages in service/name order with the total of all matching SLOs', () => {
   expect(byLabel.total).toBe(2);
   expect(names(byLabel.items)).toEqual(['b/x']);
   expect(names(store.list({ q: 'Z' }).items)).toEqual(['a/z']);
+  // The gate and export read a whole service (or everything), past the default page of 100.
+  for (let i = 0; i < 120; i++) {
+    put(store, 'd', `s${String(i).padStart(3, '0')}`, 0.99);
+  }
+  expect(store.byService('d').length).toBe(120);
+  expect(names(store.byService('a'))).toEqual(['a/y', 'a/z']);
+  expect(store.byService(undefined).length).toBe(124);
+  expect(store.byService('nope')).toEqual([]);
 });
 
 test('a deleted and re-created SLO (version 1 again) is read with its new definition', () => {

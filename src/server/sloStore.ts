@@ -113,6 +113,14 @@ export class SloStore {
     return (this.db.prepare('SELECT * FROM slos ORDER BY service, name').all() as Row[]).map((r) => this.toStored(r));
   }
 
+  /** Every SLO of one service (of all services when none is given), without paging. */
+  byService(service: string | undefined): StoredSlo[] {
+    if (service === undefined) {
+      return this.all();
+    }
+    return (this.db.prepare('SELECT * FROM slos WHERE service = ? ORDER BY name').all(service) as Row[]).map((r) => this.toStored(r));
+  }
+
   list(f: ListFilter): { items: StoredSlo[]; total: number } {
     const where: string[] = [];
     const args: unknown[] = [];

@@ -269,7 +269,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
   r.add('GET', '/api/v1/export', 'viewer', (ctx) => {
     const format = ctx.query.get('format') ?? 'burnrate';
     const service = ctx.query.get('service') ?? undefined;
-    const slos = store.list({ service, limit: 1_000_000 }).items.map((s) => s.slo);
+    const slos = store.byService(service).map((s) => s.slo);
     if (format === 'openslo') {
       return { raw: exportOpenSLO(slos), headers: { 'Content-Type': 'application/yaml' } };
     }
@@ -285,7 +285,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
       throw new HttpError(400, 'service is required: /api/v1/gate?service=...&route=...');
     }
     const route = ctx.query.get('route') ?? undefined;
-    const slos = store.list({ service, limit: 1_000_000 }).items;
+    const slos = store.byService(service);
     if (slos.length === 0) {
       throw new HttpError(404, `no SLOs for service ${JSON.stringify(service)}`);
     }
