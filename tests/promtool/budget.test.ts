@@ -97,4 +97,32 @@ slos:
       ],
     });
   });
+
+  it('sums exactly 24 hourly rollups over 1d: a burst 25 hours ago is out of the window', () => {
+    // 100 requests an hour all along, and 50 extra failed ones in the first hour only. At t=25h
+    // the rollups of 2h..25h are the last day: 2,400 requests, no failures. The rollup of 1h (the
+    // burst) lies exactly 1d before t; Prometheus 2's ranges include both ends, so a [1d] range
+    // summed 25 rollups here (2,550 requests, 50 failures, ratio 2%). The 30d window holds all 25.
+    const perStep = 100 / 12;
+    expectPromtoolPass({
+      groups: groupsFor(spec),
+      evaluationInterval: '1h',
+      tests: [
+        {
+          interval: '5m',
+          input_series: [
+            { series: 'requests_total{outcome="success"}', values: `0+${perStep}x320` },
+            { series: 'requests_total{outcome="failure"}', values: `0+${50 / 12}x12 50+0x308` },
+          ],
+          promql_expr_test: [
+            approx('slo:sli_events:increase1d_hourly', labels, 2400, '25h', 1e-3),
+            approx('slo:sli_error_events:increase1d_hourly', labels, 0, '25h', 1e-3),
+            approx('slo:sli_error:ratio_rate1d', labels, 0, '25h'),
+            approx('slo:sli_events:increase30d', labels, 2550, '25h', 1e-3),
+            approx('slo:sli_error:ratio_rate30d', labels, 50 / 2550, '25h'),
+          ],
+        },
+      ],
+    });
+  });
 });

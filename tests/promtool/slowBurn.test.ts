@@ -106,15 +106,14 @@ describe('a slow burn', () => {
   it('opens a ticket once 19 hours of 4x burn fill the 1d window (hourly evaluation), never a page', () => {
     // 30,000 requests per 5m (100 req/s). Healthy for 72h (no errors), then 120 errors per 5m (0.4%).
     // Hourly rollup at k holds the hour (k-1h, k]; the burn shows in rollups from 73h on.
-    // At t = 72h + h (promtool's closed ranges on an aligned grid):
-    //   1d ratio = 25 rollups [t-24h, t], h of them at 0.004:  0.004*h/25 > 0.003  <=>  h >= 19
-    //   3d ratio = 73 rollups [t-72h, t]:                      0.004*h/73 > 0.001  <=>  h >= 19
+    // At t = 72h + h, the rules sum exactly the window's hourly rollups:
+    //   1d ratio = 24 rollups (t-24h, t], h of them at 0.004:  0.004*h/24 > 0.003  <=>  h >= 19
+    //   3d ratio = 72 rollups (t-72h, t]:                      0.004*h/72 > 0.001  <=>  h >= 19
     //   (both long windows spend 10% of the budget, so they agree: 4x * h / 720h > 10%)
     //   2h and 6h ratios (5m rates summed hourly) = 0.004 from 75h and 79h: burn 4x > 3x and > 1x.
-    //   h=18 (90h): 1d burn 4*18/25 = 2.88x, 3d burn 4*18/73 = 0.99x   -> no ticket
-    //   h=19 (91h): 1d burn 4*19/25 = 3.04x, 3d burn 4*19/73 = 1.04x   -> ticket
-    // (A live Prometheus reads 24 rollups per day: 4*18/24 = 3.0x is not above 3, 4*19/24 = 3.17x is:
-    //  the same hour.) The 1h, 5m, 6h and 30m ratios never exceed 0.004 = 4x: no page, ever.
+    //   h=18 (90h): 1d burn 4*18/24 = 3.00x, 3d burn 4*18/72 = 1.00x   -> no ticket (not above)
+    //   h=19 (91h): 1d burn 4*19/24 = 3.17x, 3d burn 4*19/72 = 1.06x   -> ticket
+    // The 1h, 5m, 6h and 30m ratios never exceed 0.004 = 4x: no page, ever.
     const steps = 100 * 12;
     const burnFrom = 72 * 12;
     const errors = [...repeat(burnFrom, 0), ...repeat(steps - burnFrom, 120)];
@@ -138,10 +137,10 @@ describe('a slow burn', () => {
             { eval_time: '100h', alertname: 'ErrorBudgetBurn', exp_alerts: [ticket] },
           ],
           promql_expr_test: [
-            approx('slo:sli_error:ratio_rate1d', labels, (0.004 * 18) / 25, '90h'),
-            approx('slo:sli_error:ratio_rate3d', labels, (0.004 * 18) / 73, '90h'),
-            approx('slo:sli_error:ratio_rate1d', labels, (0.004 * 19) / 25, '91h'),
-            approx('slo:sli_error:ratio_rate3d', labels, (0.004 * 19) / 73, '91h'),
+            approx('slo:sli_error:ratio_rate1d', labels, (0.004 * 18) / 24, '90h'),
+            approx('slo:sli_error:ratio_rate3d', labels, (0.004 * 18) / 72, '90h'),
+            approx('slo:sli_error:ratio_rate1d', labels, (0.004 * 19) / 24, '91h'),
+            approx('slo:sli_error:ratio_rate3d', labels, (0.004 * 19) / 72, '91h'),
             approx('slo:sli_error:ratio_rate2h', labels, 0.004, '91h'),
             approx('slo:sli_error:ratio_rate1h', labels, 0.004, '91h'),
             approx('slo:sli_error:ratio_rate6h', labels, 0.004, '91h'),

@@ -43,19 +43,25 @@ function hourlySum(hourly: string, window: string): string {
   return `${hourly.replace(/1h$/, window)}_hourly`;
 }
 
-/** Hourly group: sums of the hourly rollups over the long windows and the rolling period. */
+/**
+ * Hourly group: sums of the hourly rollups over the long windows and the rolling period. The
+ * rollups are this group's own samples, exactly an hour apart, and Prometheus 2 range selectors
+ * include both ends: `[1d]` would sum 25 hours. A range one minute short of the window holds
+ * exactly its hours (on Prometheus 3, whose ranges are left-open, too).
+ */
 function hourlySumRules(slo: Slo): RecordingRule[] {
   const sel = sloSelector(slo);
-  const windows = [...LONG_WINDOWS.map(formatDuration), ...(slo.window.type === 'rolling' ? [formatDuration(slo.window.days * DAY)] : [])];
+  const windows = [...LONG_WINDOWS, ...(slo.window.type === 'rolling' ? [slo.window.days * DAY] : [])];
+  const hoursOf = (seconds: number) => `[${formatDuration(seconds - MINUTE)}]`;
   const rules: RecordingRule[] = [];
-  for (const d of windows) {
+  for (const w of windows) {
     for (const hourly of [E1H, T1H]) {
-      rules.push(rec(slo, hourlySum(hourly, d), `sum_over_time(${hourly}${sel}[${d}])`));
+      rules.push(rec(slo, hourlySum(hourly, formatDuration(w)), `sum_over_time(${hourly}${sel}${hoursOf(w)})`));
     }
   }
   if (slo.exclude.length > 0 && slo.window.type === 'rolling') {
-    const p = formatDuration(slo.window.days * DAY);
-    rules.push(rec(slo, hourlySum(X1H, p), `sum_over_time(${X1H}${sel}[${p}])`));
+    const p = slo.window.days * DAY;
+    rules.push(rec(slo, hourlySum(X1H, formatDuration(p)), `sum_over_time(${X1H}${sel}${hoursOf(p)})`));
   }
   return rules;
 }
@@ -65,7 +71,7 @@ function hourlySumRules(slo: Slo): RecordingRule[] {
  * SLO half of its rules per minute for values that are the same 59 minutes in 60; every 2 minutes
  * they still never go stale (Prometheus looks back 5 minutes), even across one missed evaluation.
  */
-export const PERIOD_GROUP_MIN_SECONDS = 2 * MINUTE;
+const PERIOD_GROUP_MIN_SECONDS = 2 * MINUTE;
 
 function readsShortWindow(windowName: string): boolean {
   return SHORT_WINDOWS.some((w) => formatDuration(w) === windowName);
