@@ -614,7 +614,7 @@ async function main(): Promise<void> {
       // Prometheus picks up blocks added to its data directory within about 20 s.
       renameSync(join(dirs.ruleBlocks, b), join(dirs.data, b));
     }
-    say(`Prometheus back; budget numbers appear within 2 minutes (the budget rules run every 2 minutes)`);
+    say(`Prometheus back; budget numbers appear within about 3 minutes (the budget rules run every 2 minutes)`);
 
     // 5. Status table.
     const scenarioList = Object.keys(SCENARIOS).join(', ');
