@@ -14,11 +14,9 @@
 'use strict';
 const fs = require('fs');
 const B = '../lib/';
-const { Traffic, serveTraffic } = require(B + 'traffic');
-const { backfillHistory } = require(B + 'openmetrics');
-const { Prometheus, writeConfig } = require(B + 'prometheus');
-const { burnrateGroups, renderRuleFile } = require(B + 'rulesets');
-const { freePort, sleep, stopAllSync } = require(B + 'proc');
+const { startWithRules } = require('./setup');
+const { burnrateGroups } = require(B + 'rulesets');
+const { sleep, stopAllSync } = require(B + 'proc');
 const N = Number(process.env.N ?? 201),
   R = 10,
   H = Number(process.env.H ?? 7),
@@ -58,26 +56,18 @@ const variantOf = (i) => 'ABC'[i % 3];
       // `sum by (route)`: the recorded total carries the SLO's labels, the raw sum does not.
       const zeroFrom = `sum by (route) (slo:sli_events:rate5m${sel})`;
       const newBad = { ...bad, expr: bad.expr.replace(/ or 0 \* .*\)$/, ` or 0 * ${zeroFrom})`) };
-      if (newBad.expr === bad.expr) throw new Error('fallback not found: ' + bad.expr);
+      if (newBad.expr === bad.expr) {
+        throw new Error('fallback not found: ' + bad.expr);
+      }
       fast = [total, newBad, ...fast.filter((r) => r !== total && r !== bad)];
     }
     out.push({ ...main, name: `${main.name}-${v}`, rules: fast });
     out.push({ ...period, name: `${main.name}-${v}-slow`, interval: SLOW });
   }
-  const file = work + '/rules.yml';
-  fs.writeFileSync(file, renderRuleFile(out));
   for (const g of out.filter((g) => /slo-[12]-/.test(g.name))) {
     console.log(`${g.name} (${g.interval}): ${g.rules.map((r) => r.record ?? 'alert').join(', ')}`);
   }
-  const end = Math.floor(Date.now() / 60000) * 60;
-  const traffic = new Traffic({ slos: N, routes: R, seed: 42, startSeconds: end - H * 3600 });
-  await backfillHistory(traffic, end, work, work + '/data', log);
-  const exporter = await serveTraffic(traffic);
-  const cfgFile = work + '/prometheus.yml';
-  writeConfig(cfgFile, { exporterPort: exporter.address().port, ruleFiles: [file] });
-  const prom = new Prometheus({ port: await freePort(), dataDir: work + '/data', configFile: cfgFile });
-  await prom.start();
-  log('prometheus up');
+  const { prom, exporter } = await startWithRules(work, out, { slos: N, routes: R, hours: H, log });
   await sleep(180000);
   const perVariant = { A: [], B: [], C: [] };
   for (let c = 0; c < CYCLES; c++) {
@@ -87,12 +77,18 @@ const variantOf = (i) => 'ABC'[i % 3];
     const slow = { A: 0, B: 0, C: 0 };
     for (const [k, g] of m) {
       const v = /-([ABC])(-slow)?$/.exec(k);
-      if (!v || /-rollup-/.test(k)) continue;
+      if (!v || /-rollup-/.test(k)) {
+        continue;
+      }
       const perMin = (g.last_duration_seconds * 60) / g.interval_seconds;
       sum[v[1]] += perMin;
-      if (v[2]) slow[v[1]] += perMin;
+      if (v[2]) {
+        slow[v[1]] += perMin;
+      }
     }
-    for (const v of 'ABC') perVariant[v].push(sum[v]);
+    for (const v of 'ABC') {
+      perVariant[v].push(sum[v]);
+    }
     log(
       'per minute, s: ' +
         'ABC'
@@ -111,11 +107,15 @@ const variantOf = (i) => 'ABC'[i % 3];
   const times = new Map();
   for (const g of await prom.rules()) {
     const v = /-([ABC])(-slow)?$/.exec(g.name);
-    if (!v || /-rollup-/.test(g.name)) continue;
+    if (!v || /-rollup-/.test(g.name)) {
+      continue;
+    }
     for (const r of g.rules) {
       const k = `${v[1]}${v[2] ?? ''} | ${r.name}${r.labels?.severity ? ' ' + r.labels.severity : ''}`;
       times.set(k, [...(times.get(k) ?? []), r.evaluationTime * 1000]);
-      if (r.health !== 'ok') console.log(`${k}: ${r.health} ${r.lastError ?? ''}`);
+      if (r.health !== 'ok') {
+        console.log(`${k}: ${r.health} ${r.lastError ?? ''}`);
+      }
     }
   }
   for (const [k, v] of [...times].sort()) {

@@ -7,11 +7,9 @@
 'use strict';
 const fs = require('fs');
 const B = '../lib/';
-const { Traffic, serveTraffic } = require(B + 'traffic');
-const { backfillHistory } = require(B + 'openmetrics');
-const { Prometheus, writeConfig } = require(B + 'prometheus');
-const { burnrateGroups, renderRuleFile } = require(B + 'rulesets');
-const { freePort, sleep, stopAllSync } = require(B + 'proc');
+const { startWithRules } = require('./setup');
+const { burnrateGroups } = require(B + 'rulesets');
+const { sleep, stopAllSync } = require(B + 'proc');
 const N = 200,
   R = 10,
   H = 3;
@@ -57,18 +55,8 @@ const KEEP = new Set([
       out.push(shared);
     }
   }
-  const file = work + '/rules.yml';
-  fs.writeFileSync(file, renderRuleFile(out));
   console.log(shared.rules.map((r) => r.record + ' :: ' + r.expr.replace(/\n/g, ' ')).join('\n'));
-  const end = Math.floor(Date.now() / 60000) * 60;
-  const traffic = new Traffic({ slos: N, routes: R, seed: 42, startSeconds: end - H * 3600 });
-  await backfillHistory(traffic, end, work, work + '/data', log);
-  const exporter = await serveTraffic(traffic);
-  const cfgFile = work + '/prometheus.yml';
-  writeConfig(cfgFile, { exporterPort: exporter.address().port, ruleFiles: [file] });
-  const prom = new Prometheus({ port: await freePort(), dataDir: work + '/data', configFile: cfgFile });
-  await prom.start();
-  log('prometheus up');
+  const { prom, exporter } = await startWithRules(work, out, { slos: N, routes: R, hours: H, log });
   await sleep(130000);
   const cycles = [];
   for (let c = 0; c < 4; c++) {
