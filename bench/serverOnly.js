@@ -10,11 +10,9 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { Traffic, serveTraffic } = require('./lib/traffic');
-const { backfillHistory } = require('./lib/openmetrics');
-const { Prometheus, writeConfig } = require('./lib/prometheus');
-const { burnrateGroups, renderRuleFile } = require('./lib/rulesets');
-const { freePort, run, sleep, stopAllSync } = require('./lib/proc');
+const { startWithRules } = require('./lib/liveRun');
+const { burnrateGroups } = require('./lib/rulesets');
+const { run, sleep, stopAllSync } = require('./lib/proc');
 
 const SLOS = Number(process.env.BENCH_SLOS || 200);
 const ROUTES = Number(process.env.BENCH_ROUTES || 10);
@@ -26,17 +24,12 @@ async function main() {
   let prom;
   let exporter;
   try {
-    const rules = path.join(work, 'burnrate.rules.yml');
-    fs.writeFileSync(rules, renderRuleFile(burnrateGroups(SLOS)));
-    const end = Math.floor(Date.now() / 60000) * 60;
-    const traffic = new Traffic({ slos: SLOS, routes: ROUTES, seed: 42, startSeconds: end - HOURS * 3600 });
-    fs.mkdirSync(path.join(work, 'data'));
-    await backfillHistory(traffic, end, work, path.join(work, 'data'), log);
-    exporter = await serveTraffic(traffic);
-    const configFile = path.join(work, 'prometheus.yml');
-    writeConfig(configFile, { exporterPort: exporter.address().port, ruleFiles: [rules] });
-    prom = new Prometheus({ port: await freePort(), dataDir: path.join(work, 'data'), configFile });
-    await prom.start();
+    ({ prom, exporter } = await startWithRules(work, burnrateGroups(SLOS), {
+      slos: SLOS,
+      routes: ROUTES,
+      hours: HOURS,
+      log,
+    }));
     log(`prometheus with Burnrate's rules for ${SLOS} x ${ROUTES} on ${prom.url}; two evaluation cycles first`);
     await sleep(150000);
     const out = await run(process.execPath, [path.join(__dirname, 'server.js')], {

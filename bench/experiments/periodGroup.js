@@ -14,7 +14,7 @@
 'use strict';
 const fs = require('fs');
 const B = '../lib/';
-const { startWithRules } = require('./setup');
+const { startWithRules, printRuleTimes, median } = require(B + 'liveRun');
 const { burnrateGroups } = require(B + 'rulesets');
 const { sleep, stopAllSync } = require(B + 'proc');
 const N = Number(process.env.N ?? 201),
@@ -27,7 +27,6 @@ const variantOf = (i) => 'ABC'[i % 3];
 (async () => {
   const work = require('path').join(require('os').tmpdir(), 'burnrate-exp-period');
   fs.rmSync(work, { recursive: true, force: true });
-  fs.mkdirSync(work + '/data', { recursive: true });
   const out = [];
   const bySlo = new Map();
   for (const g of burnrateGroups(N)) {
@@ -68,6 +67,7 @@ const variantOf = (i) => 'ABC'[i % 3];
     console.log(`${g.name} (${g.interval}): ${g.rules.map((r) => r.record ?? 'alert').join(', ')}`);
   }
   const { prom, exporter } = await startWithRules(work, out, { slos: N, routes: R, hours: H, log });
+  log('prometheus up');
   await sleep(180000);
   const perVariant = { A: [], B: [], C: [] };
   for (let c = 0; c < CYCLES; c++) {
@@ -97,30 +97,16 @@ const variantOf = (i) => 'ABC'[i % 3];
           .join('  ')
     );
   }
-  const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  const a = med(perVariant.A);
+  const a = median(perVariant.A);
   for (const v of 'ABC') {
     console.log(
-      `${v}: median ${med(perVariant[v]).toFixed(3)} s per minute for ${Math.ceil(N / 3)} SLOs, ${(a / med(perVariant[v])).toFixed(2)}x less than A`
+      `${v}: median ${median(perVariant[v]).toFixed(3)} s per minute for ${Math.ceil(N / 3)} SLOs, ${(a / median(perVariant[v])).toFixed(2)}x less than A`
     );
   }
-  const times = new Map();
-  for (const g of await prom.rules()) {
+  await printRuleTimes(prom, (g) => {
     const v = /-([ABC])(-slow)?$/.exec(g.name);
-    if (!v || /-rollup-/.test(g.name)) {
-      continue;
-    }
-    for (const r of g.rules) {
-      const k = `${v[1]}${v[2] ?? ''} | ${r.name}${r.labels?.severity ? ' ' + r.labels.severity : ''}`;
-      times.set(k, [...(times.get(k) ?? []), r.evaluationTime * 1000]);
-      if (r.health !== 'ok') {
-        console.log(`${k}: ${r.health} ${r.lastError ?? ''}`);
-      }
-    }
-  }
-  for (const [k, v] of [...times].sort()) {
-    console.log(`${k} | median ${med(v).toFixed(3)} ms over ${v.length} rules`);
-  }
+    return !v || /-rollup-/.test(g.name) ? undefined : `${v[1]}${v[2] ?? ''}`;
+  });
   await prom.stop();
   exporter.close();
   stopAllSync();

@@ -7,7 +7,7 @@
 'use strict';
 const fs = require('fs');
 const B = '../lib/';
-const { startWithRules } = require('./setup');
+const { startWithRules, printRuleTimes } = require(B + 'liveRun');
 const { burnrateGroups } = require(B + 'rulesets');
 const { sleep, stopAllSync } = require(B + 'proc');
 const N = 200,
@@ -26,7 +26,6 @@ const KEEP = new Set([
 (async () => {
   const work = require('path').join(require('os').tmpdir(), 'burnrate-exp-shared');
   fs.rmSync(work, { recursive: true, force: true });
-  fs.mkdirSync(work + '/data', { recursive: true });
   const groups = burnrateGroups(N);
   const out = [];
   let shared;
@@ -57,6 +56,7 @@ const KEEP = new Set([
   }
   console.log(shared.rules.map((r) => r.record + ' :: ' + r.expr.replace(/\n/g, ' ')).join('\n'));
   const { prom, exporter } = await startWithRules(work, out, { slos: N, routes: R, hours: H, log });
+  log('prometheus up');
   await sleep(130000);
   const cycles = [];
   for (let c = 0; c < 4; c++) {
@@ -80,25 +80,15 @@ const KEEP = new Set([
     log(JSON.stringify(cycles[cycles.length - 1]));
   }
   // Median evaluation time per rule in each half (the table in bench/results/notes.md).
-  const times = new Map();
-  for (const g of await prom.rules()) {
-    if (g.interval > 60) {
-      continue;
-    }
-    const half =
-      g.name === 'burnrate-shared' ? 'shared group' : g.name.endsWith('-b') ? 'shared layout' : 'per-SLO layout';
-    for (const r of g.rules) {
-      const k = `${half} | ${r.name}${r.labels?.severity ? ' ' + r.labels.severity : ''}`;
-      times.set(k, [...(times.get(k) ?? []), r.evaluationTime * 1000]);
-      if (r.health !== 'ok') {
-        console.log(`${k}: ${r.health} ${r.lastError ?? ''}`);
-      }
-    }
-  }
-  for (const [k, v] of [...times].sort()) {
-    const sorted = v.sort((a, b) => a - b);
-    console.log(`${k} | median ${sorted[Math.floor(sorted.length / 2)].toFixed(3)} ms over ${v.length} rules`);
-  }
+  await printRuleTimes(prom, (g) =>
+    g.interval > 60
+      ? undefined
+      : g.name === 'burnrate-shared'
+        ? 'shared group'
+        : g.name.endsWith('-b')
+          ? 'shared layout'
+          : 'per-SLO layout'
+  );
   await prom.stop();
   exporter.close();
   stopAllSync();
