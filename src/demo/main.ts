@@ -644,13 +644,17 @@ async function main(): Promise<void> {
         say(`budget numbers are in (${elapsed()} after start)`);
       }
       const table = renderTable(rows, tty);
-      const header = `\nstatus at ${new Date().toISOString().slice(11, 19)} UTC, scenario: ${sim!.simulator.scenario}, ${o.days} days of history (refreshes every ${o.refreshMs / 1000} s)`;
+      const scenario = sim!.simulator.scenario;
+      const header = `\nstatus at ${new Date().toISOString().slice(11, 19)} UTC, scenario: ${scenario}, ${o.days} days of history (refreshes every ${o.refreshMs / 1000} s)`;
+      // Piped output gets a table only when something in it changed: the numbers, or the scenario
+      // (a switch must show at once, not when the next evaluation moves a number).
+      const shown = `${scenario}\n${table}`;
       if (tty) {
         process.stdout.write(`\x1b[2J\x1b[H${banner}\n${header}\n${table}\n`);
-      } else if (table !== last) {
+      } else if (shown !== last) {
         process.stdout.write(`${header}\n${table}\n`);
       }
-      last = table;
+      last = shown;
     };
     let busy = false;
     const tick = () => {
