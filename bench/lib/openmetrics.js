@@ -8,11 +8,14 @@ const path = require('path');
 const { run } = require('./proc');
 
 /**
- * Steps `traffic` from its current time to `endSeconds`, writing one sample per series per minute.
- * Returns { samples, files, genMs, promtoolMs }.
+ * Steps `traffic` from its current time to `endSeconds`, writing one sample per raw series per
+ * minute after `rawFrom` (default: from the start), and per day a second file with what
+ * `recorded` (a ModelRecorded, optional) computes at each minute.
+ * Returns { samples, recordedSamples, days, genMs, promtoolMs }.
  */
-async function backfillHistory(traffic, endSeconds, workDir, dataDir, log) {
-  const files = [];
+async function backfillHistory(traffic, endSeconds, workDir, dataDir, log, { rawFrom = -Infinity, recorded } = {}) {
+  let files = 0;
+  let days = 0;
   let samples = 0;
   let genMs = 0;
   let promtoolMs = 0;
@@ -25,40 +28,70 @@ async function backfillHistory(traffic, endSeconds, workDir, dataDir, log) {
     promtoolMs += Date.now() - t0;
     fs.unlinkSync(file);
   };
-  while (traffic.t < endSeconds) {
-    const t0 = Date.now();
-    const file = path.join(workDir, `history-${files.length}.om`);
-    const fd = fs.openSync(file, 'w');
-    const dayEnd = Math.min(endSeconds, traffic.t + 86400);
+  // A file written in 8 MiB pieces; nothing on disk if nothing was written.
+  const output = (name) => {
+    let fd;
     let buf = [];
     let size = 0;
+    const file = path.join(workDir, `${name}-${days}.om`);
+    const flush = () => {
+      fd = fd ?? fs.openSync(file, 'w');
+      fs.writeSync(fd, buf.join(''));
+      buf = [];
+      size = 0;
+    };
+    return {
+      add(text) {
+        if (text) {
+          buf.push(text);
+          size += text.length;
+          if (size > 8 << 20) {
+            flush();
+          }
+        }
+      },
+      close() {
+        if (fd === undefined && size === 0) {
+          return undefined;
+        }
+        buf.push('# EOF\n');
+        flush();
+        fs.closeSync(fd);
+        return file;
+      },
+    };
+  };
+  while (traffic.t < endSeconds) {
+    const t0 = Date.now();
+    const raw = output('history');
+    const rec = output('recorded');
+    const dayEnd = Math.min(endSeconds, traffic.t + 86400);
     while (traffic.t < dayEnd) {
       const t = traffic.step();
-      const chunk = traffic.exposition(` ${t}`);
-      buf.push(chunk);
-      size += chunk.length;
-      samples += traffic.routes.length * 6;
-      if (size > 8 << 20) {
-        fs.writeSync(fd, buf.join(''));
-        buf = [];
-        size = 0;
+      if (t > rawFrom) {
+        raw.add(traffic.exposition(` ${t}`));
+        samples += traffic.routes.length * 6;
+      }
+      if (recorded) {
+        rec.add(recorded.afterStep(t));
       }
     }
-    buf.push('# EOF\n');
-    fs.writeSync(fd, buf.join(''));
-    fs.closeSync(fd);
-    files.push(file);
+    const written = [raw.close(), rec.close()].filter(Boolean);
+    days++;
     genMs += Date.now() - t0;
     // At most two conversions at a time (2 cores), while the next day is generated.
-    const p = convert(file).finally(() => pending.delete(p));
-    pending.add(p);
-    if (pending.size >= 2) {
-      await Promise.race(pending);
+    for (const file of written) {
+      files++;
+      const p = convert(file).finally(() => pending.delete(p));
+      pending.add(p);
+      if (pending.size >= 2) {
+        await Promise.race(pending);
+      }
     }
-    log?.(`history: day ${files.length} written`);
+    log?.(`history: day ${days} written (${written.map((f) => path.basename(f)).join(', ')})`);
   }
   await Promise.all(pending);
-  return { samples, days: files.length, genMs, promtoolMs };
+  return { samples, recordedSamples: recorded?.samples ?? 0, days, files, genMs, promtoolMs };
 }
 
 module.exports = { backfillHistory };

@@ -29,8 +29,13 @@ function section(r) {
     `| SLOs x routes | ${c.slos} x ${c.routes} = ${c.slos * c.routes} routes, ${int(r.history.series)} raw series |`
   );
   L.push(
-    `| raw history | ${c.historyHours} h at 1m: ${int(r.history.samples)} samples, ${r.history.days} OpenMetrics files (generate ${f(r.history.genMs / 1000)} s, promtool ${f(r.history.promtoolMs / 1000)} s, two at a time) |`
+    `| raw history | ${c.historyHours} h at 1m: ${int(r.history.samples)} samples, ${r.history.files ?? r.history.days} OpenMetrics files (generate ${f(r.history.genMs / 1000)} s, promtool ${f(r.history.promtoolMs / 1000)} s, two at a time) |`
   );
+  if (r.history.recordedSamples > 0) {
+    L.push(
+      `| the month before the raw history | ${f(r.history.monthHours - c.historyHours, 0)} h of the 30d windows' recorded inputs computed from the traffic model (Sloth-style 5m ratio at 1m, Burnrate's hourly rollups): ${int(r.history.recordedSamples)} samples, in the same files and conversion as the raw history |`
+    );
+  }
   for (const [k, b] of Object.entries(r.ruleBackfill)) {
     L.push(
       `| rule backfill ${k} | ${b.what}: ${b.rules} rules, ${b.from} to ${b.to}, ${int(b.samples)} samples (query_range ${f(b.queryMs / 1000)} s, promtool ${f(b.promtoolMs / 1000)} s) |`
@@ -114,10 +119,22 @@ function section(r) {
 
   const a = r.accuracy;
   L.push('### Period SLI against the exact ratio', '');
+  const exactIs =
+    a.exactFrom === 'model'
+      ? `the exact ratio over 30 days from the traffic model's own counts (the raw samples cover only the last ${a.historyHours} h at this size)`
+      : `\`increase(bad[30d]) / increase(total[30d])\` over the raw samples (the exact query took ${f(a.exactQueryMs)} ms)`;
+  const months = a.monthHours ?? a.historyHours;
   L.push(
-    `At ${a.at}: \`slo:sli_error:ratio_rate30d\` of each set against \`increase(bad[30d]) / increase(total[30d])\` per route (${a.routes} routes; exact error ratios ${pct(a.exactRatio.min)} to ${pct(a.exactRatio.max)}, median ${pct(a.exactRatio.median)}; the exact query took ${f(a.exactQueryMs)} ms).${a.historyHours < 30 * 24 ? ` **The raw history is only ${a.historyHours} h at this size, so both "30d" windows cover those hours only.**` : ''}`,
+    `At ${a.at}: \`slo:sli_error:ratio_rate30d\` of each set against ${exactIs}, per route (${a.routes} routes; exact error ratios ${pct(a.exactRatio.min)} to ${pct(a.exactRatio.max)}, median ${pct(a.exactRatio.median)}).${months < 30 * 24 ? ` **The history is only ${months} h at this size, so both "30d" windows cover those hours only.**` : ''}`,
     ''
   );
+  const agree = a.modelAgainstRaw?.served;
+  if (agree) {
+    L.push(
+      `Check of the model's counts: against \`increase()\` over the raw samples, median ${pct(agree.median, 4)}, worst route ${pct(agree.max, 4)} apart (${agree.routes} routes).`,
+      ''
+    );
+  }
   L.push('| | Burnrate | Sloth-style |', '|---|---|---|');
   L.push(
     `| relative error, median over routes | ${pct(a.relativeError.burnrate.median, 3)} | ${pct(a.relativeError.sloth.median, 3)} |`

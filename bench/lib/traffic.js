@@ -153,7 +153,42 @@ class Traffic {
     for (const r of this.routes) {
       r.step(this.t);
     }
+    if (this.keep?.(this.t)) {
+      const n = this.routes.length;
+      const snap = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        snap[i] = this.routes[i].total;
+        snap[n + i] = this.routes[i].bad;
+      }
+      this.snapshots.set(this.t, snap);
+    }
     return this.t;
+  }
+
+  /**
+   * Keeps every route's cumulative request and error counts at the minutes `keep(t)` selects, for
+   * `truth` (the model's own error ratio over a window: what increase(bad) / increase(total) over
+   * the raw samples gives, also where the raw samples are not in Prometheus).
+   */
+  keepTotals(keep) {
+    this.keep = keep;
+    this.snapshots = new Map();
+  }
+
+  /** Error ratio per route over (t - windowS, t], keyed `slo-<i>|<route>`; undefined if not kept. */
+  truth(t, windowS) {
+    const t1 = Math.floor(t / 60) * 60;
+    const a = this.snapshots?.get(t1 - windowS);
+    const b = this.snapshots?.get(t1);
+    if (!a || !b) {
+      return undefined;
+    }
+    const n = this.routes.length;
+    const out = new Map();
+    this.routes.forEach((r, i) => {
+      out.set(`slo-${r.slo}|${routeName(r.route)}`, (b[n + i] - a[n + i]) / (b[i] - a[i]));
+    });
+    return out;
   }
 
   exposition(suffix = '') {
