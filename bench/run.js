@@ -13,6 +13,7 @@ const { run, freePort, sleep, stopAllSync, onExit } = require('./lib/proc');
 const { writeResultsMd } = require('./lib/report');
 const { backfillRules } = require('./lib/rulebackfill');
 const { ModelRecorded } = require('./lib/modelRecorded');
+const { groupPhase } = require('./lib/groupPhase');
 
 const durationSeconds = (d) => ({ s: 1, m: 60, h: 3600, d: 86400 })[d.slice(-1)] * Number(d.slice(0, -1));
 
@@ -97,12 +98,23 @@ async function main() {
     const MONTH = 30 * 86400;
     traffic.keepTotals((t) => t >= end - 3 * 3600 || (t >= end - MONTH - 3 * 3600 && t <= end - MONTH + 3 * 3600));
     const from = { sloth5m: startS + 600, burnrate1h: startS + 3600 };
+    // Burnrate's hourly rollups are backfilled at the instants the live groups will evaluate them
+    // (lib/groupPhase.js), so that the first live rollup continues the backfilled ones.
+    const phaseOf = (g) => (g.interval === '1h' ? groupPhase(g.name, files.burnrate, 3600) : 0);
     const sloIndex = (r) => Number((r.labels.sloth_slo ?? r.labels.slo).replace('slo-', ''));
-    const modelSeries = (groups, names, kind, until) =>
+    const modelSeries = (groups, name, kind, until) =>
       groups.flatMap((g) =>
         g.rules
-          .filter((r) => r.record === names)
-          .map((r) => ({ record: r.record, labels: r.labels, slo: sloIndex(r), kind, step: g.interval === '1h' ? 3600 : 60, until }))
+          .filter((r) => r.record === name)
+          .map((r) => ({
+            record: r.record,
+            labels: r.labels,
+            slo: sloIndex(r),
+            kind,
+            step: g.interval === '1h' ? 3600 : 60,
+            phase: phaseOf(g),
+            until,
+          }))
       );
     const recorded =
       monthS < startS
@@ -114,7 +126,9 @@ async function main() {
         : undefined;
     log(
       `history: ${cfg.slos} SLOs x ${cfg.routes} routes x ${SERIES_PER_ROUTE} series, ${cfg.historyHours}h at 1m` +
-        (recorded ? `; recorded inputs of the 30d windows from the model for the ${((startS - monthS) / 3600).toFixed(0)}h before` : '')
+        (recorded
+          ? `; recorded inputs of the 30d windows from the model for the ${((startS - monthS) / 3600).toFixed(0)}h before`
+          : '')
     );
     out.history = await backfillHistory(traffic, end, work, dataDir, log, { rawFrom: startS, recorded });
     out.history.series = traffic.routes.length * SERIES_PER_ROUTE;
@@ -135,79 +149,98 @@ async function main() {
     log(`prometheus (raw data only) on ${prom.url}`);
 
     // 5. Recording rules that the long windows read, backfilled from the raw data (see
-    // lib/rulebackfill.js), into a separate directory while Prometheus serves the raw blocks.
+    // lib/rulebackfill.js) into a separate directory while Prometheus serves the raw blocks.
+    // Burnrate's hourly rollups at the instants the live groups will evaluate them
+    // (lib/groupPhase.js), so that the first live rollup continues the backfilled ones.
     const bfEnd = Math.floor(nowS() / 60) * 60 - 60;
     const pickRules = (groups, names, step) =>
       groups.flatMap((g) =>
         g.rules
           .filter((r) => names.includes(r.record))
-          .map((r) => ({ ...r, step: step ?? durationSeconds(g.interval) }))
+          .map((r) => ({ ...r, step: step ?? durationSeconds(g.interval), phase: phaseOf(g) }))
       );
-    const jobs = [
-      [
-        'sloth5m',
-        pickRules(sloth, ['slo:sli_error:ratio_rate5m'], 60),
-        from.sloth5m,
-        'Sloth slo:sli_error:ratio_rate5m (1m)',
-      ],
-      [
-        'burnrate1h',
-        pickRules(burnrate, ['slo:sli_error_events:increase1h', 'slo:sli_events:increase1h']),
-        from.burnrate1h,
-        'Burnrate hourly rollups (1h)',
-      ],
-      [
-        'burnrate5m',
-        pickRules(burnrate, ['slo:sli_error_events:rate5m', 'slo:sli_events:rate5m']),
-        Math.max(startS + 600, bfEnd - 86400),
-        'Burnrate 5m event rates (1m, last day)',
-      ],
-    ];
-    const ruleBlocks = path.join(work, 'rule-blocks');
-    fs.mkdirSync(ruleBlocks);
     out.ruleBackfill = {};
-    for (const [k, rules, from, what] of jobs) {
+    const backfill = async (k, rules, fromS, toS, what) => {
+      const blocks = path.join(work, `blocks-${k}`);
+      fs.mkdirSync(blocks);
       const t0 = Date.now();
-      const r = await backfillRules(prom, rules, from, bfEnd, work, ruleBlocks, k);
+      const r = await backfillRules(prom, rules, fromS, toS, work, blocks, k);
       out.ruleBackfill[k] = {
         what,
         rules: rules.length,
-        from: new Date(from * 1000).toISOString(),
-        to: new Date(bfEnd * 1000).toISOString(),
+        from: new Date(fromS * 1000).toISOString(),
+        to: new Date(toS * 1000).toISOString(),
         ms: Date.now() - t0,
         ...r,
       };
       log(`rule backfill ${k}: ${r.samples} samples, ${Date.now() - t0} ms`);
-    }
+      return blocks;
+    };
+    const handOver = (blocks) => {
+      for (const b of fs.readdirSync(blocks)) {
+        fs.renameSync(path.join(blocks, b), path.join(dataDir, b));
+      }
+    };
+    const rollupRules = pickRules(burnrate, ['slo:sli_error_events:increase1h', 'slo:sli_events:increase1h']);
+    const early = [
+      await backfill(
+        'sloth5m',
+        pickRules(sloth, ['slo:sli_error:ratio_rate5m'], 60),
+        from.sloth5m,
+        bfEnd,
+        'Sloth slo:sli_error:ratio_rate5m (1m)'
+      ),
+      await backfill(
+        'burnrate5m',
+        pickRules(burnrate, ['slo:sli_error_events:rate5m', 'slo:sli_events:rate5m']),
+        Math.max(startS + 600, bfEnd - 86400),
+        bfEnd,
+        'Burnrate 5m event rates (1m, last day)'
+      ),
+      await backfill(
+        'burnrate1h',
+        rollupRules,
+        from.burnrate1h,
+        bfEnd,
+        "Burnrate hourly rollups (1h, at each group's offset)"
+      ),
+    ];
     await prom.stop();
-    for (const b of fs.readdirSync(ruleBlocks)) {
-      fs.renameSync(path.join(ruleBlocks, b), path.join(dataDir, b));
-    }
+    early.forEach(handOver);
 
     // 6. Both rule sets in one Prometheus.
     writeConfig(configFile, { exporterPort, ruleFiles: [files.burnrate, files.sloth] });
     await prom.start();
-    // Burnrate's hourly sums (increase<w>_hourly) are computed from the hourly rollups by the
-    // rollup group, which runs at its own offset within the hour: backfill the last two hours of
-    // them from the backfilled rollups so that the main group has them from the first cycle.
+    // The rollups of the groups whose instant fell between the backfill and now: the live group
+    // starts with its next one. (An instant both evaluated, after the rules loaded, is one sample:
+    // the same millisecond.) A group with an instant in the next minute or so, before Prometheus
+    // loads these blocks, had its previous one before the backfill's end, which it has.
+    const rollupsTo = nowS();
+    handOver(
+      await backfill(
+        'burnrate1hGap',
+        rollupRules,
+        bfEnd + 0.001,
+        rollupsTo,
+        'Burnrate hourly rollups due since the backfill'
+      )
+    );
+    await waitForRollups(prom, burnrate, phaseOf, bfEnd, rollupsTo);
+    // The hourly sums (increase<w>_hourly) of the last two hours, from those rollups, so that the
+    // -period groups have them from their first cycle.
     const hourlySums = burnrate.flatMap((g) =>
-      g.rules.filter((r) => /_hourly$/.test(r.record ?? '')).map((r) => ({ ...r, step: 3600 }))
+      g.rules.filter((r) => /_hourly$/.test(r.record ?? '')).map((r) => ({ ...r, step: 3600, phase: phaseOf(g) }))
     );
     if (hourlySums.length > 0) {
-      const sumBlocks = path.join(work, 'sum-blocks');
-      fs.mkdirSync(sumBlocks);
-      const t0 = Date.now();
-      const r = await backfillRules(prom, hourlySums, bfEnd - 7200, bfEnd, work, sumBlocks, 'burnrateSums');
-      out.ruleBackfill.burnrateSums = {
-        what: 'Burnrate hourly sums over 1d, 3d, 30d (1h, last 2 hours)',
-        rules: hourlySums.length,
-        ms: Date.now() - t0,
-        ...r,
-      };
-      for (const b of fs.readdirSync(sumBlocks)) {
-        fs.renameSync(path.join(sumBlocks, b), path.join(dataDir, b));
-      }
-      log(`rule backfill burnrateSums: ${r.samples} samples; blocks handed to the running Prometheus`);
+      handOver(
+        await backfill(
+          'burnrateSums',
+          hourlySums,
+          rollupsTo - 7200,
+          rollupsTo,
+          'Burnrate hourly sums over 1d, 3d, 30d (1h, last 2 hours)'
+        )
+      );
     }
     log('prometheus with both rule sets; waiting for block compaction to settle');
     out.compaction = await settle(prom);
@@ -218,7 +251,7 @@ async function main() {
     out.evaluation.rollupQueries = await rollupAsQueries(prom, burnrate);
     out.samplesReadPerSlo = await samplesRead(prom, burnrate, sloth);
     out.series = await seriesCounts(prom);
-    out.accuracy = await accuracy(prom, cfg, bfEnd, traffic, !!recorded);
+    out.accuracy = await accuracy(prom, cfg, traffic, !!recorded);
     log('accuracy measured');
     out.queries = await panelQueries(prom);
     log('panel queries measured');
@@ -303,6 +336,29 @@ function machine() {
     os: `${os.type()} ${os.release()}`,
     loadavgAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
   };
+}
+
+/** Waits (at most 3 minutes) until Prometheus serves every rollup due in (from, to]. */
+async function waitForRollups(prom, burnrate, phaseOf, from, to) {
+  const due = burnrate
+    .filter((g) => g.interval === '1h')
+    .map((g) => ({ labels: g.rules[0].labels, at: Math.ceil((from - phaseOf(g)) / 3600) * 3600 + phaseOf(g) }))
+    .filter((x) => x.at > from && x.at <= to);
+  const t0 = Date.now();
+  while (due.length > 0) {
+    const x = due[0];
+    const sel = `slo="${x.labels.slo}", slo_service="${x.labels.slo_service}"`;
+    // Within half a millisecond: the same stored millisecond, whatever the float's last digit.
+    const r = await prom.query(`abs(timestamp(slo:sli_events:increase1h{${sel}}) - ${x.at}) < 0.0005`, x.at);
+    if (r.result.length > 0) {
+      due.shift();
+      continue;
+    }
+    if (Date.now() - t0 > 180000) {
+      throw new Error(`${due.length} backfilled rollups were not loaded within 3 minutes (${sel} at ${x.at})`);
+    }
+    await sleep(2000);
+  }
 }
 
 /**
@@ -502,7 +558,7 @@ async function seriesCounts(prom) {
  * recorded series (`modelMonth`); where both exist their difference is reported (a check of the
  * model's counts against Prometheus's).
  */
-async function accuracy(prom, c, backfillEnd, traffic, modelMonth) {
+async function accuracy(prom, c, traffic, modelMonth) {
   const t = nowS() - 5;
   const exact = await prom.query(
     `sum by (service_name, route) (increase(${METRIC}{error_type!=""}[30d])) / sum by (service_name, route) (increase(${METRIC}[30d]))`,
@@ -526,44 +582,53 @@ async function accuracy(prom, c, backfillEnd, traffic, modelMonth) {
   for (const [k, e] of ex) {
     rows.push({ key: k, exact: e, burnrate: b.get(k), sloth: s.get(k) });
   }
-  // Burnrate's period window trails real time by up to an hour (hourly rollups): the same rule
-  // expression at the newest backfilled rollup's own timestamp, against the exact ratio at that
-  // time, is the error of the method alone. Not a live rollup: the first live one overlaps the
-  // last backfilled hour by however far its group's phase is from the backfill's (up to an hour
-  // counted twice; see results/notes.md).
-  const lastRollup = Number(
-    (
-      await prom.query(
-        'max(max_over_time(timestamp(slo:sli_events:increase1h{slo_service=~"svc-.+"})[2h:1m]))',
-        backfillEnd
-      )
-    ).result[0]?.value[1]
+  // Burnrate's period window trails real time by up to an hour (hourly rollups). The error of the
+  // method alone: each SLO's 30d expression at its own newest rollup's timestamp (the groups run at
+  // different offsets within the hour) against the exact ratio at that instant, and Sloth-style's
+  // 30d expression at the same instant.
+  const newest = await prom.query(
+    'max by (slo) (max_over_time(timestamp(slo:sli_events:increase1h{slo_service=~"svc-.+"})[2h:1m]))',
+    t
   );
-  const tr = Number.isFinite(lastRollup) ? Math.floor(lastRollup) : t;
-  const exactAtRollup = await prom.query(
-    `sum by (service_name, route) (increase(${METRIC}{error_type!=""}[30d])) / sum by (service_name, route) (increase(${METRIC}[30d]))`,
-    tr
-  );
-  const brAtRollup = await prom.query(
+  const rawExR = new Map();
+  const modelExR = new Map();
+  const bR = new Map();
+  const sR = new Map();
+  const instants = [];
+  for (const n of newest.result) {
+    const slo = n.metric.slo;
+    const tr = Number(n.value[1]);
+    instants.push(tr);
+    const put = async (map, expr) => {
+      for (const r of (await prom.query(expr, tr)).result) {
+        map.set(`${slo}|${r.metric.route}`, Number(r.value[1]));
+      }
+    };
+    const br = `slo="${slo}", slo_service=~"svc-.+"`;
+    const sl = `sloth_slo="${slo}", sloth_service=~"svc-.+"`;
     // The generated rule's range: a minute short of 30d, so that it sums 720 hourly rollups.
-    'sum by (slo, route) (sum_over_time(slo:sli_error_events:increase1h{slo_service=~"svc-.+"}[29d23h59m])) / sum by (slo, route) (sum_over_time(slo:sli_events:increase1h{slo_service=~"svc-.+"}[29d23h59m]))',
-    tr
-  );
-  // Sloth-style's 30d rule did not run yet at that time: its expression over the backfilled 5m ratios.
-  const slAtRollup = await prom.query(
-    'sum by (sloth_slo, route) (sum_over_time(slo:sli_error:ratio_rate5m{sloth_service=~"svc-.+"}[30d])) / sum by (sloth_slo, route) (count_over_time(slo:sli_error:ratio_rate5m{sloth_service=~"svc-.+"}[30d]))',
-    tr
-  );
-  const rawExR = new Map(
-    exactAtRollup.result.map((r) => [
-      `slo-${r.metric.service_name.replace('app-', '')}|${r.metric.route}`,
-      Number(r.value[1]),
-    ])
-  );
-  const modelExR = traffic.truth(tr, 30 * 86400);
+    await put(
+      bR,
+      `sum by (route) (sum_over_time(slo:sli_error_events:increase1h{${br}}[29d23h59m])) / sum by (route) (sum_over_time(slo:sli_events:increase1h{${br}}[29d23h59m]))`
+    );
+    await put(
+      sR,
+      `sum by (route) (sum_over_time(slo:sli_error:ratio_rate5m{${sl}}[30d])) / sum by (route) (count_over_time(slo:sli_error:ratio_rate5m{${sl}}[30d]))`
+    );
+    if (!modelMonth) {
+      const app = `service_name="app-${slo.replace('slo-', '')}"`;
+      await put(
+        rawExR,
+        `sum by (route) (increase(${METRIC}{${app}, error_type!=""}[30d])) / sum by (route) (increase(${METRIC}{${app}}[30d]))`
+      );
+    }
+    for (const [k, v] of traffic.truth(tr, 30 * 86400) ?? []) {
+      if (k.startsWith(`${slo}|`)) {
+        modelExR.set(k, v);
+      }
+    }
+  }
   const exR = modelMonth ? modelExR : rawExR;
-  const bR = byKey(brAtRollup, 'slo');
-  const sR = byKey(slAtRollup, 'sloth_slo');
   const rowsR = [...exR].map(([k, e]) => ({ key: k, exact: e, burnrate: bR.get(k), sloth: sR.get(k) }));
   const rel = (x, e) => (x === undefined ? NaN : Math.abs(x / e - 1));
   const budgetPts = (x, e) => (x === undefined ? NaN : Math.abs(x - e) / 0.01);
@@ -590,8 +655,8 @@ async function accuracy(prom, c, backfillEnd, traffic, modelMonth) {
     relativeError: { burnrate: summary(rel, 'burnrate'), sloth: summary(rel, 'sloth') },
     budgetError: { burnrate: summary(budgetPts, 'burnrate'), sloth: summary(budgetPts, 'sloth') },
     atRollup: {
-      at: new Date(tr * 1000).toISOString(),
-      basis: 'newest backfilled rollup',
+      at: `${new Date(Math.min(...instants) * 1000).toISOString()} to ${new Date(Math.max(...instants) * 1000).toISOString()}`,
+      basis: "each SLO's newest rollup",
       relativeError: { burnrate: summary(rel, 'burnrate', rowsR), sloth: summary(rel, 'sloth', rowsR) },
       budgetError: { burnrate: summary(budgetPts, 'burnrate', rowsR), sloth: summary(budgetPts, 'sloth', rowsR) },
     },

@@ -1,15 +1,18 @@
 // Recorded series computed from the traffic model, for the part of the month that has no raw
 // samples (the full size keeps 3 days of raw history: a month of 12,000 raw series is more than
 // promtool converts here in a run's time). Each value is what the rule would have recorded from
-// the raw samples at that instant: raw samples are minute-aligned, so at an aligned evaluation
-// time `rate(x[5m])` and `increase(x[1h])` cover their whole range without extrapolation and are
-// exactly the counter's difference over the window. Only three kinds of rule are needed: the
-// inputs of the two 30d windows.
+// the raw samples at that instant. Raw samples are minute-aligned: at an aligned evaluation time
+// `rate(x[5m])` and `increase(x[1h])` cover their whole range and are exactly the counters'
+// difference over the window; at an evaluation time between minutes (a group's offset, see
+// groupPhase.js) the samples span a minute less and Prometheus extrapolates the difference to the
+// whole window, and so does this. Only three kinds of rule are needed: the inputs of the two 30d
+// windows.
 //   errorRatio: Sloth's slo:sli_error:ratio_rate5m, sum by (route) of errors over total, 5m
 //   errors:     Burnrate's slo:sli_error_events:increase1h (sum by (route), 1h)
 //   total:      Burnrate's slo:sli_events:increase1h
 'use strict';
 const { routeName } = require('./traffic');
+const { omTime } = require('./openmetrics');
 
 const esc = (v) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const KINDS = { errorRatio: 300, errors: 3600, total: 3600 };
@@ -17,9 +20,10 @@ const KINDS = { errorRatio: 300, errors: 3600, total: 3600 };
 class ModelRecorded {
   /**
    * @param traffic the model, before its first step
-   * @param series [{record, labels, slo, kind, step, until}]: the rule's output name and labels,
-   *   the SLO index whose routes it covers, its kind, its evaluation interval (s) and the first
-   *   evaluation time left to the real backfill from raw samples (exclusive end here)
+   * @param series [{record, labels, slo, kind, step, phase, until}]: the rule's output name and
+   *   labels, the SLO index whose routes it covers, its kind, its group's evaluation interval and
+   *   offset within it (s, see groupPhase.js; default 0), and the first evaluation time left to the
+   *   real backfill from raw samples (exclusive end here)
    */
   constructor(traffic, series) {
     this.traffic = traffic;
@@ -43,7 +47,7 @@ class ModelRecorded {
           routes.push({ i, prefix: `${s.record}{${ls}} ` });
         }
       });
-      return { ...s, windowS: KINDS[s.kind], routes };
+      return { phase: 0, ...s, windowS: KINDS[s.kind], routes };
     });
     this.samples = 0;
   }
@@ -57,17 +61,25 @@ class ModelRecorded {
     }
     let out = '';
     for (const s of this.series) {
-      if (t % s.step !== 0 || t >= s.until || t - s.windowS < this.origin) {
+      // The group's evaluation in [t, t + 1m), if any: its newest raw sample is the one at t.
+      const at = Math.ceil((t - s.phase) / s.step) * s.step + s.phase;
+      if (at >= t + 60 || at >= s.until) {
         continue;
       }
-      const from = (((t - s.windowS - this.origin) / 60) % this.depth) * this.n;
+      const first = Math.ceil((at - s.windowS) / 60) * 60; // the oldest raw sample in its range
+      if (first < this.origin) {
+        continue;
+      }
+      const from = (((first - this.origin) / 60) % this.depth) * this.n;
       const to = slot * this.n;
+      const extrapolate = s.windowS / (t - first);
+      const stamp = omTime(at);
       for (const { i, prefix } of s.routes) {
         const dBad = this.bad[to + i] - this.bad[from + i];
         const dTotal = this.total[to + i] - this.total[from + i];
-        const v = s.kind === 'errorRatio' ? dBad / dTotal : s.kind === 'errors' ? dBad : dTotal;
+        const v = s.kind === 'errorRatio' ? dBad / dTotal : (s.kind === 'errors' ? dBad : dTotal) * extrapolate;
         if (Number.isFinite(v)) {
-          out += `${prefix}${v} ${t}\n`;
+          out += `${prefix}${v} ${stamp}\n`;
           this.samples++;
         }
       }

@@ -94,4 +94,15 @@ async function backfillHistory(traffic, endSeconds, workDir, dataDir, log, { raw
   return { samples, recordedSamples: recorded?.samples ?? 0, days, files, genMs, promtoolMs };
 }
 
-module.exports = { backfillHistory };
+/**
+ * A sample timestamp for OpenMetrics, in seconds, that promtool reads back as exactly the same
+ * millisecond (it parses a float and truncates seconds x 1000: "…123.567" may come back as 566 ms).
+ * Burnrate's backfilled rollups must carry the live group's exact timestamps: a sample at the same
+ * millisecond as the live one is the same sample to a query, one a millisecond off is counted twice.
+ */
+function omTime(t) {
+  const ms = Math.round(t * 1000);
+  return ms % 1000 === 0 ? String(ms / 1000) : `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}4`;
+}
+
+module.exports = { backfillHistory, omTime };

@@ -150,9 +150,11 @@ function section(r) {
     const x = a.atRollup;
     // Runs before the bench took the newest backfilled rollup measured at the newest live one.
     const at =
-      x.basis === 'newest backfilled rollup'
-        ? `backfilled hourly rollup** (${x.at}; both sets' 30d expressions and the exact ratio at that instant, before any live rollup`
-        : `hourly rollup** (${x.at}; Burnrate's 30d expression and the exact ratio at that instant`;
+      x.basis === "each SLO's newest rollup"
+        ? `hourly rollup of each SLO** (${x.at}: the groups run at different offsets within the hour; both sets' 30d expressions and the exact ratio at each SLO's instant`
+        : x.basis === 'newest backfilled rollup'
+          ? `backfilled hourly rollup** (${x.at}; both sets' 30d expressions and the exact ratio at that instant, before any live rollup`
+          : `hourly rollup** (${x.at}; Burnrate's 30d expression and the exact ratio at that instant`;
     L.push(
       `| **at the newest ${at}, so without the up-to-1h trailing): relative error median / worst | ${pct(x.relativeError.burnrate.median, 3)} / ${pct(x.relativeError.burnrate.max, 3)} | ${pct(x.relativeError.sloth.median, 3)} / ${pct(x.relativeError.sloth.max, 3)} |`
     );

@@ -9,12 +9,14 @@
 const fs = require('fs');
 const path = require('path');
 const { run } = require('./proc');
+const { omTime } = require('./openmetrics');
 
 const esc = (v) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const DAY = 86400;
 
 /**
- * @param rules [{record, expr, labels, step}] (step in seconds: the group's interval)
+ * @param rules [{record, expr, labels, step, phase}] (step in seconds: the group's interval; phase:
+ *   the group's offset within it, see groupPhase.js, default 0)
  * @param from, to  unix seconds (inclusive range of evaluation times)
  */
 async function backfillRules(prom, rules, from, to, workDir, dataDir, name) {
@@ -30,8 +32,9 @@ async function backfillRules(prom, rules, from, to, workDir, dataDir, name) {
     const fd = fs.openSync(file, 'w');
     let written = 0;
     for (const r of sorted) {
-      // Evaluation times aligned to the rule's step, as a rule group's are.
-      const first = Math.ceil(dayStart / r.step) * r.step;
+      // Evaluation times at the rule's step and offset, as a rule group's are.
+      const phase = r.phase ?? 0;
+      const first = Math.ceil((dayStart - phase) / r.step) * r.step + phase;
       if (first > dayEnd) {
         continue;
       }
@@ -48,7 +51,7 @@ async function backfillRules(prom, rules, from, to, workDir, dataDir, name) {
         const prefix = `${r.record}{${ls}} `;
         let text = '';
         for (const [t, v] of s.values) {
-          text += `${prefix}${v} ${t}\n`;
+          text += `${prefix}${v} ${omTime(t)}\n`;
         }
         samples += s.values.length;
         written += s.values.length;

@@ -175,9 +175,13 @@ class Traffic {
     this.snapshots = new Map();
   }
 
-  /** Error ratio per route over (t - windowS, t], keyed `slo-<i>|<route>`; undefined if not kept. */
+  /**
+   * Error ratio per route over (t - windowS, t], keyed `slo-<i>|<route>`; undefined if not kept.
+   * Live, the model is stepped when scraped: a t past its newest minute counts to that minute,
+   * which is all Prometheus has seen.
+   */
   truth(t, windowS) {
-    const t1 = Math.floor(t / 60) * 60;
+    const t1 = Math.min(Math.floor(t / 60) * 60, this.t);
     const a = this.snapshots?.get(t1 - windowS);
     const b = this.snapshots?.get(t1);
     if (!a || !b) {

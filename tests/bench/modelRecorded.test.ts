@@ -37,6 +37,7 @@ const HOUR = 3600;
 // Hour-aligned, 6 hours ago: 5 hours of history, inside the default retention.
 const T0 = Math.floor(Date.now() / 1000 / HOUR) * HOUR - 6 * HOUR;
 const END = T0 + 5 * HOUR;
+const PHASE = 1234.567;
 
 let work: string;
 let prom: PrometheusProcess;
@@ -83,12 +84,24 @@ beforeAll(async () => {
       step: HOUR,
       until: Infinity,
     })),
+    // The same rollups at a group's offset within the hour (between two raw samples), recorded
+    // under another name: Prometheus extrapolates the 59 minutes of samples to the hour.
+    ...burnrate.map((r) => ({
+      record: `phased:${r.record}`,
+      labels: r.labels,
+      slo: slo(r),
+      kind: r.record === 'slo:sli_events:increase1h' ? 'total' : 'errors',
+      step: HOUR,
+      phase: PHASE,
+      until: Infinity,
+    })),
   ]);
   // A minute of raw samples is written from T0 + 60 on; the recorded series from their first full window.
   const h = await backfillHistory(traffic, END, work, dataDir, undefined, { recorded });
   expect(h.samples).toBe(5 * 60 * SLOS * ROUTES * 6);
   // 5m ratio: every minute from T0 + 5m to END; rollups: every hour from T0 + 1h; per SLO x route.
-  expect(h.recordedSamples).toBe(SLOS * ROUTES * (5 * 60 - 4 + 2 * 5));
+  // The phased rollups: T0 + 1h + PHASE to T0 + 4h + PHASE.
+  expect(h.recordedSamples).toBe(SLOS * ROUTES * (5 * 60 - 4 + 2 * 5 + 2 * 4));
   const configFile = join(work, 'prometheus.yml');
   writeFileSync(configFile, 'global:\n  evaluation_interval: 1m\nscrape_configs: []\n');
   prom = new PrometheusProcess(await freePort(), dataDir, configFile, []);
@@ -101,15 +114,16 @@ afterAll(async () => {
 });
 
 /** The rule's expression at t (with the rule's labels added) against the recorded series at t. */
-async function compare(rules: Rule[], t: number): Promise<number> {
+async function compare(rules: Rule[], t: number, prefix = ''): Promise<number> {
   let n = 0;
   for (const r of rules) {
     const fromRule = await prom.query(r.expr, t);
     const sel = Object.entries(r.labels)
       .map(([k, v]) => `${k}="${v}"`)
       .join(', ');
-    // Only a sample written exactly at t: the recorded value of that evaluation.
-    const fromModel = await prom.query(`${r.record}{${sel}} and timestamp(${r.record}{${sel}}) == ${t}`, t);
+    // Only a sample stored at t's millisecond: the recorded value of that evaluation.
+    const name = prefix + r.record;
+    const fromModel = await prom.query(`${name}{${sel}} and abs(timestamp(${name}{${sel}}) - ${t}) < 0.0005`, t);
     expect(fromRule).toHaveLength(ROUTES);
     const model = new Map(fromModel.map((s) => [labelKey(s.metric), Number(s.value[1])]));
     for (const s of fromRule) {
@@ -137,6 +151,11 @@ test("Burnrate's hourly rollups: the model's increase over each hour is Promethe
     n += await compare(burnrate, t);
   }
   expect(n).toBe(3 * 2 * SLOS * ROUTES);
+  n = 0;
+  for (const t of [T0 + HOUR + PHASE, T0 + 3 * HOUR + PHASE]) {
+    n += await compare(burnrate, t, 'phased:');
+  }
+  expect(n).toBe(2 * 2 * SLOS * ROUTES);
 }, 60000);
 
 test("the model's error ratio over a window is increase(bad) / increase(total) over its raw samples", async () => {

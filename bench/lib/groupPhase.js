@@ -1,0 +1,88 @@
+// When Prometheus evaluates a rule group: every `interval`, at a fixed offset within it that
+// Prometheus derives from the group's name and file (rules/manager.go, Group.EvalTimestamp in
+// 2.42): offset = xxhash64("file" 0xff <file> 0xff "name" 0xff <name> 0xff) mod interval, in
+// nanoseconds. The bench backfills Burnrate's hourly rollups at the same instants the live group
+// will use, so that the first live rollup continues the backfilled ones instead of overlapping the
+// last of them (up to an hour counted twice in every window that sums them).
+'use strict';
+
+const M = (1n << 64n) - 1n;
+const P1 = 0x9e3779b185ebca87n;
+const P2 = 0xc2b2ae3d27d4eb4fn;
+const P3 = 0x165667b19e3779f9n;
+const P4 = 0x85ebca77c2b2ae63n;
+const P5 = 0x27d4eb2f165667c5n;
+
+const rotl = (x, r) => ((x << BigInt(r)) | (x >> BigInt(64 - r))) & M;
+const round = (acc, lane) => (rotl((acc + lane * P2) & M, 31) * P1) & M;
+const merge = (acc, v) => ((acc ^ round(0n, v)) * P1 + P4) & M;
+
+/** XXH64 with seed 0 (the hash Prometheus's labels.Hash uses). */
+function xxhash64(buf) {
+  const len = buf.length;
+  const u64 = (i) => buf.readBigUInt64LE(i);
+  let i = 0;
+  let h;
+  if (len >= 32) {
+    let v1 = (P1 + P2) & M;
+    let v2 = P2;
+    let v3 = 0n;
+    let v4 = (M + 1n - P1) & M;
+    for (; i + 32 <= len; i += 32) {
+      v1 = round(v1, u64(i));
+      v2 = round(v2, u64(i + 8));
+      v3 = round(v3, u64(i + 16));
+      v4 = round(v4, u64(i + 24));
+    }
+    h = (rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18)) & M;
+    h = merge(h, v1);
+    h = merge(h, v2);
+    h = merge(h, v3);
+    h = merge(h, v4);
+  } else {
+    h = P5;
+  }
+  h = (h + BigInt(len)) & M;
+  for (; i + 8 <= len; i += 8) {
+    h ^= round(0n, u64(i));
+    h = (rotl(h, 27) * P1 + P4) & M;
+  }
+  if (i + 4 <= len) {
+    h ^= (BigInt(buf.readUInt32LE(i)) * P1) & M;
+    h = (rotl(h, 23) * P2 + P3) & M;
+    i += 4;
+  }
+  for (; i < len; i++) {
+    h ^= (BigInt(buf[i]) * P5) & M;
+    h = (rotl(h, 11) * P1) & M;
+  }
+  h ^= h >> 33n;
+  h = (h * P2) & M;
+  h ^= h >> 29n;
+  h = (h * P3) & M;
+  h ^= h >> 32n;
+  return h;
+}
+
+/**
+ * Offset in seconds (millisecond precision, as samples are stored) within each `intervalS` at
+ * which Prometheus 2.x evaluates the group `name` loaded from `file` (the path as written in
+ * rule_files, after glob expansion).
+ */
+function groupPhase(name, file, intervalS) {
+  const sep = Buffer.from([0xff]);
+  const key = Buffer.concat([
+    Buffer.from('file'),
+    sep,
+    Buffer.from(file),
+    sep,
+    Buffer.from('name'),
+    sep,
+    Buffer.from(name),
+    sep,
+  ]);
+  const ns = xxhash64(key) % BigInt(Math.round(intervalS * 1e9));
+  return Math.floor(Number(ns / 1000000n)) / 1000;
+}
+
+module.exports = { groupPhase, xxhash64 };
