@@ -12,9 +12,8 @@
 //   total:      Burnrate's slo:sli_events:increase1h
 'use strict';
 const { routeName } = require('./traffic');
-const { omTime } = require('./openmetrics');
+const { omTime, omEscape: esc } = require('./openmetrics');
 
-const esc = (v) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const KINDS = { errorRatio: 300, errors: 3600, total: 3600 };
 
 class ModelRecorded {

@@ -96,7 +96,8 @@ async function backfillHistory(traffic, endSeconds, workDir, dataDir, log, { raw
 
 /**
  * A sample timestamp for OpenMetrics, in seconds, that promtool reads back as exactly the same
- * millisecond (it parses a float and truncates seconds x 1000: "…123.567" may come back as 566 ms).
+ * millisecond: it parses a float of seconds, and "…123.567" is a double a hair below or above, so
+ * a conversion that truncates could give 566 ms. 0.4 ms more gives 567 truncated or rounded.
  * Burnrate's backfilled rollups must carry the live group's exact timestamps: a sample at the same
  * millisecond as the live one is the same sample to a query, one a millisecond off is counted twice.
  */
@@ -105,4 +106,7 @@ function omTime(t) {
   return ms % 1000 === 0 ? String(ms / 1000) : `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}4`;
 }
 
-module.exports = { backfillHistory, omTime };
+/** A label value escaped for the exposition format. */
+const omEscape = (v) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+module.exports = { backfillHistory, omTime, omEscape };

@@ -9,9 +9,8 @@
 const fs = require('fs');
 const path = require('path');
 const { run } = require('./proc');
-const { omTime } = require('./openmetrics');
+const { omTime, omEscape: esc } = require('./openmetrics');
 
-const esc = (v) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const DAY = 86400;
 
 /**
