@@ -10,6 +10,9 @@ const transform = { ...base.transform, '^.+\\.mjs$': base.transform['^.+\\.(t|j)
 const nodeDirs = ['core', 'cli', 'server'];
 
 module.exports = {
+  // One temp directory per test run, removed at the end (BURNRATE_KEEP_TEST_TMP=1 keeps it).
+  globalSetup: '<rootDir>/tests/support/tmpdir.setup.js',
+  globalTeardown: '<rootDir>/tests/support/tmpdir.teardown.js',
   projects: [
     {
       // Grafana app and panels: React components in jsdom.
