@@ -13,7 +13,7 @@ const { run, freePort, sleep, stopAllSync, onExit } = require('./lib/proc');
 const { writeResultsMd } = require('./lib/report');
 const { backfillRules } = require('./lib/rulebackfill');
 const { ModelRecorded } = require('./lib/modelRecorded');
-const { groupPhase } = require('./lib/groupPhase');
+const { groupPhase, evaluationAtOrAfter } = require('./lib/groupPhase');
 
 const durationSeconds = (d) => ({ s: 1, m: 60, h: 3600, d: 86400 })[d.slice(-1)] * Number(d.slice(0, -1));
 
@@ -111,7 +111,7 @@ async function main() {
             labels: r.labels,
             slo: sloIndex(r),
             kind,
-            step: g.interval === '1h' ? 3600 : 60,
+            step: durationSeconds(g.interval ?? '1m'),
             phase: phaseOf(g),
             until,
           }))
@@ -342,7 +342,7 @@ function machine() {
 async function waitForRollups(prom, burnrate, phaseOf, from, to) {
   const due = burnrate
     .filter((g) => g.interval === '1h')
-    .map((g) => ({ labels: g.rules[0].labels, at: Math.ceil((from - phaseOf(g)) / 3600) * 3600 + phaseOf(g) }))
+    .map((g) => ({ labels: g.rules[0].labels, at: evaluationAtOrAfter(from, 3600, phaseOf(g)) }))
     .filter((x) => x.at > from && x.at <= to);
   const t0 = Date.now();
   while (due.length > 0) {

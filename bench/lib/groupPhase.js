@@ -85,4 +85,9 @@ function groupPhase(name, file, intervalS) {
   return Math.floor(Number(ns / 1000000n)) / 1000;
 }
 
-module.exports = { groupPhase, xxhash64 };
+/** The group's first evaluation at or after `t`: every `stepS` seconds, `phase` into each. */
+function evaluationAtOrAfter(t, stepS, phase = 0) {
+  return Math.ceil((t - phase) / stepS) * stepS + phase;
+}
+
+module.exports = { groupPhase, evaluationAtOrAfter, xxhash64 };

@@ -13,6 +13,7 @@
 'use strict';
 const { routeName } = require('./traffic');
 const { omTime, omEscape: esc } = require('./openmetrics');
+const { evaluationAtOrAfter } = require('./groupPhase');
 
 const KINDS = { errorRatio: 300, errors: 3600, total: 3600 };
 
@@ -61,7 +62,7 @@ class ModelRecorded {
     let out = '';
     for (const s of this.series) {
       // The group's evaluation in [t, t + 1m), if any: its newest raw sample is the one at t.
-      const at = Math.ceil((t - s.phase) / s.step) * s.step + s.phase;
+      const at = evaluationAtOrAfter(t, s.step, s.phase);
       if (at >= t + 60 || at >= s.until) {
         continue;
       }

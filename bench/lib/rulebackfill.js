@@ -10,6 +10,7 @@ const fs = require('fs');
 const path = require('path');
 const { run } = require('./proc');
 const { omTime, omEscape: esc } = require('./openmetrics');
+const { evaluationAtOrAfter } = require('./groupPhase');
 
 const DAY = 86400;
 
@@ -32,8 +33,7 @@ async function backfillRules(prom, rules, from, to, workDir, dataDir, name) {
     let written = 0;
     for (const r of sorted) {
       // Evaluation times at the rule's step and offset, as a rule group's are.
-      const phase = r.phase ?? 0;
-      const first = Math.ceil((dayStart - phase) / r.step) * r.step + phase;
+      const first = evaluationAtOrAfter(dayStart, r.step, r.phase);
       if (first > dayEnd) {
         continue;
       }

@@ -7,7 +7,6 @@
 import { createServer as createHttpServer, request, Server } from 'http';
 import { createServer as createTcpServer, Server as TcpServer } from 'net';
 import { AddressInfo } from 'net';
-import { rmSync } from 'fs';
 import { join } from 'path';
 import { RunningServer, startServer } from '../../src/server/app';
 import { Api, availabilitySlo, captureLog, secret, serverConfig, tempDir } from '../server/helpers';
@@ -24,7 +23,6 @@ let decoy: TcpServer;
 let decoyConnections = 0;
 let decoyUrl: string;
 let fakeProm: Server;
-let dbDir: string | undefined;
 const promRequests: string[] = [];
 
 beforeAll(async () => {
@@ -50,7 +48,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => fakeProm.listen(0, '127.0.0.1', r));
   server = await startServer(
     serverConfig({
-      dbPath: join((dbDir = tempDir('access-db')), 'burnrate.db'),
+      dbPath: join(tempDir('access-db'), 'burnrate.db'),
       bootstrapAdminToken: ADMIN,
       prometheusUrl: `http://127.0.0.1:${(fakeProm.address() as AddressInfo).port}`,
       maxBodyBytes: LIMIT,
@@ -65,9 +63,6 @@ afterAll(async () => {
   await server?.close();
   await new Promise((r) => decoy?.close(r));
   await new Promise((r) => fakeProm?.close(r));
-  if (dbDir) {
-    rmSync(dbDir, { recursive: true, force: true });
-  }
   tally.print();
 });
 
