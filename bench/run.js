@@ -403,8 +403,9 @@ async function settle(prom) {
 const setOf = (key, files) =>
   key.startsWith(files.burnrate + ';') ? 'burnrate' : key.startsWith(files.sloth + ';') ? 'sloth' : undefined;
 const kindOf = (group) => {
-  const m = /-(rollup|slices|period)$/.exec(group) ?? /^sloth-slo-(sli-recordings|meta-recordings|alerts)-/.exec(group);
-  return m ? m[1] : group.startsWith('burnrate-') ? 'main' : 'other';
+  // burnrate:<service>:<slo>[:<part>] (src/core/rules/seriesNames.ts)
+  const m = /^burnrate:[^:]+:[^:]+:(rollup|slices|period)$/.exec(group) ?? /^sloth-slo-(sli-recordings|meta-recordings|alerts)-/.exec(group);
+  return m ? m[1] : group.startsWith('burnrate:') ? 'main' : 'other';
 };
 
 /** Rule group evaluations over several cycles, from Prometheus's own gauges. */
@@ -514,7 +515,7 @@ async function rollupAsQueries(prom, burnrate) {
 async function samplesRead(prom, burnrate, sloth) {
   const out = {};
   for (const [set, groups, prefix] of [
-    ['burnrate', burnrate, 'burnrate-svc-0-slo-0-'],
+    ['burnrate', burnrate, 'burnrate:svc-0:slo-0:'],
     ['sloth', sloth, 'sloth-slo-'],
   ]) {
     const rows = [];

@@ -28,6 +28,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, re
 import { createServer } from 'net';
 import { join, resolve } from 'path';
 import { parse, stringify } from 'yaml';
+import { groupPart } from '../core/rules/seriesNames';
 import { parseDuration } from '../core/spec/duration';
 import { loadConfig } from '../server/config';
 import { startServer, RunningServer } from '../server/app';
@@ -580,9 +581,10 @@ async function main(): Promise<void> {
     for (const s of list) {
       const r = await api(server, token, 'GET', `/api/v1/slos/${encodeURIComponent(s.service)}/${encodeURIComponent(s.name)}/rules`);
       for (const g of parse(r.prometheus).groups as Array<{ name: string; interval: string; rules: any[] }>) {
-        if (g.name.endsWith('-rollup')) {
+        const part = groupPart(g.name);
+        if (part === 'rollup') {
           rollups.push(g);
-        } else if (!g.name.endsWith('-slices') && !g.name.endsWith('-period')) {
+        } else if (part === undefined) {
           // Only the 5m rates read raw series; the windows over them are computed live from these.
           shortRates.push({ ...g, rules: g.rules.filter((x) => /:rate5m$/.test(x.record)) });
         }

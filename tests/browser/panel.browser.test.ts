@@ -166,7 +166,7 @@ describe('budget panel in Chromium, on data from a real Prometheus', () => {
       throw new Error(`burnrate generate failed: ${stderr.join('')}`);
     }
     const rules = parse(readFileSync(rulesFile, 'utf8'));
-    rules.groups = rules.groups.filter((g: { name: string }) => g.name !== `burnrate-${SERVICE}-availability-strict-rollup`);
+    rules.groups = rules.groups.filter((g: { name: string }) => g.name !== `burnrate:${SERVICE}:availability-strict:rollup`);
     for (const g of rules.groups) {
       g.interval = '2s';
     }

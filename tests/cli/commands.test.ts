@@ -45,8 +45,39 @@ describe('generate', () => {
     const r = await run(['generate', PROM_ONLY]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('generated 29 Prometheus rules in 3 groups for 1 SLO\n');
-    expect(parse(r.stdout).groups.map((g: { name: string }) => g.name)).toEqual(['burnrate-gw-chat-rollup', 'burnrate-gw-chat-period', 'burnrate-gw-chat']);
+    expect(parse(r.stdout).groups.map((g: { name: string }) => g.name)).toEqual(['burnrate:gw:chat:rollup', 'burnrate:gw:chat:period', 'burnrate:gw:chat']);
     expect(checkRules(r.stdout).ok).toBe(true);
+  });
+
+  // burnrate-<service>-<name>[-part] was ambiguous: shop/api's period group and shop/api-period's
+  // main group were both burnrate-shop-api-period, and a-b/c and a/b-c both burnrate-a-b-c.
+  it('SLOs whose group names used to collide (shop/api and shop/api-period; a-b/c and a/b-c) get 12 distinct groups that promtool accepts', async () => {
+    const sloText = (name: string) => `  - name: ${name}\n    objective: 0.99\n    sli:\n      ratio: {errors: 'req_total{code="500"}', total: req_total}\n`;
+    const files = [
+      ['shop.yaml', `version: burnrate/v1\nservice: shop\nslos:\n${sloText('api')}${sloText('api-period')}`],
+      ['a-b.yaml', `version: burnrate/v1\nservice: a-b\nslos:\n${sloText('c')}`],
+      ['a.yaml', `version: burnrate/v1\nservice: a\nslos:\n${sloText('b-c')}`],
+    ].map(([name, text]) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    });
+    const r = await run(['generate', ...files]);
+    expect(r.stderr).toBe('generated 116 Prometheus rules in 12 groups for 4 SLOs\n');
+    const groups: string[] = parse(r.stdout).groups.map((g: { name: string }) => g.name);
+    expect(new Set(groups).size).toBe(12);
+    expect(groups.filter((g) => g.startsWith('burnrate:shop:'))).toEqual([
+      'burnrate:shop:api:rollup',
+      'burnrate:shop:api:period',
+      'burnrate:shop:api',
+      'burnrate:shop:api-period:rollup',
+      'burnrate:shop:api-period:period',
+      'burnrate:shop:api-period',
+    ]);
+    expect(groups).toContain('burnrate:a-b:c');
+    expect(groups).toContain('burnrate:a:b-c');
+    const check = checkRules(r.stdout);
+    expect(check.output).toContain('SUCCESS: 116 rules found');
+    expect(check.ok).toBe(true);
   });
 
   it('needs --loki-out when an SLO reads Loki, and writes nothing without it', async () => {
@@ -63,7 +94,7 @@ describe('generate', () => {
     const r = await run(['generate', join(ROOT, 'examples'), '-o', out, '--loki-out', loki]);
     expect(r.code).toBe(0);
     expect(checkRules(readFileSync(out, 'utf8')).ok).toBe(true);
-    expect(parse(readFileSync(loki, 'utf8')).groups[0].name).toBe('burnrate-llm-gateway-judge-verdicts-loki-loki');
+    expect(parse(readFileSync(loki, 'utf8')).groups[0].name).toBe('burnrate:llm-gateway:judge-verdicts-loki:loki');
   });
 
   it('writes a PrometheusRule manifest', async () => {

@@ -20,7 +20,7 @@
 // 5 minutes of data divides the (extrapolated) increase by 300 s, so they are checked against
 // Prometheus's own rate() at the rule's evaluation timestamp instead, and bounded by 10/s.
 //
-// Not observable within a test run: the -rollup group (interval 1h) first evaluates at its slot
+// Not observable within a test run: the :rollup group (interval 1h) first evaluates at its slot
 // in the hour, so slo:sli_events:increase1h, the 1d/3d/period ratios, period burn rate and budget
 // remaining have no sample; status reports them as undefined and the freeze comes from 5m alone.
 
@@ -146,14 +146,14 @@ describe('rules reach Prometheus and are evaluated', () => {
     const groups = await prom.ruleGroups();
     const byName = new Map(groups.map((g) => [g.name, g]));
     for (const slo of ['chat-availability', 'chat-ttft']) {
-      for (const suffix of ['', '-rollup']) {
-        expect(byName.has(`burnrate-${SERVICE}-${slo}${suffix}`)).toBe(true);
+      for (const suffix of ['', ':rollup']) {
+        expect(byName.has(`burnrate:${SERVICE}:${slo}${suffix}`)).toBe(true);
       }
     }
-    expect(byName.get(`burnrate-${SERVICE}-chat-availability`)!.interval).toBe(10);
-    expect(byName.get(`burnrate-${SERVICE}-chat-availability-rollup`)!.interval).toBe(3600);
-    expect(byName.get(`burnrate-${SERVICE}-chat-availability-period`)!.interval).toBe(120);
-    expect(byName.get(`burnrate-${SERVICE}-chat-availability`)!.file).toBe(file);
+    expect(byName.get(`burnrate:${SERVICE}:chat-availability`)!.interval).toBe(10);
+    expect(byName.get(`burnrate:${SERVICE}:chat-availability:rollup`)!.interval).toBe(3600);
+    expect(byName.get(`burnrate:${SERVICE}:chat-availability:period`)!.interval).toBe(120);
+    expect(byName.get(`burnrate:${SERVICE}:chat-availability`)!.file).toBe(file);
   });
 
   it('the main group evaluates: 5m error ratio and current burn rate per route match the exporter', async () => {
@@ -229,7 +229,7 @@ describe('rules reach Prometheus and are evaluated', () => {
     ]);
     expect((await admin.get(`/api/v1/slos/${SERVICE}/chat-ttft/status`)).body.alerts).toEqual([]);
     // For the report: has the hourly rollup group evaluated since it was loaded?
-    const rollup = (await prom.ruleGroups()).find((x) => x.name === `burnrate-${SERVICE}-chat-availability-rollup`)!;
+    const rollup = (await prom.ruleGroups()).find((x) => x.name === `burnrate:${SERVICE}:chat-availability:rollup`)!;
     // eslint-disable-next-line no-console
     console.log(`rollup group lastEvaluation: ${rollup.lastEvaluation}; increase1h samples: ${(await prom.query('slo:sli_events:increase1h')).length}`);
 
@@ -393,7 +393,7 @@ describe('Prometheus stopped mid-test', () => {
     await waitInSync('chat-availability', 15000);
     measurements.prometheusRestartToInSync = Date.now() - restarted;
     const names = (await prom.ruleGroups()).map((g) => g.name);
-    expect(names).toContain(`burnrate-${SERVICE}-chat-availability-strict`);
+    expect(names).toContain(`burnrate:${SERVICE}:chat-availability-strict`);
     // Same data dir: the numbers are still there and status answers again.
     const again = await waitFor('status after the restart', async () => {
       const r = await admin.get(`/api/v1/slos/${SERVICE}/chat-availability/status`);
@@ -449,8 +449,8 @@ describe('server restart', () => {
     admin = new Api(server.url, ADMIN);
     await waitFor('chat-ttft file removed after restart', () => !existsSync(join(rulesDir, `burnrate_${SERVICE}@chat-ttft.rules.yaml`)), 10000, 50);
     await waitFor('chat-ttft groups gone', async () => !(await prom.ruleGroups()).some((g) => g.name.includes('chat-ttft')), 10000, 100);
-    expect((await prom.ruleGroups()).map((g) => g.name).filter((n) => n.startsWith('burnrate-')).sort()).toEqual(
-      ['', '-period', '-rollup'].map((s) => `burnrate-${SERVICE}-chat-availability${s}`)
+    expect((await prom.ruleGroups()).map((g) => g.name).filter((n) => n.startsWith('burnrate:')).sort()).toEqual(
+      ['', ':period', ':rollup'].map((s) => `burnrate:${SERVICE}:chat-availability${s}`)
     );
   });
 });

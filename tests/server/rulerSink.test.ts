@@ -151,6 +151,35 @@ describe.each<RulerApi>(['mimir', 'cortex', 'loki'])('%s ruler API', (api) => {
   });
 });
 
+// burnrate-<service>-<name>[-part] made shop/api's period group and shop/api-period's main group
+// one name: each pass overwrote one with the other while both SLOs reported in-sync.
+describe('SLOs whose group names used to collide (mimir)', () => {
+  let stand: RulerStandIn;
+  beforeAll(async () => (stand = await new RulerStandIn('mimir').start()));
+  afterAll(() => stand.close());
+
+  it('shop/api, shop/api-period, a-b/c and a/b-c: all 12 groups kept, and a second pass pushes nothing', async () => {
+    const desired = desiredFor('mimir', [
+      availabilitySlo({ service: 'shop', name: 'api' }),
+      availabilitySlo({ service: 'shop', name: 'api-period' }),
+      availabilitySlo({ service: 'a-b', name: 'c' }),
+      availabilitySlo({ service: 'a', name: 'b-c' }),
+    ]);
+    const { sink } = makeSink('mimir', stand);
+    const out = await sink.sync(desired);
+    expect([...out.values()].every((o) => o.state === 'in-sync')).toBe(true);
+    expect(stand.groupNames(TENANT, NS)).toHaveLength(12);
+    expect(stand.groupNames(TENANT, NS)).toEqual(names(desired));
+    for (const g of desired.flatMap((d) => d.groups)) {
+      sameGroup(stand.namespace(TENANT, NS).get(g.name), g);
+    }
+    stand.requests.length = 0;
+    await sink.sync(desired);
+    expect(stand.count('POST')).toBe(0);
+    expect(stand.count('DELETE')).toBe(0);
+  });
+});
+
 describe('faults (mimir)', () => {
   let stand: RulerStandIn;
   const desired = desiredFor('mimir', [availabilitySlo(), ttftSlo()]);

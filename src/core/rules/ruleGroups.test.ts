@@ -4,7 +4,9 @@
 import { stringify } from 'yaml';
 import { loadText } from '../load';
 import { Slo } from '../spec/types';
+import fc from 'fast-check';
 import { sloRuleGroups } from './ruleGroups';
+import { groupName, groupPart } from './seriesNames';
 import { RuleGroup } from './types';
 
 function slo(extra: Record<string, unknown> = {}): Slo {
@@ -32,7 +34,7 @@ const names = (g: RuleGroup) => g.rules.map((r) => ('record' in r ? r.record : `
 function groups(s: Slo): Record<string, RuleGroup> {
   const out: Record<string, RuleGroup> = {};
   for (const g of sloRuleGroups(s).prometheus) {
-    out[g.name.replace('burnrate-gw-chat', '') || 'main'] = g;
+    out[g.name.replace('burnrate:gw:chat', '') || 'main'] = g;
   }
   return out;
 }
@@ -40,9 +42,9 @@ function groups(s: Slo): Record<string, RuleGroup> {
 describe('rule groups of one SLO', () => {
   it('splits the default SLO into rollup (1h), period (2m) and main (1m), in that order', () => {
     const g = groups(slo());
-    expect(Object.keys(g)).toEqual(['-rollup', '-period', 'main']);
-    expect([g['-rollup'].interval, g['-period'].interval, g.main.interval]).toEqual(['1h', '2m', '1m']);
-    expect(names(g['-period'])).toEqual([
+    expect(Object.keys(g)).toEqual([':rollup', ':period', 'main']);
+    expect([g[':rollup'].interval, g[':period'].interval, g.main.interval]).toEqual(['1h', '2m', '1m']);
+    expect(names(g[':period'])).toEqual([
       'slo:sli_error:ratio_rate1d',
       'slo:sli_error:ratio_rate3d',
       'slo:sli_error:ratio_rate30d',
@@ -68,7 +70,7 @@ describe('rule groups of one SLO', () => {
       'alert ticket',
     ]);
     // Rules evaluated per minute: 10 every minute + 11 every 2 minutes (21 every minute before).
-    expect(g.main.rules.length + g['-period'].rules.length / 2).toBe(15.5);
+    expect(g.main.rules.length + g[':period'].rules.length / 2).toBe(15.5);
   });
 
   it.each([
@@ -78,7 +80,7 @@ describe('rule groups of one SLO', () => {
     ['5m', '5m', '5m'],
   ])('evaluationInterval %s: main every %s, period every %s', (evaluationInterval, main, period) => {
     const g = groups(slo({ evaluationInterval }));
-    expect([g.main.interval, g['-period'].interval]).toEqual([main, period]);
+    expect([g.main.interval, g[':period'].interval]).toEqual([main, period]);
   });
 
   it('records freeze and caution in the main group when their policy window is a short one', () => {
@@ -91,8 +93,8 @@ describe('rule groups of one SLO', () => {
       'alert page',
       'alert ticket',
     ]);
-    expect(names(g['-period'])).not.toContain('slo:release_freeze:bool');
-    expect(names(g['-period'])).not.toContain('slo:release_caution:bool');
+    expect(names(g[':period'])).not.toContain('slo:release_freeze:bool');
+    expect(names(g[':period'])).not.toContain('slo:release_caution:bool');
     // The freeze still reads the period budget, recorded by the other group.
     expect(g.main.rules.find((r) => 'record' in r && r.record === 'slo:release_freeze:bool')!.expr).toContain(
       'slo:period_error_budget_remaining:ratio{slo="chat", slo_service="gw"} <= bool 0'
@@ -101,8 +103,37 @@ describe('rule groups of one SLO', () => {
 
   it('keeps a 3d freeze window in the period group, and records every series in exactly one group', () => {
     const g = groups(slo({ policy: { freeze: { window: '3d', burnRate: 1 } } }));
-    expect(names(g['-period'])).toContain('slo:release_freeze:bool');
+    expect(names(g[':period'])).toContain('slo:release_freeze:bool');
     const all = Object.values(g).flatMap((x) => names(x).filter((n) => !n.startsWith('alert')));
     expect(all.length).toBe(new Set(all).size);
+  });
+});
+
+describe('group names', () => {
+  const PARTS = [undefined, 'rollup', 'period', 'slices', 'loki'] as const;
+  const all = (service: string, name: string) => PARTS.map((p) => groupName({ service, name } as Slo, p));
+
+  it('the pairs that collided under burnrate-<service>-<name>[-<part>] get distinct names', () => {
+    expect(all('shop', 'api')).toEqual(['burnrate:shop:api', 'burnrate:shop:api:rollup', 'burnrate:shop:api:period', 'burnrate:shop:api:slices', 'burnrate:shop:api:loki']);
+    expect(all('shop', 'api-period')[0]).toBe('burnrate:shop:api-period');
+    expect(all('a-b', 'c')[0]).toBe('burnrate:a-b:c');
+    expect(all('a', 'b-c')[0]).toBe('burnrate:a:b-c');
+    // An SLO named like a part is still a main group.
+    expect(groupPart('burnrate:shop:rollup')).toBeUndefined();
+    expect(groupPart('burnrate:shop:api:rollup')).toBe('rollup');
+  });
+
+  it('unique by construction: 3,000 pairs of different SLOs (names from the allowed alphabet, dashes and parts likely) never share a group name', () => {
+    const piece = fc.stringMatching(/^[a-z0-9]([a-z0-9._-]{0,6}[a-z0-9])?$/).map((s) => s.replace(/x/g, '-rollup-').replace(/^-+|-+$/g, '') || 'a');
+    fc.assert(
+      fc.property(piece, piece, piece, piece, (s1, n1, s2, n2) => {
+        fc.pre(s1 !== s2 || n1 !== n2);
+        const a = all(s1, n1);
+        const b = new Set(all(s2, n2));
+        expect(a.filter((g) => b.has(g))).toEqual([]);
+        expect(a.map(groupPart)).toEqual(PARTS);
+      }),
+      { numRuns: 3000, seed: 15 }
+    );
   });
 });

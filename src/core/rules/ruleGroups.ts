@@ -1,12 +1,13 @@
-// Rule groups for one SLO, following the public metric contract in docs/metrics.md:
-//   <prefix>-rollup   hourly: bad and total events per hour, their sums over 1d, 3d and the
-//                     period (and the calendar-month totals)
-//   <prefix>-period   every 2 minutes (or every evaluation, if longer): the 1d, 3d and period
-//                     windows from the latest hourly sums, period burn and budget remaining,
-//                     objective metadata, release freeze and caution
-//   <prefix>          every evaluation, in this order: 5m signals, windows up to 6h, current burn
-//                     rate, then the multiwindow, multi-burn-rate alerts
-//   <prefix>-slices   timeslice SLIs only: one bad/good verdict per slice
+// Rule groups for one SLO, following the public metric contract in docs/metrics.md (names from
+// groupName: `burnrate:<service>:<slo>` and that plus `:<part>`):
+//   :rollup   hourly: bad and total events per hour, their sums over 1d, 3d and the period (and
+//             the calendar-month totals)
+//   :period   every 2 minutes (or every evaluation, if longer): the 1d, 3d and period windows
+//             from the latest hourly sums, period burn and budget remaining, objective metadata,
+//             release freeze and caution
+//   (main)    every evaluation, in this order: 5m signals, windows up to 6h, current burn rate,
+//             then the multiwindow, multi-burn-rate alerts
+//   :slices   timeslice SLIs only: one bad/good verdict per slice
 // Every ratio is events-weighted (summed bad over summed total), and every division is guarded
 // with `> 0`, so that no series is ever NaN or Inf: a window without events has no sample.
 
@@ -15,7 +16,7 @@ import { formatNumber } from '../spec/numbers';
 import { Slo } from '../spec/types';
 import { renderWindow } from '../promql/queries';
 import { alertRules } from './alertRules';
-import { errorBudget, groupPrefix, periodSuffix, RATIO, ratioSeries } from './seriesNames';
+import { errorBudget, groupName, periodSuffix, RATIO, ratioSeries } from './seriesNames';
 import { LONG_WINDOWS, SHORT_WINDOWS } from './burnRateWindows';
 import { AGREED1H, E1H, E5, REVIEWED1H, signalsFor, sloLabels, sloSelector, sumBy, T1H, T5, X1H } from './sliSignals';
 import { RecordingRule, RuleGroup } from './types';
@@ -193,7 +194,6 @@ function shortWindowRules(slo: Slo): RecordingRule[] {
 
 /** All Prometheus and Loki rule groups for one SLO. */
 export function sloRuleGroups(slo: Slo): { prometheus: RuleGroup[]; loki: RuleGroup[] } {
-  const prefix = groupPrefix(slo);
   const every = formatDuration(slo.evaluationSeconds);
   const sel = sloSelector(slo);
   const budget = formatNumber(errorBudget(slo));
@@ -208,10 +208,10 @@ export function sloRuleGroups(slo: Slo): { prometheus: RuleGroup[]; loki: RuleGr
     sli = [...s.sli, ...shortWindowRules(slo)];
     rollup = s.rollup;
     if (s.slices) {
-      prometheus.push({ name: `${prefix}-slices`, interval: formatDuration(s.slices.seconds), rules: s.slices.rules });
+      prometheus.push({ name: groupName(slo, 'slices'), interval: formatDuration(s.slices.seconds), rules: s.slices.rules });
     }
     if (s.loki) {
-      loki.push({ name: `${prefix}-loki`, interval: '1m', rules: s.loki });
+      loki.push({ name: groupName(slo, 'loki'), interval: '1m', rules: s.loki });
     }
   } else {
     ({ sli, rollup } = rawRules(slo));
@@ -229,9 +229,9 @@ export function sloRuleGroups(slo: Slo): { prometheus: RuleGroup[]; loki: RuleGr
   // interval wrote up to an interval earlier. Where groups run at the same instant (promtool runs
   // them in file order) the period group reads this hour's sums and the alerts its results.
   prometheus.push(
-    { name: `${prefix}-rollup`, interval: formatDuration(HOUR), rules: rollup },
-    { name: `${prefix}-period`, interval: formatDuration(Math.max(slo.evaluationSeconds, PERIOD_GROUP_MIN_SECONDS)), rules: period.rules },
-    { name: prefix, interval: every, rules: [...sli, ...period.onShortWindow, ...alertRules(slo)] }
+    { name: groupName(slo, 'rollup'), interval: formatDuration(HOUR), rules: rollup },
+    { name: groupName(slo, 'period'), interval: formatDuration(Math.max(slo.evaluationSeconds, PERIOD_GROUP_MIN_SECONDS)), rules: period.rules },
+    { name: groupName(slo), interval: every, rules: [...sli, ...period.onShortWindow, ...alertRules(slo)] }
   );
   return { prometheus, loki };
 }

@@ -21,8 +21,21 @@ export function errorBudget(slo: Slo): number {
   return slo.sli.kind === 'cost' ? slo.sli.target : complement(slo.objective);
 }
 
-/** A prefix unique per SLO, readable in Prometheus's rule page. */
-export function groupPrefix(slo: Slo): string {
-  return `burnrate-${slo.service}-${slo.name}`;
+/** The part of an SLO's rules a group holds; the main group has none. */
+export type GroupPart = 'rollup' | 'period' | 'slices' | 'loki';
+
+/**
+ * Rule group name, unique per SLO and part by construction: ":" cannot occur in a service or SLO
+ * name, so `burnrate:<service>:<name>[:<part>]` reads back one way only. (The former
+ * `burnrate-<service>-<name>[-<part>]` did not: shop/api's period group and shop/api-period's main
+ * group were one name.) Readable in Prometheus's rule page, and valid in ruler API paths.
+ */
+export function groupName(slo: Slo, part?: GroupPart): string {
+  return ['burnrate', slo.service, slo.name, ...(part ? [part] : [])].join(':');
+}
+
+/** The part a group name holds (groupName read back); undefined for a main group. */
+export function groupPart(name: string): GroupPart | undefined {
+  return name.split(':')[3] as GroupPart | undefined;
 }
 
