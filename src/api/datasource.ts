@@ -57,8 +57,12 @@ export async function labelValues(uid: string, label: string, metric?: string): 
 
 /** The real `le` boundaries of a classic histogram, sorted, without +Inf. */
 export async function bucketBoundaries(uid: string, metric: string): Promise<number[]> {
-  const values = await labelValues(uid, 'le', `${metric}_bucket`);
-  return [...new Set(values.map(Number).filter((n) => Number.isFinite(n)))].sort((a, b) => a - b);
+  return boundariesOf(await labelValues(uid, 'le', `${metric}_bucket`));
+}
+
+/** `le` values as numbers, once each: clients spell one bound "1e+06", "1000000.0" or "1.0E6". */
+export function boundariesOf(le: string[]): number[] {
+  return [...new Set(le.map(Number).filter((n) => Number.isFinite(n)))].sort((a, b) => a - b);
 }
 
 /** Series of a selector over the last hour (to see what labels a query really has). */

@@ -100,7 +100,7 @@ describe('npm run demo', () => {
       expect(out).toMatch(/admin token\s+[0-9a-f]{48}/);
       expect(out).toContain(`curl -XPOST ${simUrl}/scenario -d '{"name":"provider-outage"}'`);
       // Budget numbers: a row of the availability SLO with a percentage left and a state.
-      // Prometheus picks up the backfilled hourly sums, and the budget rules (the -period group) run
+      // Prometheus picks up the backfilled hourly sums, and the budget rules (the :period group) run
       // every 2 minutes: about 3 minutes after the restart, more on a busy machine.
       await waitForOutput(child, () => out, /availability\s+30d\s+\/chat\s+(ship|caution|freeze)\s+-?\d+\.\d%/, 240000);
       const numbersAfter = (Date.now() - started) / 1000;

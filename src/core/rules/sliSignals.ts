@@ -10,6 +10,7 @@ import { formatNumber } from '../spec/numbers';
 import { Exclusion, Slo } from '../spec/types';
 import { quote, regexOneOf } from '../promql/escape';
 import { isWindowTemplate, renderWindow, selector, withMatchers } from '../promql/queries';
+import { bucketBoundRegex } from './bucketBound';
 import { RecordingRule } from './types';
 
 export const E5 = 'slo:sli_error_events:rate5m';
@@ -86,12 +87,9 @@ function badFrom(kind: { errors?: string; good?: string }, total: string, expr: 
 
 function histogramParts(slo: Slo, metric: string, matchers: string, threshold: number) {
   const m = [matchers, ...excludeMatchers(slo)];
-  const le = formatNumber(threshold);
-  // Client libraries write a whole-number bound as "2" or "2.0"; Prometheus 3 normalises to "2.0".
-  const leRegex = Number.isInteger(threshold) ? `${le}|${le}\\.0` : le.replace(/\./g, '\\.');
   return {
     total: selector(`${metric}_count`, ...m),
-    good: selector(`${metric}_bucket`, ...m, `le=~${quote(leRegex)}`),
+    good: selector(`${metric}_bucket`, ...m, `le=~${quote(bucketBoundRegex(threshold))}`),
     native: selector(metric, ...m),
   };
 }
