@@ -1,11 +1,11 @@
 // Property tests over every API body: malformed SLOs (POST/PUT /slos, /validate, /preview),
 // malformed OpenSLO/Sloth/native files (/import), freezes and tokens. Each malformed input must get
 // a 4xx with a message; no 5xx ever; nothing is stored (row counts of every table unchanged); no rule
-// file appears. The server runs in-process with a temp SQLite file and a rules directory (no
+// file appears; every rule file /preview returns passes promtool. The server runs in-process with a temp SQLite file and a rules directory (no
 // Prometheus: delivery writes files only, so a stored SLO would show up as a file).
 
 import fc from 'fast-check';
-import { readFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { loadText } from '../../src/core/load';
 import { parseDuration } from '../../src/core/spec/duration';
@@ -14,7 +14,7 @@ import { RunningServer, startServer } from '../../src/server/app';
 import { sleep } from '../support/prometheusServer';
 import { Api, ApiResponse, availabilitySlo, captureLog, CapturedLog, secret, serverConfig, SERVICE, tempDir } from '../server/helpers';
 import { apply, HOSTILE_TEXTS, mutations, SLOW_TEXTS } from './mutate';
-import { listDir, rowCounts, Tally } from './support';
+import { checkRulesDir, listDir, requirePromtool, rowCounts, Tally } from './support';
 
 jest.setTimeout(240_000);
 
@@ -27,6 +27,8 @@ let admin: Api;
 let rulesDir: string;
 let baseline: { rows: Record<string, number>; files: string[] };
 const timings: string[] = [];
+const previewDir = tempDir('fuzz-preview');
+let previews = 0;
 
 // The SLO mutated for /slos, /validate and /preview: every optional part present so that each can
 // be broken. Its name differs from the stored one, so a POST of a still-valid mutation is a create.
@@ -68,6 +70,7 @@ const OPENSLO = [
 ];
 
 beforeAll(async () => {
+  requirePromtool();
   rulesDir = tempDir('fuzz-rules');
   logs = captureLog();
   server = await startServer(
@@ -201,6 +204,7 @@ describe('SLO bodies', () => {
           const r = await send('POST', '/api/v1/preview', text);
           expect(r.status).toBe(200);
           tally.add('(valid after mutation, /preview answered 200)');
+          writeFileSync(join(previewDir, `preview-${previews++}.yaml`), r.body.prometheus);
           return;
         }
         expectRejected(await send('POST', '/api/v1/preview', text), `preview ${text.slice(0, 200)}`);
@@ -208,6 +212,36 @@ describe('SLO bodies', () => {
       }),
       opts(seeds.preview)
     );
+  });
+
+  // Found by the adversarial review: each was stored (201) and made Prometheus reject the rule file.
+  const PROMETHEUS_REJECTS: Array<[string, Record<string, unknown>]> = [
+    ['{{ nosuchfunc }} in an annotation', { alerting: { annotations: { summary: '{{ nosuchfunc }}' } } }],
+    ['an unclosed {{ if }}', { alerting: { annotations: { summary: '{{ if $labels.route }}x' } } }],
+    ['a runbookUrl template left open', { alerting: { runbookUrl: 'https://runbooks/{{ $labels.route' } }],
+    ['an annotation named summa-y', { alerting: { annotations: { 'summa-y': 'x' } } }],
+    ['code=~"(5" in a query', { sli: { ratio: { errors: 'req_total{code=~"(5"}', total: 'req_total' } } }],
+    ['a matcher on __name__ beside the metric name', { sli: { ratio: { errors: 'req_total{__name__="x"}', total: 'req_total' } } }],
+    ['an exclusion regex with (?=', { exclude: [{ name: 'x', label: 'error_type', regex: '(?=provider)' }] }],
+    ['an exclusion regex with a backreference', { exclude: [{ name: 'x', label: 'error_type', regex: '(a)\\1' }] }],
+    ['an exclusion regex with (?<n>', { exclude: [{ name: 'x', label: 'error_type', regex: '(?<n>a)' }] }],
+  ];
+  it.each(PROMETHEUS_REJECTS)('%s: POST /slos and /preview answer 422, nothing stored', async (_, override) => {
+    const body = JSON.stringify({ ...SLO, name: 'prom-rejects', ...override });
+    expectRejected(await send('POST', '/api/v1/slos', body), 'POST');
+    expectRejected(await send('POST', '/api/v1/preview', body), 'preview');
+    tally.add('bodies Prometheus would reject (POST and /preview)', 2);
+  });
+
+  // /preview shows the rules the server would deliver: it must never show a file Prometheus rejects.
+  it('every rule file /preview returned for a still-valid mutation passes promtool check rules', () => {
+    const r = checkRulesDir(previewDir);
+    expect(r.files.length).toBe(previews);
+    expect(previews).toBeGreaterThan(50);
+    if (!r.ok) {
+      throw new Error(r.output.split(/\n\n/).filter((b) => !b.includes('SUCCESS')).join('\n\n').slice(0, 3000));
+    }
+    tally.add('(rule files /preview returned, checked by promtool)', previews);
   });
 
   it.each(['/api/v1/slos', '/api/v1/validate', '/api/v1/preview', `PUT ${STORED_PATH}`, '/api/v1/import?from=burnrate'])(

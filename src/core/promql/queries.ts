@@ -4,6 +4,7 @@
 import { parser as promParser } from '@prometheus-io/lezer-promql';
 import { parser as logParser } from '@grafana/lezer-logql';
 import type { Tree } from '@lezer/common';
+import { checkPrometheusCompat } from './prometheusCompat';
 
 export interface QueryError {
   /** 0-based offset of the first problem in the query text. */
@@ -49,7 +50,8 @@ export function checkPromQL(query: string): QueryError | undefined {
     return { offset: 0, message: 'empty query' };
   }
   const text = renderWindow(query, '5m');
-  return firstError(promParser.parse(text), text);
+  const tree = promParser.parse(text);
+  return firstError(tree, text) ?? checkPrometheusCompat(tree, text);
 }
 
 export interface Selector {
