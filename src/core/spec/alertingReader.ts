@@ -6,6 +6,7 @@ import { defaultAlerting } from './defaults';
 import { MapReader, Problems } from './fieldReader';
 import { checkGoTemplate } from './goTemplate';
 import { readLabels } from './names';
+import { SIZE_LIMITS } from './sizeLimits';
 import { AlertSeverityOptions, Sli } from './types';
 import { isLabelName } from '../promql/escape';
 
@@ -23,7 +24,10 @@ function readTemplate(r: MapReader, key: string, p: Problems): string | undefine
 
 /** Annotation names are label names to Prometheus ("invalid annotation name" otherwise). */
 function readAnnotations(r: MapReader, key: string, p: Problems): Record<string, string> | undefined {
-  const m = r.stringMap(key);
+  const m = r.stringMap(key, { length: SIZE_LIMITS.annotationValue, why: 'each alert rule carries it' });
+  if (m && Object.keys(m).length > SIZE_LIMITS.annotations) {
+    p.error(r.at(key), `${Object.keys(m).length} annotations: at most ${SIZE_LIMITS.annotations}`);
+  }
   for (const name of Object.keys(m ?? {})) {
     if (!isLabelName(name)) {
       p.error(`${r.at(key)}.${name}`, `"${name}" is not a valid annotation name: use [a-zA-Z_][a-zA-Z0-9_]*`);

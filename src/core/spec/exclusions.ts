@@ -3,8 +3,9 @@
 
 import { RESERVED_LABELS } from './defaults';
 import { MapReader, Problems } from './fieldReader';
+import { SIZE_LIMITS, tooLong } from './sizeLimits';
 import { Exclusion, Sli } from './types';
-import { isLabelName } from '../promql/escape';
+import { isLabelName, regexOneOf } from '../promql/escape';
 import { isWindowTemplate } from '../promql/queries';
 import { checkRe2 } from '../promql/re2';
 
@@ -36,7 +37,7 @@ export function readExclusions(r: MapReader, sli: Sli | undefined, p: Problems):
     const name = c.string('name', { required: true });
     const label = c.string('label', { required: true });
     const values = c.stringList('values');
-    const regex = c.string('regex');
+    const regex = c.string('regex', { maxLength: SIZE_LIMITS.exclusionRegex });
     if (label !== undefined && (!isLabelName(label) || label.startsWith('__'))) {
       p.error(c.at('label'), `"${label}" is not a valid label name: use [a-zA-Z_][a-zA-Z0-9_]* not starting with "__"`);
       return;
@@ -60,6 +61,11 @@ export function readExclusions(r: MapReader, sli: Sli | undefined, p: Problems):
     }
     if (values && values.length === 0) {
       p.error(c.at('values'), 'must not be empty');
+      return;
+    }
+    const joined = values ? regexOneOf(values).length : 0;
+    if (joined > SIZE_LIMITS.exclusionRegex) {
+      p.error(c.at('values'), `${tooLong(joined, SIZE_LIMITS.exclusionRegex, 'joined into one regex that every selector of the SLI carries')}: use a regex`);
       return;
     }
     if (name && label) {

@@ -2,6 +2,7 @@
 // (native, OpenSLO, Sloth) reads through it so that messages look the same everywhere.
 
 import { SourceDoc } from './document';
+import { SIZE_LIMITS, tooLong } from './sizeLimits';
 import { Diagnostic } from './types';
 
 export class Problems {
@@ -104,7 +105,7 @@ export class MapReader {
     }
   }
 
-  string(key: string, opts: { required?: boolean; pattern?: RegExp; patternHint?: string } = {}): string | undefined {
+  string(key: string, opts: { required?: boolean; pattern?: RegExp; patternHint?: string; maxLength?: number } = {}): string | undefined {
     const v = this.obj[key];
     if (v === undefined || v === null) {
       if (opts.required) {
@@ -117,6 +118,11 @@ export class MapReader {
       return undefined;
     }
     const s = String(v);
+    const max = opts.maxLength ?? SIZE_LIMITS.text;
+    if (s.length > max) {
+      this.problems.error(this.at(key), tooLong(s.length, max, 'every generated rule would carry it'));
+      return undefined;
+    }
     if (opts.required && s.trim() === '') {
       this.problems.error(this.at(key), 'must not be empty');
       return undefined;
@@ -200,7 +206,9 @@ export class MapReader {
     }
     const out: string[] = [];
     items.forEach((item, i) => {
-      if (typeof item === 'string' || typeof item === 'number') {
+      if ((typeof item === 'string' || typeof item === 'number') && String(item).length > SIZE_LIMITS.text) {
+        this.problems.error(`${this.at(key)}[${i}]`, tooLong(String(item).length, SIZE_LIMITS.text, 'every generated rule would carry it'));
+      } else if (typeof item === 'string' || typeof item === 'number') {
         out.push(String(item));
       } else {
         this.problems.error(`${this.at(key)}[${i}]`, `expected a string, got ${describe(item)}`);
@@ -209,8 +217,8 @@ export class MapReader {
     return out;
   }
 
-  /** A map of string to string (labels, annotations). */
-  stringMap(key: string): Record<string, string> | undefined {
+  /** A map of string to string (labels, annotations), each value at most `max` characters. */
+  stringMap(key: string, max: { length: number; why: string } = { length: SIZE_LIMITS.text, why: 'every generated rule would carry it' }): Record<string, string> | undefined {
     const v = this.obj[key];
     if (v === undefined || v === null) {
       return undefined;
@@ -222,7 +230,12 @@ export class MapReader {
     const out: Record<string, string> = {};
     for (const [k, val] of Object.entries(r.obj)) {
       if (typeof val === 'string' || typeof val === 'number' || typeof val === 'boolean') {
-        out[k] = String(val);
+        const text = String(val);
+        if (text.length > max.length) {
+          this.problems.error(r.at(k), tooLong(text.length, max.length, max.why));
+        } else {
+          out[k] = text;
+        }
       } else {
         this.problems.error(r.at(k), `expected a string value, got ${describe(val)}`);
       }

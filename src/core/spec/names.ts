@@ -3,6 +3,7 @@
 
 import { RESERVED_LABELS } from './defaults';
 import { MapReader, Problems } from './fieldReader';
+import { SIZE_LIMITS } from './sizeLimits';
 import { Labels } from './types';
 import { isLabelName } from '../promql/escape';
 
@@ -10,7 +11,7 @@ export const NAME_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,126}[a-zA-Z0-9])?$/;
 export const NAME_HINT = 'use letters, digits, ".", "_" and "-", starting and ending with a letter or digit (at most 128)';
 
 export function readLabels(r: MapReader, key: string, p: Problems): Labels | undefined {
-  const labels = r.stringMap(key);
+  const labels = r.stringMap(key, { length: SIZE_LIMITS.labelValue, why: "Mimir's default limit for a label value; every generated series carries it" });
   if (!labels) {
     return undefined;
   }

@@ -12,6 +12,7 @@ import { MapReader, Problems } from './fieldReader';
 import { NAME_HINT, NAME_PATTERN, readLabels } from './names';
 import { formatNumber } from './numbers';
 import { readPolicy } from './policyReader';
+import { SIZE_LIMITS } from './sizeLimits';
 import { readSli } from './sliReader';
 import { Diagnostic, Labels, Slo, TimeWindow } from './types';
 import { isLabelName } from '../promql/escape';
@@ -95,6 +96,11 @@ function readSlo(r: MapReader, service: string, fileLabels: Labels, p: Problems)
   for (const l of groupBy.filter((g) => g in labels)) {
     // A fixed label would overwrite the group-by label on every series and merge the groups.
     p.error(r.at('groupBy'), `"${l}" is both a group-by label and a fixed label in "labels"; drop one of them`);
+  }
+  // slo and slo_service are on every series too.
+  const perSeries = Object.keys(labels).length + groupBy.length + 2;
+  if (perSeries > SIZE_LIMITS.labelsPerSeries) {
+    p.error(r.at('labels'), `every series would carry ${perSeries} labels (these, the group-by labels, slo and slo_service): at most ${SIZE_LIMITS.labelsPerSeries} (Mimir's default limit)`);
   }
   const window = readWindow(r, 'window', p);
   const sli = readSli(r.child('sli', true), p);
