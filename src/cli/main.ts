@@ -85,6 +85,15 @@ Writes the SLOs found in PATH (files or folders) as OpenSLO v1 documents.
   -o, --out FILE  write here (default: stdout)`,
 };
 
+/** Why a path could not be read, in words rather than an errno code. */
+function cannotRead(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = { ENOENT: 'no such file or folder', EACCES: 'permission denied', EISDIR: 'is a folder, not a file', ENOTDIR: 'a part of the path is not a folder' };
+  return (code && words[code]) ?? `cannot read: ${code ?? (e as Error).message}`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function listFiles(path: string): string[] {
   const st = statSync(path);
   if (!st.isDirectory()) {
@@ -118,7 +127,7 @@ function loadPaths(paths: string[]): Loaded {
       }
       files.push(...found);
     } catch (e) {
-      diagnostics.push({ severity: 'error', file: p, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      diagnostics.push({ severity: 'error', file: p, message: cannotRead(e) });
     }
   }
   const slos: Slo[] = [];
@@ -127,7 +136,7 @@ function loadPaths(paths: string[]): Loaded {
     try {
       text = readFileSync(f, 'utf8');
     } catch (e) {
-      diagnostics.push({ severity: 'error', file: f, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      diagnostics.push({ severity: 'error', file: f, message: cannotRead(e) });
       continue;
     }
     const r = loadText(text, f);
@@ -207,7 +216,7 @@ function cmdGenerate(argv: string[], io: Io): number {
   }
   writeAll(io, outputs);
   const ruleCount = rules.prometheus.reduce((n, g) => n + g.rules.length, 0);
-  io.stderr(`generated ${ruleCount} Prometheus rules in ${rules.prometheus.length} groups for ${loaded.slos.length} SLO${loaded.slos.length === 1 ? '' : 's'}` + (rules.loki.length ? `, and ${rules.loki.length} Loki ruler groups` : '') + '\n');
+  io.stderr(`generated ${plural(ruleCount, 'Prometheus rule')} in ${plural(rules.prometheus.length, 'group')} for ${plural(loaded.slos.length, 'SLO')}` + (rules.loki.length ? `, and ${plural(rules.loki.length, 'Loki ruler group')}` : '') + '\n');
   return 0;
 }
 
@@ -225,7 +234,7 @@ function cmdImport(argv: string[], io: Io): number {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    io.stderr(`${file}: error: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    io.stderr(`${file}: error: ${cannotRead(e)}\n`);
     return 1;
   }
   const parsed = parseDocuments(text, file);

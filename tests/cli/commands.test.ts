@@ -80,6 +80,17 @@ describe('generate', () => {
     expect(check.ok).toBe(true);
   });
 
+  it('counts one Loki ruler group in the singular', async () => {
+    const file = join(dir, 'one-loki.yaml');
+    writeFileSync(
+      file,
+      'version: burnrate/v1\nservice: gw\nslos:\n  - name: judge\n    objective: 0.95\n    sli:\n      ratio: {source: loki, errors: \'{app="gw"} |= "fail"\', total: \'{app="gw"}\'}\n'
+    );
+    const r = await run(['generate', file, '-o', join(dir, 'one-loki.rules.yaml'), '--loki-out', join(dir, 'one-loki.loki.yaml')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/ in 3 groups for 1 SLO, and 1 Loki ruler group\n$/);
+  });
+
   it('needs --loki-out when an SLO reads Loki, and writes nothing without it', async () => {
     const out = join(dir, 'no-loki.yaml');
     const r = await run(['generate', EXAMPLE, '-o', out]);
@@ -166,10 +177,13 @@ describe('usage', () => {
     expect(r.stdout).toMatch(new RegExp(`^Usage: burnrate ${cmd}`));
   });
 
-  it('a missing file is invalid input (exit 1), not a crash', async () => {
-    const r = await run(['validate', join(dir, 'nope.yaml')]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('nope.yaml: error: cannot read: ENOENT');
+  it('a missing file is invalid input (exit 1) that says so in words, for validate and import', async () => {
+    const missing = join(dir, 'nope.yaml');
+    for (const argv of [['validate', missing], ['import', '--from', 'sloth', missing]]) {
+      const r = await run(argv);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`${missing}: error: no such file or folder\n`);
+    }
   });
 });
 

@@ -41,6 +41,8 @@ const CASES: Array<[string, string, string, number?]> = [
   ['objective as percent', doc(SLO.replace('0.99', '99.9')), 'did you mean 0.999?', 5],
   ['objective of 1', doc(SLO.replace('0.99', '1')), 'out of range: expected between 0 and 1, exclusive', 5],
   ['objective of 0', doc(SLO.replace('0.99', '0')), 'out of range: expected between 0 and 1, exclusive', 5],
+  ['objective that 12 significant digits make 1', doc(SLO.replace('0.99', '0.9999999999999999')), 'would be recorded as 1 (rules keep 12 significant digits), leaving no error budget', 5],
+  ['threshold .inf', withSli('      latency: {metric: ttft_seconds, threshold: .inf}\n'), 'threshold: expected a finite number, got .inf', 7],
   ['objective not a number', doc(SLO.replace('0.99', 'high')), 'objective: expected a number, got string "high"', 5],
   ['missing objective', doc(SLO.replace('    objective: 0.99\n', '')), 'objective: required field is missing'],
   ['window not a duration', doc(SLO.replace('    sli:', '    window: monthly\n    sli:')), '"monthly" is not a window', 6],

@@ -125,6 +125,21 @@ describe('validation and limits', () => {
     expect(JSON.stringify(r.body.error?.details ?? [])).toMatch(/annotations/);
   });
 
+  // "2026-12-01T10:00:00" was read in the server's local time zone: a freeze ended hours early or late.
+  it('a freeze whose expiresAt has no time zone gets 400; with Z or an offset it is stored at that instant', async () => {
+    const future = new Date(Date.now() + 2 * 86400_000);
+    const local = future.toISOString().slice(0, 19); // 2026-12-01T10:00:00
+    const bad = await admin.post('/api/v1/freezes', { service: SERVICE, reason: 'incident 7', expiresAt: local });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('expiresAt needs a time zone');
+    expect(server.db.prepare('SELECT COUNT(*) AS n FROM actions').get()).toEqual({ n: 0 });
+    // The same wall-clock time at +02:00 is two hours earlier than at Z.
+    const withOffset = await admin.post('/api/v1/freezes', { service: SERVICE, reason: 'incident 7', expiresAt: `${local}+02:00` });
+    expect(withOffset.status).toBe(201);
+    expect(withOffset.body.expiresAt).toBe(Date.parse(`${local}Z`) - 2 * 3600_000);
+    expect((await admin.del(`/api/v1/freezes/${withOffset.body.id}`)).status).toBe(204);
+  });
+
   it('a body over the limit gets 413 (declared length and chunked) and nothing is stored', async () => {
     const big = availabilitySlo({ name: 'too-big', description: 'x'.repeat(20 * 1024) });
     const r = await admin.post('/api/v1/slos', big);

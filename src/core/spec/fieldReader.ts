@@ -35,6 +35,10 @@ function describe(value: unknown): string {
   if (typeof value === 'object') {
     return 'a mapping';
   }
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    // JSON.stringify writes these as null; YAML spells them .inf, -.inf and .nan.
+    return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
+  }
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
@@ -144,7 +148,7 @@ export class MapReader {
     }
     const n = typeof v === 'string' && v.trim() !== '' && !isNaN(Number(v)) ? Number(v) : v;
     if (typeof n !== 'number' || !Number.isFinite(n)) {
-      this.problems.error(this.at(key), `expected a number, got ${describe(v)}`);
+      this.problems.error(this.at(key), `expected a ${typeof n === 'number' ? 'finite ' : ''}number, got ${describe(v)}`);
       return undefined;
     }
     if (opts.integer && !Number.isInteger(n)) {

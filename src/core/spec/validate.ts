@@ -115,6 +115,9 @@ function readSlo(r: MapReader, service: string, fileLabels: Labels, p: Problems)
       p.error(r.at('objective'), `${raw} is outside (0,1): objectives are ratios; did you mean ${formatNumber(raw / 100)}?`);
     } else {
       objective = r.number('objective', { required: true, min: 0, max: 1, exclusive: true }) ?? 0;
+      if (formatNumber(objective) === '1') {
+        p.error(r.at('objective'), `${objective} would be recorded as 1 (rules keep 12 significant digits), leaving no error budget: at most 0.999999999999`);
+      }
     }
   }
   const exclude = readExclusions(r, sli, p);

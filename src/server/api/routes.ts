@@ -312,7 +312,11 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     }
     let expiresAt: number | undefined;
     if (typeof b.expiresAt === 'string') {
-      expiresAt = Date.parse(b.expiresAt);
+      // Without Z or an offset, Date.parse reads the server's local time.
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(b.expiresAt.trim())) {
+        throw new HttpError(400, `expiresAt needs a time zone: an ISO 8601 time such as 2026-12-01T10:00:00Z or 2026-12-01T12:00:00+02:00, got ${JSON.stringify(b.expiresAt).slice(0, 80)}`);
+      }
+      expiresAt = Date.parse(b.expiresAt.trim());
     } else if (typeof b.duration === 'string' && parseDuration(b.duration)) {
       expiresAt = Date.now() + parseDuration(b.duration)! * 1000;
     }
