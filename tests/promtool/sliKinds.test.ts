@@ -83,8 +83,8 @@ slos:
   });
 });
 
-describe('latency SLO on a classic histogram', () => {
-  const spec = `
+/** api/latency: 99% of requests at or under `threshold`, from a classic histogram. */
+const latencySpec = (metric: string, threshold: string) => `
 version: burnrate/v1
 service: api
 slos:
@@ -92,9 +92,12 @@ slos:
     objective: 0.99
     sli:
       latency:
-        metric: http_request_duration_seconds
-        threshold: 1
+        metric: ${metric}
+        threshold: ${threshold}
 `;
+
+describe('latency SLO on a classic histogram', () => {
+  const spec = latencySpec('http_request_duration_seconds', '1');
   const labels = { slo: 'latency', slo_service: 'api' };
 
   it('counts the le="1" bucket of one exporter and the le="1.0" bucket of another', () => {
@@ -136,22 +139,11 @@ slos:
 // gives "1000000.0" (older clients) or "1e+06", Java's Double.toString "1.0E7" and "5.0E-4",
 // JavaScript "1000000" and "0.00001". The threshold's bucket must be matched in every one.
 describe('latency SLO on bucket bounds written as each client library writes them', () => {
-  const specFor = (threshold: string) => `
-version: burnrate/v1
-service: api
-slos:
-  - name: latency
-    objective: 0.99
-    sli:
-      latency:
-        metric: size_bytes
-        threshold: ${threshold}
-`;
   const labels = { slo: 'latency', slo_service: 'api' };
   const c = (perMinute: number) => counterValues(Array(60).fill(perMinute));
   const run = (threshold: string, buckets: Array<[string, string, number]>, counts: Record<string, number>, bad: number, total: number) =>
     expectPromtoolPass({
-      groups: withoutAnnotations(groupsFor(specFor(threshold))),
+      groups: withoutAnnotations(groupsFor(latencySpec('size_bytes', threshold))),
       evaluationInterval: '1m',
       tests: [
         {
@@ -165,78 +157,28 @@ slos:
       ],
     });
 
-  it('threshold 1000000: le="1e+06" (Go, Python, Prometheus 3), "1000000.0" (older Python), "1000000" (JavaScript); 1e+05 and 1e+07 are not it', () => {
-    // Good per minute: 60 of Go's 100, 40 of Python's 50, 20 of JavaScript's 25: 120 of 175, bad
-    // 55/175 = 0.314. Matching only "1000000" and "1000000.0" (before) gave 60 good: bad 115/175.
-    run(
+  // [threshold, buckets (job, le, good per minute), requests per minute by job, bad, total], bad/total by hand
+  it.each<[string, string, Array<[string, string, number]>, Record<string, number>, number, number]>([
+    [
+      // Before: only "1000000" and "1000000.0" matched, 60 good: bad 115/175.
+      'threshold 1000000: le="1e+06" (Go, Python, Prometheus 3), "1000000.0" (older Python), "1000000" (JavaScript); 1e+05 and 1e+07 are not it: bad 55/175',
       '1000000',
-      [
-        ['go', '1e+05', 10],
-        ['go', '1e+06', 60],
-        ['go', '1e+07', 95],
-        ['go', '+Inf', 100],
-        ['py', '1000000.0', 40],
-        ['py', '+Inf', 50],
-        ['js', '1000000', 20],
-        ['js', '+Inf', 25],
-      ],
+      [['go', '1e+05', 10], ['go', '1e+06', 60], ['go', '1e+07', 95], ['go', '+Inf', 100], ['py', '1000000.0', 40], ['py', '+Inf', 50], ['js', '1000000', 20], ['js', '+Inf', 25]],
       { go: 100, py: 50, js: 25 },
       55,
-      175
-    );
-  });
-
-  it('threshold 10000000: le="1.0E7" (Java) and "1e+07" (Go)', () => {
-    // Good 8 of Java's 10 and 15 of Go's 20: bad 7/30.
-    run(
-      '10000000',
-      [
-        ['java', '1.0E7', 8],
-        ['java', '+Inf', 10],
-        ['go', '1e+07', 15],
-        ['go', '1e+08', 19],
-        ['go', '+Inf', 20],
-      ],
-      { java: 10, go: 20 },
-      7,
-      30
-    );
-  });
-
-  it('threshold 0.00001: le="1e-05" (Go, Python), "1.0E-5" (Java), "0.00001" (JavaScript); 1e-04 is not it', () => {
-    // Good 30 of 40, 15 of 20, 5 of 10: bad 20/70.
-    run(
+      175,
+    ],
+    ['threshold 10000000: le="1.0E7" (Java) and "1e+07" (Go): bad 7/30', '10000000', [['java', '1.0E7', 8], ['java', '+Inf', 10], ['go', '1e+07', 15], ['go', '1e+08', 19], ['go', '+Inf', 20]], { java: 10, go: 20 }, 7, 30],
+    [
+      'threshold 0.00001: le="1e-05" (Go, Python), "1.0E-5" (Java), "0.00001" (JavaScript); 1e-04 is not it: bad 20/70',
       '0.00001',
-      [
-        ['go', '1e-05', 30],
-        ['go', '1e-04', 38],
-        ['go', '+Inf', 40],
-        ['java', '1.0E-5', 15],
-        ['java', '+Inf', 20],
-        ['js', '0.00001', 5],
-        ['js', '+Inf', 10],
-      ],
+      [['go', '1e-05', 30], ['go', '1e-04', 38], ['go', '+Inf', 40], ['java', '1.0E-5', 15], ['java', '+Inf', 20], ['js', '0.00001', 5], ['js', '+Inf', 10]],
       { go: 40, java: 20, js: 10 },
       20,
-      70
-    );
-  });
-
-  it('threshold 0.0005: le="5.0E-4" (Java) and "0.0005" (Go, Python)', () => {
-    // Good 8 of 10 and 18 of 20: bad 4/30.
-    run(
-      '0.0005',
-      [
-        ['java', '5.0E-4', 8],
-        ['java', '+Inf', 10],
-        ['go', '0.0005', 18],
-        ['go', '+Inf', 20],
-      ],
-      { java: 10, go: 20 },
-      4,
-      30
-    );
-  });
+      70,
+    ],
+    ['threshold 0.0005: le="5.0E-4" (Java) and "0.0005" (Go, Python): bad 4/30', '0.0005', [['java', '5.0E-4', 8], ['java', '+Inf', 10], ['go', '0.0005', 18], ['go', '+Inf', 20]], { java: 10, go: 20 }, 4, 30],
+  ])('%s', (_, threshold, buckets, counts, bad, total) => run(threshold, buckets, counts, bad, total));
 });
 
 describe('Loki-sourced ratio SLO', () => {
