@@ -44,7 +44,7 @@ describe('generate', () => {
   it('writes a rule file promtool accepts to stdout', async () => {
     const r = await run(['generate', PROM_ONLY]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('generated 29 Prometheus rules in 3 groups for 1 SLO\n');
+    expect(r.stderr).toBe('generated 31 Prometheus rules in 3 groups for 1 SLO\n');
     expect(parse(r.stdout).groups.map((g: { name: string }) => g.name)).toEqual(['burnrate-gw-chat-rollup', 'burnrate-gw-chat-period', 'burnrate-gw-chat']);
     expect(checkRules(r.stdout).ok).toBe(true);
   });

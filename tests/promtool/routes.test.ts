@@ -64,8 +64,9 @@ describe('one failing route beside a healthy one', () => {
   });
 
   it('freezes /chat and lets /search ship (hourly evaluation)', () => {
-    // Same traffic per 5 minutes, 2 days. Period ratio /chat 0.5 -> burn 500, budget remaining
-    // -499, freeze 1; /search 0.0005 -> burn 0.5, remaining 0.5, freeze 0.
+    // Same traffic per 5 minutes, 2 days (48 of 720 hours: coverage 1/15). Period ratio /chat 0.5
+    // -> burn 500, budget remaining 1 - 500/15 = -32.33, freeze 1; /search 0.0005 -> burn 0.5,
+    // remaining 1 - 0.5/15 = 0.9667, freeze 0.
     // Events in the period at 48h: 48 rollups of 12 * 600 = 345,600 (/chat) and 12 * 6,000 * 48 =
     // 3,456,000 (/search).
     const at = '48h';
@@ -83,8 +84,8 @@ describe('one failing route beside a healthy one', () => {
             ]),
             approx('slo:period_burn_rate:ratio{route="/chat"}', labelsOf('/chat'), 500, at),
             approx('slo:period_burn_rate:ratio{route="/search"}', labelsOf('/search'), 0.5, at),
-            approx('slo:period_error_budget_remaining:ratio{route="/chat"}', labelsOf('/chat'), -499, at),
-            approx('slo:period_error_budget_remaining:ratio{route="/search"}', labelsOf('/search'), 0.5, at),
+            approx('slo:period_error_budget_remaining:ratio{route="/chat"}', labelsOf('/chat'), 1 - 500 / 15, at),
+            approx('slo:period_error_budget_remaining:ratio{route="/search"}', labelsOf('/search'), 1 - 0.5 / 15, at),
             approx('slo:sli_events:increase30d{route="/chat"}', labelsOf('/chat'), 345_600, at, 1),
             approx('slo:sli_events:increase30d{route="/search"}', labelsOf('/search'), 3_456_000, at, 1),
           ],
