@@ -14,7 +14,9 @@
 //   counter queries            OpenSLO queries are plain PromQL over raw counters. A bare selector,
 //                              `sum(sel)` or `sum by (l) (sel)` becomes a native selector with
 //                              groupBy (so Burnrate's hourly rollups apply); anything else is
-//                              rewritten so that each vector selector is `rate(sel[{{.window}}])`.
+//                              rewritten so that each vector selector is `rate(sel[{{.window}}])`,
+//                              and the labels its aggregations keep become the groupBy (the same
+//                              for good/bad and total, and for raw queries; queryGrouping.ts).
 //   objectives[0]              target (or targetPercent) -> objective; further objectives are
 //                              ignored with a warning naming them.
 //   timeWindow                 rolling d/w as is; rolling M/Q/Y -> 30/90/365 days per unit with a

@@ -6,6 +6,7 @@ import { formatNumber } from '../spec/numbers';
 import { isWindowTemplate, parseSelector, QueryError } from '../promql/queries';
 import { PathMap } from './sloth';
 import { Finder } from './opensloObjects';
+import { reportedGroupBy } from './queryGrouping';
 import { firstParseError, leOf, matcherList, quantileQuery, rewriteCounters, simpleCounter } from './promqlRewrite';
 
 export interface Indicator {
@@ -67,6 +68,7 @@ function readMetricSource(parent: MapReader, find: Finder): MetricQuery | undefi
 
 export function readIndicatorSpec(
   r: MapReader,
+  slo: string,
   method: string,
   ob: { op?: string; value?: number; sliceTarget?: number },
   find: Finder
@@ -89,11 +91,12 @@ export function readIndicatorSpec(
   if (has[0] === 'thresholdMetric') {
     return readThreshold(r.child('thresholdMetric', true), method, ob, find);
   }
-  return readRatio(r.child('ratioMetric', true), method, ob, find);
+  return readRatio(r.child('ratioMetric', true), slo, method, ob, find);
 }
 
 function readRatio(
   r: MapReader,
+  slo: string,
   method: string,
   ob: { op?: string; sliceTarget?: number },
   find: Finder
@@ -143,8 +146,16 @@ function readRatio(
     if (tmpl !== mq.query) {
       p.warn(mq.path, 'the range windows of the raw query are replaced by each burn-rate window ({{.window}})');
     }
+    const groupBy = reportedGroupBy(slo, [{ field: 'the raw query', query: tmpl, path: mq.path }], p);
+    if (!groupBy) {
+      return undefined;
+    }
     const errorRatio = rawType === 'failure' ? tmpl : `1 - (${tmpl})`;
-    return { sli: { raw: { errorRatio } }, map: { '': r.path, '.raw': r.at('raw'), '.raw.errorRatio': mq.path } };
+    return {
+      sli: { raw: { errorRatio } },
+      groupBy,
+      map: { '': r.path, '.raw': r.at('raw'), '.raw.errorRatio': mq.path },
+    };
   }
   if (r.has('rawType')) {
     p.error(r.at('rawType'), 'rawType only applies to a raw ratioMetric');
@@ -194,6 +205,19 @@ function readRatio(
       queries = { [nativeKey]: simple[0].selector, total: simple[1].selector };
       groupBy = simple[0].groupBy;
     } else {
+      // Not two plain selectors with the same `sum by`: the labels the queries keep, read from
+      // them (an error when they differ), become the groupBy of the rewritten queries.
+      groupBy = reportedGroupBy(
+        slo,
+        [
+          { field: `the ${key} query`, query: part.query, path: part.path },
+          { field: 'the total query', query: total.query, path: total.path },
+        ],
+        p
+      );
+      if (!groupBy) {
+        return undefined;
+      }
       const a = rewriteCounters(part.query);
       const b = rewriteCounters(total.query);
       if (typeof a !== 'string') {

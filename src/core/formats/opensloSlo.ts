@@ -17,6 +17,7 @@ export function convertSlo(o: Obj, find: Finder): { value: unknown; map: PathMap
   const meta = r.child('metadata', true);
   meta.allowOnly(['name', 'displayName', 'labels', 'annotations']);
   const name = meta.string('name');
+  const sloName = name ?? meta.at('name');
   const labels = readLabels(meta, p);
   const annotations = meta.stringMap('annotations') ?? {};
   const spec = r.child('spec', true);
@@ -145,7 +146,7 @@ export function convertSlo(o: Obj, find: Finder): { value: unknown; map: PathMap
     const c = spec.child('indicator', true);
     if (c.ok) {
       c.allowOnly(['metadata', 'spec']);
-      ind = readIndicatorSpec(c.child('spec', true), method, { op, value, sliceTarget }, find);
+      ind = readIndicatorSpec(c.child('spec', true), sloName, method, { op, value, sliceTarget }, find);
       map['slos[0].sli'] = c.path;
       map['slos[0].groupBy'] = c.path;
     }
@@ -160,7 +161,7 @@ export function convertSlo(o: Obj, find: Finder): { value: unknown; map: PathMap
     } else if (target) {
       const tr = new MapReader(target.value, target.path, target.p);
       tr.allowOnly(['apiVersion', 'kind', 'metadata', 'spec']);
-      ind = readIndicatorSpec(tr.child('spec', true), method, { op, value, sliceTarget }, find);
+      ind = readIndicatorSpec(tr.child('spec', true), sloName, method, { op, value, sliceTarget }, find);
       map['slos[0].sli'] = spec.at('indicatorRef');
       map['slos[0].groupBy'] = spec.at('indicatorRef');
       if (ind && target.doc === o.doc) {

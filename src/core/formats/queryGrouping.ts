@@ -8,6 +8,7 @@
 import { parser as promParser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import { checkPromQL, renderWindow } from '../promql/queries';
+import { Problems } from '../spec/fieldReader';
 import { childList, text } from './promqlRewrite';
 
 export type Grouping =
@@ -233,4 +234,17 @@ export function importedGroupBy(
     });
   }
   return { groupBy, problems };
+}
+
+/** importedGroupBy with its problems reported at each query's field path; undefined on errors. */
+export function reportedGroupBy(
+  slo: string,
+  queries: Array<{ field: string; query: string; path: string }>,
+  p: Problems
+): string[] | undefined {
+  const g = importedGroupBy(slo, queries);
+  for (const x of g.problems) {
+    (x.severity === 'error' ? p.error : p.warn).call(p, queries[x.index].path, x.message);
+  }
+  return g.problems.some((x) => x.severity === 'error') ? undefined : g.groupBy;
 }

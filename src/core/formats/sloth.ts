@@ -16,7 +16,7 @@ import { MapReader, Problems } from '../spec/fieldReader';
 import { Diagnostic, Slo } from '../spec/types';
 import { validateNativeDocument } from '../spec/validate';
 import { isWindowTemplate } from '../promql/queries';
-import { importedGroupBy } from './queryGrouping';
+import { reportedGroupBy } from './queryGrouping';
 
 export interface ImportResult {
   slos: Slo[];
@@ -206,7 +206,13 @@ function readSli(r: MapReader, p: Problems, map: PathMap, at: string, slo: strin
   c.allowOnly(keys);
   const queries = keys.map((k) => readQuery(c, k, p));
   map[`${at}.sli`] = r.path;
-  const groupBy = groupingOf(slo, c, keys, queries, p);
+  const groupBy = queries.every((q) => q !== undefined)
+    ? (reportedGroupBy(
+        slo,
+        keys.map((field, i) => ({ field, query: queries[i]!, path: c.at(field) })),
+        p
+      ) ?? [])
+    : [];
   // The validator's findings on a group-by label point at the query that aggregates by it.
   [`${at}.groupBy`, ...groupBy.map((_, i) => `${at}.groupBy[${i}]`)].forEach((k) => (map[k] = c.at(keys[0])));
   if (kinds[0] === 'events') {
@@ -218,26 +224,6 @@ function readSli(r: MapReader, p: Problems, map: PathMap, at: string, slo: strin
   map[`${at}.sli.raw`] = c.path;
   map[`${at}.sli.raw.errorRatio`] = c.at('error_ratio_query');
   return { value: { raw: { errorRatio: queries[0] } }, groupBy };
-}
-
-function groupingOf(
-  slo: string,
-  c: MapReader,
-  keys: string[],
-  queries: Array<string | undefined>,
-  p: Problems
-): string[] {
-  if (queries.some((q) => q === undefined)) {
-    return [];
-  }
-  const g = importedGroupBy(
-    slo,
-    keys.map((field, i) => ({ field, query: queries[i]! }))
-  );
-  for (const x of g.problems) {
-    (x.severity === 'error' ? p.error : p.warn).call(p, c.at(keys[x.index]), x.message);
-  }
-  return g.groupBy;
 }
 
 function readAlerting(r: MapReader, map: PathMap, at: string): Record<string, unknown> | undefined {
