@@ -6,7 +6,7 @@ import { formatNumber } from '../spec/numbers';
 import { isWindowTemplate, parseSelector, QueryError } from '../promql/queries';
 import { PathMap } from './sloth';
 import { Finder } from './opensloObjects';
-import { reportedGroupBy } from './queryGrouping';
+import { reportedGroupBy, sameSet } from './queryGrouping';
 import { firstParseError, leOf, matcherList, quantileQuery, rewriteCounters, simpleCounter } from './promqlRewrite';
 
 export interface Indicator {
@@ -192,7 +192,7 @@ function readRatio(
       return undefined;
     }
     const simple = [simpleCounter(part.query), simpleCounter(total.query)];
-    if (simple[0] && simple[1] && sameList(simple[0].groupBy, simple[1].groupBy)) {
+    if (simple[0] && simple[1] && sameSet(simple[0].groupBy, simple[1].groupBy)) {
       const lat =
         hasGood && method !== 'Timeslices' ? latencyFromRatio(simple[0].selector, simple[1].selector) : undefined;
       if (lat) {
@@ -280,14 +280,10 @@ function latencyFromRatio(
   const les = g.matchers.filter((m) => /^le\b/.test(m));
   const rest = g.matchers.filter((m) => !/^le\b/.test(m));
   const threshold = les.length === 1 ? leOf(les[0]) : undefined;
-  if (threshold === undefined || threshold <= 0 || !sameList(rest, t.matchers)) {
+  if (threshold === undefined || threshold <= 0 || !sameSet(rest, t.matchers)) {
     return undefined;
   }
   return { metric: base, ...(t.matchers.length ? { matchers: t.matchers.join(', ') } : {}), threshold };
-}
-
-function sameList(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 /** A raw ratio query with `{{.window}}`: range windows replaced by the placeholder. */

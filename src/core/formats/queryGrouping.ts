@@ -54,7 +54,8 @@ function labelList(clause: SyntaxNode | null, q: string): string[] {
   );
 }
 
-function sameSet(a: string[], b: string[]): boolean {
+/** Same labels, in any order. */
+export function sameSet(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
 }
 
