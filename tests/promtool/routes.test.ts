@@ -1,9 +1,11 @@
-// Grouped SLOs: a failing route alerts and freezes while its healthy sibling stays quiet.
+// Grouped SLOs: a failing route alerts and freezes while its healthy sibling stays quiet. The same
+// SLO twice: native with groupBy, and as a Sloth spec whose queries aggregate `by (route)` (Sloth
+// has no group-by; the import makes those labels the groupBy, as Sloth's own rules keep them).
 import { approx, counterValues, exactly, expectPromtoolPass, groupsFor, withoutAnnotations } from './promtoolHarness';
 
 jest.setTimeout(60_000);
 
-const spec = `
+const native = `
 version: burnrate/v1
 service: gateway
 labels:
@@ -17,6 +19,21 @@ slos:
       ratio:
         errors: http_requests_total{code="500"}
         total: http_requests_total
+`;
+// Summed into one SLO (as the import did before it kept the groups), /chat and /search would
+// read (300+3) / (600+6000) = 0.0459: one alert without a route, and one budget spent by both.
+const sloth = `
+version: "prometheus/v1"
+service: gateway
+labels:
+  team: genai
+slos:
+  - name: availability
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum by (route) (rate(http_requests_total{code="500"}[{{.window}}]))
+        total_query: sum(rate(http_requests_total[{{.window}}])) by (route)
 `;
 // Every generated series and alert carries slo, slo_service, the SLO's labels and the route.
 const labelsOf = (route: string) => ({ route, slo: 'availability', slo_service: 'gateway', team: 'genai' });
@@ -32,7 +49,10 @@ const inputs = (steps: number) => [
   { series: 'http_requests_total{route="/search", code="500"}', values: counterValues(Array(steps).fill(3)) },
 ];
 
-describe('one failing route beside a healthy one', () => {
+describe.each([
+  ['native', native],
+  ['imported from Sloth', sloth],
+])('one failing route beside a healthy one (%s)', (_, spec) => {
   it('pages and tickets for /chat only (1-minute evaluation)', () => {
     // /chat: 0.5 over every window: 500x > 14.4x (1h/5m), > 6x, > 3x, > 1x -> page and ticket.
     // /search: 0.0005 over every window: 0.5x, below every threshold -> nothing.
