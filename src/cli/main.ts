@@ -3,7 +3,7 @@
 
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'fs';
 import { basename, dirname, join } from 'path';
-import { checkUnique, detectFormat, Format, loadText } from '../core/load';
+import { checkUnique, detectFormat, Format, loadParsed, loadText } from '../core/load';
 import { generateRules } from '../core/rules/generate';
 import { renderPrometheusRule, renderRuleFile } from '../core/rules/render';
 import { parseDocuments } from '../core/spec/document';
@@ -235,7 +235,7 @@ function cmdImport(argv: string[], io: Io): number {
     io.stderr(`${file}: error: --from ${from} but the file holds ${found} documents\n`);
     return 1;
   }
-  const r = loadText(text, file);
+  const r = loadParsed(parsed);
   if (report(io, r.diagnostics)) {
     return 1;
   }

@@ -1,7 +1,7 @@
 // One entry point for definitions in any supported format: native Burnrate, OpenSLO v1 and Sloth
 // prometheus/v1, detected from each document's content.
 
-import { parseDocuments, SourceDoc } from './spec/document';
+import { ParsedFile, parseDocuments, SourceDoc } from './spec/document';
 import { Diagnostic, Slo } from './spec/types';
 import { validateNativeDocument } from './spec/validate';
 import { importOpenSLO } from './formats/openslo';
@@ -67,7 +67,12 @@ function validateDoc(doc: SourceDoc, file: string | undefined): LoadResult {
 
 /** Parses and validates every document of a file. Any error means no SLOs at all. */
 export function loadText(text: string, file?: string): LoadResult {
-  const parsed = parseDocuments(text, file);
+  return loadParsed(parseDocuments(text, file));
+}
+
+/** Validates the documents of a parsed file (for callers that looked at the documents first). */
+export function loadParsed(parsed: ParsedFile): LoadResult {
+  const file = parsed.file;
   const diagnostics = [...parsed.diagnostics];
   const slos: Slo[] = [];
   if (parsed.docs.length === 0 && diagnostics.length === 0) {

@@ -5,7 +5,9 @@
 
 import React, { useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { stringify as toYaml } from 'yaml';
+import { parseDocuments } from '../core/spec/document';
+import { formatDiagnostic } from '../core/spec/types';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, SelectableValue } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
@@ -161,16 +163,16 @@ export function SloEditor() {
 
   const onYaml = (text: string) => {
     setYamlText(text);
-    try {
-      const v = parseYaml(text);
-      if (v && typeof v === 'object' && !Array.isArray(v)) {
-        setSpec(v);
-        setYamlError(undefined);
-      } else {
-        setYamlError('expected one SLO as a mapping');
-      }
-    } catch (e) {
-      setYamlError((e as Error).message);
+    // The server's bounded parser: a pasted text nested too deep gets an error, not a stuck tab.
+    const parsed = parseDocuments(text);
+    const v = parsed.docs.length === 1 ? parsed.docs[0].value : undefined;
+    if (parsed.diagnostics.length > 0) {
+      setYamlError(parsed.diagnostics.map(formatDiagnostic).join('\n'));
+    } else if (v && typeof v === 'object' && !Array.isArray(v)) {
+      setSpec(v as SpecValue);
+      setYamlError(undefined);
+    } else {
+      setYamlError('expected one SLO as a mapping');
     }
   };
 

@@ -3,7 +3,8 @@
 // nothing else is reachable from the server (see allowedUrl).
 
 import { readFileSync } from 'fs';
-import { parse } from 'yaml';
+import { parseDocuments } from '../core/spec/document';
+import { formatDiagnostic } from '../core/spec/types';
 
 export type RulesTarget =
   | { mode: 'directory'; dir: string }
@@ -69,11 +70,18 @@ function url(value: unknown, name: string): string | undefined {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   let file: Record<string, any> = {};
   if (env.BURNRATE_CONFIG) {
+    let text: string;
     try {
-      file = parse(readFileSync(env.BURNRATE_CONFIG, 'utf8')) ?? {};
+      text = readFileSync(env.BURNRATE_CONFIG, 'utf8');
     } catch (e) {
       throw new ConfigError(`BURNRATE_CONFIG ${env.BURNRATE_CONFIG}: ${(e as Error).message}`);
     }
+    // Through the same bounded parser as SLO files.
+    const parsed = parseDocuments(text, env.BURNRATE_CONFIG);
+    if (parsed.diagnostics.length > 0) {
+      throw new ConfigError(`BURNRATE_CONFIG ${parsed.diagnostics.map(formatDiagnostic).join('\n')}`);
+    }
+    file = (parsed.docs[0]?.value as Record<string, any> | null) ?? {};
   }
   const prom = file.prometheus ?? {};
   const rulesDir = env.BURNRATE_RULES_DIR ?? prom.rulesDir;

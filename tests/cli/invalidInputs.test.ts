@@ -80,6 +80,9 @@ const CASES: Array<[string, string, string, number?]> = [
   ['alert name with spaces', doc(SLO + '    alerting: {name: "High burn"}\n'), 'an alert name is [a-zA-Z_][a-zA-Z0-9_]*', 10],
   ['unknown policy window', doc(SLO + '    policy: {freeze: {window: 2d}}\n'), 'unknown window "2d"', 10],
   ['evaluation interval too long', doc(SLO + '    evaluationInterval: 10m\n'), 'expected a duration from 10s to 5m', 10],
+  // Nesting past 64 levels: these aborted the process before the parser bounded it (crash.test.ts).
+  ["nesting after a quote in a comment", "# don't\n" + '['.repeat(20000), 'not a definition: nested deeper than 64 levels', 2],
+  ['nesting with wide spacing', '-    '.repeat(8000) + 'x', 'not a definition: nested deeper than 64 levels', 1],
 ];
 
 describe('invalid definitions', () => {

@@ -100,10 +100,12 @@ export type Mutation =
   | { kind: 'field'; path: Path; value: unknown; remove: boolean; asJson: boolean }
   | { kind: 'cut'; at: number; asJson: boolean }
   | { kind: 'flip'; at: number; ch: string; asJson: boolean }
-  | { kind: 'text'; text: string };
+  | { kind: 'text'; text: string }
+  | { kind: 'nest'; at: number; attack: string; asJson: boolean };
 
-/** Mutations of one valid document: field replaced/removed, text cut, one character changed, any text. */
-export function mutations(doc: unknown, weights = { field: 6, cut: 2, flip: 2, text: 1 }): fc.Arbitrary<Mutation> {
+/** Mutations of one valid document: field replaced/removed, text cut, one character changed, any
+ * text, a nesting attack inserted anywhere. */
+export function mutations(doc: unknown, weights = { field: 6, cut: 2, flip: 2, text: 1, nest: 1 }): fc.Arbitrary<Mutation> {
   const all = paths(doc);
   const len = Math.max(serialize(doc, true).length, serialize(doc, false).length);
   return fc.oneof(
@@ -124,6 +126,10 @@ export function mutations(doc: unknown, weights = { field: 6, cut: 2, flip: 2, t
     {
       weight: weights.text,
       arbitrary: fc.record({ kind: fc.constant('text' as const), text: fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 })) }),
+    },
+    {
+      weight: weights.nest,
+      arbitrary: fc.record({ kind: fc.constant('nest' as const), at: fc.nat({ max: len }), attack: nestingAttack, asJson: fc.boolean() }),
     }
   );
 }
@@ -141,17 +147,51 @@ export function apply(doc: unknown, m: Mutation): string {
     }
     case 'text':
       return m.text;
+    case 'nest': {
+      const t = serialize(doc, m.asJson);
+      return t.slice(0, m.at) + m.attack + t.slice(m.at);
+    }
   }
 }
 
-/** Deeply nested texts: in a fresh process they can abort Node (see crash.test.ts), so they are
- * sent to a child-process server only. */
-export const DEEP_TEXTS: Array<[string, string]> = [
-  ['deep JSON nesting (20,000 unclosed [)', '['.repeat(20000)],
-  ['deep JSON nesting (5,000 closed [])', '['.repeat(5000) + ']'.repeat(5000)],
-  ['deep YAML block nesting (8,000 "- ")', '- '.repeat(8000) + 'x'],
-  ['deep object nesting (5,000 {"a":)', '{"a":'.repeat(5000) + '1' + '}'.repeat(5000)],
+const aliasChain = (n: number) => Array.from({ length: n }, (_, i) => (i === 0 ? 'a0: &a0 [x]' : `a${i}: &a${i} [*a${i - 1}]`)).join('\n');
+const indented = (n: number) => Array.from({ length: n }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1';
+
+/** Texts nested past the parser's limit (64 levels), including the ones that fooled the old
+ * pre-scan (a quote in a comment opened a "string" to the end of the text; wide indentation after
+ * `-`) and nesting built from aliases. Before the bounded parser, two of these in one process
+ * aborted Node (crash.test.ts); now each is an error. */
+export const NESTING_ATTACKS: Array<[string, string]> = [
+  ['20,000 unclosed [', '['.repeat(20000)],
+  ["# don't, then 20,000 [", "# don't\n" + '['.repeat(20000)],
+  ['5,000 closed []', '['.repeat(5000) + ']'.repeat(5000)],
+  ['8,000 "- "', '- '.repeat(8000) + 'x'],
+  ['8,000 "-    " (wide spacing)', '-    '.repeat(8000) + 'x'],
+  ['5,000 {"a":', '{"a":'.repeat(5000) + '1' + '}'.repeat(5000)],
+  ['20,000 "? " (explicit keys)', '? '.repeat(20000) + 'x'],
+  ['a quoted string, then 20,000 {a: ', 'service: "it\'s"\nname: \'say "hi"\'\nx: ' + '{a: '.repeat(20000)],
+  ['1,400 block maps, each indented one more space (1 MB)', indented(1400)],
+  ['a chain of 5,000 aliases, each one level deeper', aliasChain(5000)],
+  ['30 nested explicit keys "? " (a mapping as a key)', '? '.repeat(30) + 'x'],
 ];
+
+/** Nesting attacks of any shape: a prefix that may open a quote or a comment, an opener repeated
+ * past the nesting limit, maybe closed. Inserted into valid documents by the `nest` mutation. */
+export const nestingAttack: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .record({
+      prefix: fc.constantFrom('', "# don't\n", '# "\n', '"', "'", 'a: "\n', "x: it's\n", 'a: |\n  "\n', 'k: v\n', '--- \n', '&x ', '!!seq '),
+      opener: fc.constantFrom('[', '{', '{"a":', '{a: ', '- ', '-    ', '-\t', '? ', '- [', '[{"a":', '&x [', '!!map {', '? - ', '-  - '),
+      count: fc.integer({ min: 65, max: 20000 }),
+      close: fc.boolean(),
+    })
+    .map(({ prefix, opener, count, close }) => {
+      const closer = opener.includes('{') ? '}' : opener.includes('[') ? ']' : '';
+      return prefix + opener.repeat(count) + 'x' + (close ? closer.repeat(count) : '');
+    }),
+  fc.integer({ min: 65, max: 400 }).map(indented),
+  fc.integer({ min: 65, max: 3000 }).map(aliasChain)
+);
 
 /** Large texts that cost the parser seconds of CPU: sent once, and timed. */
 export const SLOW_TEXTS: Array<[string, string]> = [

@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { loadText } from '../../src/core/load';
 import { generateRules } from '../../src/core/rules/generate';
 import { renderRuleFile } from '../../src/core/rules/render';
-import { anyValue, mutate, paths } from './mutate';
+import { anyValue, mutate, nestingAttack, paths } from './mutate';
 
 const VALID = {
   version: 'burnrate/v1',
@@ -66,6 +66,17 @@ describe('malformed definitions', () => {
         check(text);
       }),
       { numRuns: 2500, seed: 7 }
+    );
+  });
+
+  it('a nesting attack inserted anywhere in a valid document, or alone: an error, never a crash', () => {
+    const text = stringify(VALID);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: text.length }), nestingAttack, (at, attack) => {
+        check(attack);
+        check(text.slice(0, at) + attack + text.slice(at));
+      }),
+      { numRuns: 500, seed: 64 }
     );
   });
 

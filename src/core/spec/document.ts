@@ -1,7 +1,8 @@
 // YAML/JSON documents with positions: every value can be traced back to its line so that errors
 // say where. JSON is read through the YAML parser too (YAML 1.2 is a superset of JSON).
 
-import { isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { Composer, CST, isMap, isScalar, isSeq, Lexer, LineCounter, Node, Parser } from 'yaml';
+import { cstTooDeep, documentTooLarge, LimitError, PARSE_LIMITS } from './parseLimits';
 import { Diagnostic } from './types';
 
 export interface SourceDoc {
@@ -19,65 +20,58 @@ export interface ParsedFile {
   diagnostics: Diagnostic[];
 }
 
-/** Deeper than any SLO definition needs; deeper input would only exhaust the parser's stack. */
-export const MAX_NESTING = 64;
-const MAX_INDENT = 256;
+/** Besides open collections, the parser's stack holds at most the document and a scalar. */
+const OPEN_NON_COLLECTIONS = 2;
 
-/** Where a text nests flow collections ([ and {) or indents deeper than a definition can. */
-function tooDeep(text: string): { offset: number; message: string } | undefined {
-  let depth = 0;
-  let quote: string | undefined;
-  let lineStart = 0;
-  let leading = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n') {
-      lineStart = i + 1;
-      leading = true;
-      continue;
-    }
-    if (leading && c !== ' ' && c !== '\t') {
-      leading = false;
-      // Compact nested sequences ("- - - x") nest on one line.
-      const run = c === '-' ? /^(?:-[ \t]+)+/.exec(text.slice(i, i + 4 * MAX_NESTING + 8)) : null;
-      if (run && (run[0].match(/-/g) ?? []).length > MAX_NESTING) {
-        return { offset: i, message: `nested deeper than ${MAX_NESTING} levels` };
-      }
-    }
-    if (quote) {
-      if (c === '\\' && quote === '"') {
-        i++;
-      } else if (c === quote) {
-        quote = undefined;
-      }
-    } else if (c === '"' || c === "'") {
-      quote = c;
-    } else if (c === '[' || c === '{') {
-      if (++depth > MAX_NESTING) {
-        return { offset: i, message: `nested deeper than ${MAX_NESTING} levels` };
-      }
-    } else if (c === ']' || c === '}') {
-      depth = Math.max(0, depth - 1);
-    } else if (c !== ' ' && i - lineStart > MAX_INDENT && text.slice(lineStart, i).trim() === '') {
-      return { offset: i, message: `indented deeper than ${MAX_INDENT} columns` };
-    }
-  }
-  return undefined;
-}
-
-/** Parses every document of a YAML or JSON text. Syntax errors come back as diagnostics. */
+/** Parses every document of a YAML or JSON text. Syntax errors and texts past the parse limits
+ * (parseLimits.ts) come back as diagnostics; nothing recurses deeper than the nesting limit. */
 export function parseDocuments(text: string, file?: string): ParsedFile {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const docs: SourceDoc[] = [];
-  const deep = tooDeep(text);
-  if (deep) {
-    const line = text.slice(0, deep.offset).split('\n').length;
-    return { file, docs, diagnostics: [{ severity: 'error', file, line, message: `not a definition: ${deep.message}` }] };
+  const refuse = (offset: number, message: string): ParsedFile => {
+    const pos = lineCounter.linePos(offset);
+    return { file, docs: [], diagnostics: [{ severity: 'error', file, line: pos.line, column: pos.col, message: `not a definition: ${message}` }] };
+  };
+  if (text.length > PARSE_LIMITS.chars) {
+    return { file, docs, diagnostics: [{ severity: 'error', file, message: `not a definition: longer than ${PARSE_LIMITS.chars / 1024 / 1024} MiB` }] };
+  }
+  // The lexer and parser keep explicit stacks (the composer after them recurses): fed one lexeme
+  // at a time, the parser stops as soon as its stack of open nodes outgrows the nesting limit,
+  // before it reads the rest of the text; each finished document is then measured exactly.
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  const tokens: CST.Token[] = [];
+  const take = (token: CST.Token): LimitError | undefined => {
+    tokens.push(token);
+    return cstTooDeep(token);
+  };
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) {
+      const deep = take(token);
+      if (deep) {
+        return refuse(deep.offset, deep.message);
+      }
+    }
+    if (parser.stack.length > PARSE_LIMITS.nesting + OPEN_NON_COLLECTIONS) {
+      return refuse(parser.offset, `nested deeper than ${PARSE_LIMITS.nesting} levels`);
+    }
+  }
+  for (const token of parser.end()) {
+    const deep = take(token);
+    if (deep) {
+      return refuse(deep.offset, deep.message);
+    }
   }
   // Duplicate keys are found in walk() below: the parser's own check is quadratic in the keys.
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  const list = Array.isArray(parsed) ? parsed : [parsed];
+  const list = [...new Composer({ uniqueKeys: false }).compose(tokens)];
+  const budget = { values: PARSE_LIMITS.values };
+  for (const doc of list) {
+    const large = doc.errors.length === 0 ? documentTooLarge(doc, budget) : undefined;
+    if (large) {
+      return refuse(large.offset, large.message);
+    }
+  }
   list.forEach((doc, index) => {
     for (const err of doc.errors) {
       const pos = lineCounter.linePos(err.pos[0]);

@@ -5,7 +5,7 @@ import { validateSloText } from '../../core/spec/sloObject';
 import { Diagnostic, formatDiagnostic } from '../../core/spec/types';
 import { sloRuleGroups } from '../../core/rules/ruleGroups';
 import { renderRuleFile } from '../../core/rules/render';
-import { detectFormat, loadText } from '../../core/load';
+import { detectFormat, loadParsed } from '../../core/load';
 import { parseDocuments } from '../../core/spec/document';
 import { sloValue, toNativeYaml } from '../../core/spec/serialize';
 import { exportOpenSLO } from '../../core/formats/opensloExport';
@@ -257,12 +257,12 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     if (from !== 'openslo' && from !== 'sloth' && from !== 'burnrate') {
       throw new HttpError(400, 'from must be openslo, sloth or burnrate');
     }
-    const text = await ctx.text();
-    const found = [...new Set(parseDocuments(text).docs.map((doc) => detectFormat(doc.value) ?? 'unknown'))];
+    const parsed = parseDocuments(await ctx.text(), 'body');
+    const found = [...new Set(parsed.docs.map((doc) => detectFormat(doc.value) ?? 'unknown'))];
     if (found.length > 0 && (found.length !== 1 || found[0] !== from)) {
       throw new HttpError(422, `from=${from} but the body holds ${found.join(', ')} documents`);
     }
-    const loaded = loadText(text, 'body');
+    const loaded = loadParsed(parsed);
     if (loaded.slos.length === 0) {
       throw invalid(loaded.diagnostics);
     }

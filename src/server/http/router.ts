@@ -2,6 +2,7 @@
 // read with a size limit, JSON errors everywhere, one log line and metrics per request.
 
 import { IncomingMessage, ServerResponse } from 'http';
+import { PARSE_LIMITS, valueTooDeep } from '../../core/spec/parseLimits';
 import { allows, Principal, Role, TokenStore } from '../auth';
 import { Logger } from '../log';
 import { ServerMetrics } from '../metrics';
@@ -130,11 +131,17 @@ export class Router {
         text,
         json: async () => {
           const t = await text();
+          let value: unknown;
           try {
-            return JSON.parse(t);
+            value = JSON.parse(t);
           } catch (e) {
             throw new HttpError(400, `the body is not valid JSON: ${(e as Error).message}`);
           }
+          // JSON.parse itself does not recurse; what reads the value afterwards may.
+          if (valueTooDeep(value)) {
+            throw new HttpError(400, `the body nests deeper than ${PARSE_LIMITS.nesting} levels`);
+          }
+          return value;
         },
       };
       const reply = await route.handler(ctx);
