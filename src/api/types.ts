@@ -20,6 +20,8 @@ export interface SloSummaryStatus {
     group: Record<string, string>;
     state: PolicyState;
     budgetRemaining?: number;
+    budgetEvents?: number;
+    spentEvents?: number;
     currentBurnRate?: number;
   }>;
 }

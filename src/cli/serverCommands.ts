@@ -68,6 +68,12 @@ export async function cmdGate(argv: string[], io: Io): Promise<number> {
     for (const w of body.warnings ?? []) {
       io.stdout(`  ! ${w}\n`);
     }
+    for (const r of body.slos ?? []) {
+      const labels = Object.entries(r.group ?? {}).map(([k, v]) => `${k}=${v}`);
+      if (r.budget) {
+        io.stdout(`  ${r.slo}${labels.length ? ` {${labels.join(', ')}}` : ''}: budget ${r.budget}\n`);
+      }
+    }
   }
   return body.decision === 'ship' ? 0 : 1;
 }

@@ -48,6 +48,8 @@ export const testIds = {
     minEvents: 'data-testid br-editor-min-events',
     yaml: 'data-testid br-editor-yaml',
     preview: 'data-testid br-editor-preview',
+    previewRefresh: 'data-testid br-editor-preview-refresh',
+    previewAskedAt: 'data-testid br-editor-preview-asked-at',
     rules: 'data-testid br-editor-rules',
     problems: 'data-testid br-editor-problems',
     save: 'data-testid br-editor-save',

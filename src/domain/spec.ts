@@ -126,6 +126,6 @@ function pct(x: number): string {
 export function alertSummary(slo: Slo): string[] {
   return alertWindows(slo.window).map((w) => {
     const long = w.longSeconds >= 86400 ? `${w.longSeconds / 86400}d` : `${w.longSeconds / 3600}h`;
-    return `${w.severity}: burn rate above ${Number(w.factor.toPrecision(3))}x over ${long} (spends ${w.budgetFraction * 100}% of the budget)`;
+    return `${w.severity}: burn rate above ${Number(w.factor.toPrecision(3))}x over ${long} (spends ${pct(w.budgetShare)} of the budget)`;
   });
 }

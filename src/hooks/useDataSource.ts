@@ -24,20 +24,42 @@ export function useDataSources(type: 'prometheus' | 'loki'): DataSourceRef[] {
   }, [type]);
 }
 
+/**
+ * How often the editor asks its data source again while it is open: soon while there is nothing
+ * to show (a metric deployed a minute ago, a Prometheus whose first scrapes have not landed),
+ * seldom once there is. Exported for the tests.
+ */
+export const REFRESH_EMPTY_MS = 10_000;
+export const REFRESH_PREVIEW_MS = 30_000;
+export const REFRESH_PICKER_MS = 60_000;
+
+const pickerRefresh = (v: unknown[] | undefined) => (v?.length ? REFRESH_PICKER_MS : REFRESH_EMPTY_MS);
+
 export function useMetricNames(uid?: string) {
-  return useAsync(() => metricNames(uid!), [uid], { skip: !uid });
+  return useAsync(() => metricNames(uid!), [uid], { skip: !uid, refreshMs: pickerRefresh });
 }
 
 export function useLabelNames(uid?: string, metric?: string) {
-  return useAsync(() => labelNames(uid!, metric), [uid, metric], { skip: !uid || !metric, delayMs: 300 });
+  return useAsync(() => labelNames(uid!, metric), [uid, metric], {
+    skip: !uid || !metric,
+    delayMs: 300,
+    refreshMs: pickerRefresh,
+  });
 }
 
 export function useLabelValues(uid?: string, label?: string, metric?: string) {
-  return useAsync(() => labelValues(uid!, label!, metric), [uid, label, metric], { skip: !uid || !label });
+  return useAsync(() => labelValues(uid!, label!, metric), [uid, label, metric], {
+    skip: !uid || !label,
+    refreshMs: pickerRefresh,
+  });
 }
 
 export function useBuckets(uid?: string, metric?: string) {
-  return useAsync(() => bucketBoundaries(uid!, metric!), [uid, metric], { skip: !uid || !metric, delayMs: 300 });
+  return useAsync(() => bucketBoundaries(uid!, metric!), [uid, metric], {
+    skip: !uid || !metric,
+    delayMs: 300,
+    refreshMs: pickerRefresh,
+  });
 }
 
 export interface PreviewRow {
@@ -92,5 +114,9 @@ export async function runPreview(slo: Slo, ds: DataSourceRef): Promise<Preview> 
 
 export function useSliPreview(slo: Slo | undefined, ds: DataSourceRef | undefined) {
   const text = slo ? JSON.stringify(slo) : '';
-  return useAsync(() => runPreview(slo!, ds!), [text, ds?.uid], { skip: !slo || !ds, delayMs: 600 });
+  return useAsync(() => runPreview(slo!, ds!), [text, ds?.uid], {
+    skip: !slo || !ds,
+    delayMs: 600,
+    refreshMs: (p) => (p?.rows.length ? REFRESH_PREVIEW_MS : REFRESH_EMPTY_MS),
+  });
 }

@@ -30,7 +30,8 @@ import { testIds } from '../components/testIds';
 import { validateSpec } from '../domain/spec';
 import { alertWindows } from '../core/rules/burnRateWindows';
 import { previewQueries } from '../core/rules/sliSignals';
-import { burn, count, dateTime, duration, groupText, percent } from '../utils/format';
+import { burn, dateTime, duration, groupText, percent, spentOfBudget } from '../utils/format';
+import { coverageText } from '../core/policy/status';
 import { dashboardUrl, exploreUrl, sloPath } from '../utils/utils.routing';
 import { DASHBOARDS } from '../constants';
 
@@ -172,7 +173,8 @@ export function SloDetail() {
                 <th>{model?.groupBy.join(', ') || 'group'}</th>
                 <th>State</th>
                 <th className="num">Budget left</th>
-                <th className="num">Budget left (events)</th>
+                <th className="num">Spent of budget</th>
+                <th className="num">Covers</th>
                 <th className="num">Burn (now)</th>
                 <th className="num">Burn (period)</th>
                 <th className="num">Runs out in</th>
@@ -182,7 +184,7 @@ export function SloDetail() {
             <tbody>
               {groups.length === 0 && (
                 <tr>
-                  <td colSpan={8} className={t.muted}>
+                  <td colSpan={9} className={t.muted}>
                     {status.loading ? 'Loading...' : "No data yet: Prometheus has not recorded this SLO's series."}
                   </td>
                 </tr>
@@ -194,7 +196,8 @@ export function SloDetail() {
                     <StateBadge state={g.state} />
                   </td>
                   <td className="num">{percent(g.budgetRemaining)}</td>
-                  <td className="num">{count(g.budgetRemainingEvents)}</td>
+                  <td className="num">{spentOfBudget(g)}</td>
+                  <td className="num">{model ? (coverageText(model, g.coverage) ?? '–') : '–'}</td>
                   <td className="num">{burn(g.currentBurnRate)}</td>
                   <td className="num">{burn(g.periodBurnRate)}</td>
                   <td className="num">{duration(g.exhaustionSeconds)}</td>

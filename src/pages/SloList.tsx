@@ -10,7 +10,7 @@ import { StateBadge, STATE_ORDER } from '../components/common/StateBadge';
 import { getTableStyles } from '../components/common/tableStyles';
 import { testIds } from '../components/testIds';
 import { prefixRoute, sloPath } from '../utils/utils.routing';
-import { burn, groupText, percent } from '../utils/format';
+import { burn, groupText, percent, spentOfBudget } from '../utils/format';
 import { ROUTES } from '../constants';
 
 /** Worst first: state, then the least budget left. */
@@ -189,7 +189,12 @@ export function SloList() {
                               {groups.map((g) => (
                                 <tr key={groupText(g.group)}>
                                   <td>{groupText(g.group)}</td>
-                                  <td className="num">{percent(g.budgetRemaining)}</td>
+                                  <td className="num">
+                                    {percent(g.budgetRemaining)}
+                                    {g.budgetEvents !== undefined && (
+                                      <span className={t.muted}> ({spentOfBudget(g)} spent)</span>
+                                    )}
+                                  </td>
                                   <td className="num">{burn(g.currentBurnRate)}</td>
                                   <td>
                                     <StateBadge state={g.state} />

@@ -47,3 +47,10 @@ export function groupText(group: Record<string, string> | undefined): string {
   const entries = Object.entries(group ?? {});
   return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(', ') : 'all';
 }
+
+/** "700 of 1,000": bad events spent of the whole period's budget, where it is known in events. */
+export function spentOfBudget(g: { spentEvents?: number; budgetEvents?: number }): string {
+  return g.spentEvents === undefined || g.budgetEvents === undefined
+    ? '–'
+    : `${count(g.spentEvents)} of ${count(g.budgetEvents)}`;
+}

@@ -11,7 +11,7 @@ import { join } from 'path';
 import { chromium, Browser, Page } from 'playwright-core';
 import { startServer, RunningServer } from '../../src/server/app';
 import { createLogger } from '../../src/server/log';
-import { CounterSpec, Exporter, histogramSeries, startExporter } from '../support/exporter';
+import { CounterSpec, Exporter, histogramSeries, startExporter, waitForScraped } from '../support/exporter';
 import { PrometheusProcess, startPrometheus, stopAllPrometheus } from '../support/prometheusServer';
 import { testIds } from '../../src/components/testIds';
 import { CHROMIUM, DIST, HOST_BUNDLE_DIR, prepareBrowserRun, SHOTS } from './builds';
@@ -23,16 +23,17 @@ const PLUGIN_ID = 'burnrate-burnrate-app';
 const TOKEN = 'brt_browser_test_0123456789abcdef0123456789abcdef';
 const DURATION = 'gen_ai_client_operation_duration_seconds_count';
 const TTFT = 'gen_ai_server_time_to_first_token_seconds';
+const CHAT = { gen_ai_operation_name: 'chat' };
 
 const tid = (id: string) => `[data-testid="${id}"]`;
 
 function counters(): CounterSpec[] {
-  const chat = { gen_ai_operation_name: 'chat' };
+  const chat = CHAT;
+  // /summarize starts later, while the editor is open: its preview must pick it up by itself.
   return [
     { name: DURATION, labels: { ...chat, route: '/chat' }, rate: 20 },
     { name: DURATION, labels: { ...chat, route: '/chat', error_type: 'timeout' }, rate: 1 },
     { name: DURATION, labels: { ...chat, route: '/chat', error_type: 'provider_error' }, rate: 2 },
-    { name: DURATION, labels: { ...chat, route: '/summarize' }, rate: 5 },
     ...histogramSeries(TTFT, { ...chat, route: '/chat' }, 20, { '0.25': 8, '0.5': 14, '1': 18, '2.5': 19.5 }),
   ];
 }
@@ -58,6 +59,8 @@ describe('Grafana app in Chromium, against the real server and Prometheus', () =
       scrapeInterval: '1s',
       evaluationInterval: '1s',
     });
+    // The editor asks Prometheus as soon as it opens: give it data to find.
+    await waitForScraped(prom, exporter);
     const dbDir = mkdtempSync(join(tmpdir(), 'burnrate-browser-db-'));
     server = await startServer(
       {
@@ -152,7 +155,15 @@ describe('Grafana app in Chromium, against the real server and Prometheus', () =
     // The live preview on real data through the data source proxy: per route, with the budget in words.
     const preview = page.locator(tid(testIds.editor.preview));
     await preview.locator('td', { hasText: 'route=/chat' }).waitFor({ timeout: 30000 });
-    await preview.locator('td', { hasText: 'route=/summarize' }).waitFor({ timeout: 10000 });
+    const askedFirst = await page.locator(tid(testIds.editor.previewAskedAt)).textContent();
+    expect(askedFirst).toMatch(/^Asked Prometheus at \d\d:\d\d:\d\d; asks again every 30 s$/);
+
+    // A route deployed while the editor is open shows up without a reload: the preview asks again.
+    await page.evaluate(() => ((window as any).__sameDocument = true));
+    exporter!.setRate(DURATION, { ...CHAT, route: '/summarize' }, 5);
+    await preview.locator('td', { hasText: 'route=/summarize' }).waitFor({ timeout: 90000 });
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+    expect(await page.locator(tid(testIds.editor.previewAskedAt)).textContent()).not.toEqual(askedFirst);
     await expect(page.locator(tid(testIds.editor.budgetWords)).textContent()).resolves.toMatch(
       /failed requests per 30 days at today's traffic/
     );

@@ -1,6 +1,6 @@
 // The budgeting example every SRE knows, checked at hourly evaluation (the rollups then tile the
 // period exactly), with the ticket's full annotations as promtool renders them.
-import { approx, exactly, expectPromtoolPass, groupsFor } from './promtoolHarness';
+import { approx, exactly, expectPromtoolPass, groupsFor, withoutAnnotations } from './promtoolHarness';
 
 jest.setTimeout(60_000);
 
@@ -22,7 +22,7 @@ slos:
   const labels = { slo: 'requests', slo_service: 'billing' };
   const at = '240h';
 
-  it('reads burn 2.1x, budget remaining -110%, freeze, 33,333 events at day 10', () => {
+  it('reads 700 of 1,000 failures spent, 30% left, burn 2.1x, freeze, at day 10', () => {
     // Budget: 1% of 100,000 = 1,000 failures in 30 days. Traffic is even: 100,000 / 8,640 five-minute
     // steps = 11.574 requests per step (3,333.33 a day); failures 700 / 2,880 steps in 10 days.
     // At day 10 (t=240h) the 30d window reaches back before the data, so it holds exactly the 240
@@ -30,10 +30,10 @@ slos:
     //   events in the period  = 240 * 138.889 = 33,333.33
     //   period error ratio    = 700 / 33,333.33 = 0.021
     //   period burn rate      = 0.021 / 0.01 = 2.1  (on pace to spend the budget by day 14.3)
-    //   budget remaining      = 1 - 2.1 = -1.1 (ratio-based: the 700 failures are 2.1x the failures
-    //                           this traffic allows; the event-based reading, 1 - 700/1000 = 30% of the
-    //                           30-day budget left, is not what the contract's series say)
-    //   release freeze        = 1 (budget remaining <= 0, and burn 2.1 > 2)
+    //   coverage              = 240 of 720 hours = 1/3
+    //   budget remaining      = 1 - 2.1 * 1/3 = 0.3: the budget of the whole 30 days at this
+    //                           traffic is 1,000 failures, 700 are spent, 300 (30%) are left
+    //   release freeze        = 1 (burn 2.1 > 2; budget remaining 30% is above 0)
     //   release caution       = 1 (1d burn 2.1 > 1)
     // Ticket: 3d burn 2.1 > 1 and 6h burn 2.1 > 1 (1d/2h need 3x: no). Page: needs 14.4x or 6x: no.
     // The alert's value is the long-window burn of the matching condition: 3d, 2.10.
@@ -63,7 +63,7 @@ slos:
                     summary: 'billing/requests is burning its error budget too fast',
                     description:
                       'Burn rate 2.10x over the long window (alerting at 3x over 1d and 2h, or 1x over 3d and 6h). ' +
-                      'Error budget left this period: -110%.',
+                      'Error budget left this period: 30%.',
                     runbook_url: 'https://runbooks.example.com/billing/requests',
                   },
                 },
@@ -74,7 +74,8 @@ slos:
             approx('slo:sli_events:increase30d', labels, 100_000 / 3, at, 0.01),
             approx('slo:sli_error:ratio_rate30d', labels, 0.021, at),
             approx('slo:period_burn_rate:ratio', labels, 2.1, at),
-            approx('slo:period_error_budget_remaining:ratio', labels, -1.1, at),
+            approx('slo:period_coverage:ratio', labels, 1 / 3, at),
+            approx('slo:period_error_budget_remaining:ratio', labels, 0.3, at),
             approx('slo:sli_error:ratio_rate1d', labels, 0.021, at),
             approx('slo:sli_error:ratio_rate3d', labels, 0.021, at),
             exactly('slo:release_freeze:bool', at, [
@@ -92,6 +93,38 @@ slos:
             exactly('slo:time_period:days', at, [
               { labels: 'slo:time_period:days{slo="requests", slo_service="billing"}', value: 30 },
             ]),
+          ],
+        },
+      ],
+    });
+  });
+
+  it('on a calendar month, counts the whole month\'s budget: 700 of 1,000 failures by day 10 of 31', () => {
+    // promtool's clock starts on 1970-01-01: January, 31 days. 100,000 requests expected in the
+    // month (100,000 / 8,928 five-minute steps), 700 failures in the first 10 days.
+    //   month to date at 240h: 240 hourly rollups = 240/744 of the month, 26,881.7 requests
+    //   month error ratio = 700 / 26,881.7 = 0.02604; burn 2.604
+    //   budget remaining = 1 - 2.604 * 240/744 = 1 - 700/1,000 = 0.3
+    const monthly = spec.replace('window: 30d', 'window: calendar-month');
+    const perStepTotal = 100_000 / 8928;
+    const perStepBad = 700 / 2880;
+    const steps = 2880;
+    const events = (100_000 * 240) / 744;
+    expectPromtoolPass({
+      groups: withoutAnnotations(groupsFor(monthly)),
+      evaluationInterval: '1h',
+      tests: [
+        {
+          interval: '5m',
+          input_series: [
+            { series: 'requests_total{outcome="success"}', values: `0+${perStepTotal - perStepBad}x${steps}` },
+            { series: 'requests_total{outcome="failure"}', values: `0+${perStepBad}x${steps}` },
+          ],
+          promql_expr_test: [
+            approx('slo:sli_events:increase_calendar_month', labels, events, at, 0.01),
+            approx('slo:period_burn_rate:ratio', labels, 700 / events / 0.01, at),
+            approx('slo:period_coverage:ratio', labels, 240 / 744, at),
+            approx('slo:period_error_budget_remaining:ratio', labels, 0.3, at),
           ],
         },
       ],

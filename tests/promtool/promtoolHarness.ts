@@ -8,7 +8,7 @@
 // Evaluation interval, and why scenarios pick one or the other:
 //   The generated groups run at different intervals: the main group (1m: 5m..6h windows; 1d, 3d
 //   and period windows read from the hourly sums; burn, budget remaining, freeze; alerts) and
-//   `-rollup` (1h: hourly increases and their sums). promtool 2.42 ignores each group's `interval`
+//   `:rollup` (1h: hourly increases and their sums). promtool 2.42 ignores each group's `interval`
 //   and evaluates every group at the test file's `evaluation_interval`. So:
 //   - scenarios about 1d/3d/period numbers (budget, freeze, events in the period, tickets on the
 //     1d/3d windows) use `evaluation_interval: 1h`: the rollup then runs hourly as in production

@@ -31,8 +31,8 @@ it('an SLO at every cap validates, and its rule file (measured) passes promtool'
   const v = validateSloObject(spec);
   expect(errorsOf(spec)).toEqual([]);
   const file = renderRuleFile(sloRuleGroups(v.slo!).prometheus);
-  // 29 rules carry the 27 labels (27 x 2,048 = 55 KB each), 2 alerts the 30 annotations (120 KB
-  // each), and the exclusion regex sits in several selectors: 2.0 MB measured.
+  // 31 rules carry the 27 labels (27 x 2,048 = 55 KB each), 2 alerts the 30 annotations (120 KB
+  // each), and the exclusion regex sits in several selectors: 2.1 MB measured.
   const bytes = Buffer.byteLength(file);
   console.log(`rule file of an SLO at every size cap: ${bytes} bytes`);
   expect(bytes).toBeLessThan(2.5 * 1024 * 1024);

@@ -59,7 +59,8 @@ describe('a steady error rate inside the budget', () => {
   it('keeps budget, burn and freeze steady over 4 days at hourly evaluation', () => {
     // 30,000 requests and 15 errors every 5 minutes (5m input, so 5m rates exist at hourly steps).
     // At 96h: hourly rollups at 1h..96h each hold 360,000 requests and 180 errors.
-    //   ratio over 1d, 3d and 30d = 180/360000 = 0.0005; period burn 0.5; budget remaining 0.5;
+    //   ratio over 1d, 3d and 30d = 180/360000 = 0.0005; period burn 0.5; coverage 96 of 720
+    //   hours; budget remaining 1 - 0.5 * 96/720 = 0.933333 (the whole month's budget, a 15th spent);
     //   freeze 0 (0.5 > 0 left, 0.5 <= 2x); caution 0 (1d burn 0.5 <= 1x).
     //   events in the period: the 30d window reaches back before the data, so exactly the 96
     //   rollups: 96 * 360,000 = 34,560,000.
@@ -82,7 +83,7 @@ describe('a steady error rate inside the budget', () => {
             approx('slo:sli_error:ratio_rate3d', labels, 0.0005, at),
             approx('slo:sli_error:ratio_rate30d', labels, 0.0005, at),
             approx('slo:period_burn_rate:ratio', labels, 0.5, at),
-            approx('slo:period_error_budget_remaining:ratio', labels, 0.5, at),
+            approx('slo:period_error_budget_remaining:ratio', labels, 1 - 0.5 * (96 / 720), at),
             approx('slo:sli_events:increase30d', labels, 34_560_000, at, 1),
             exactly('slo:release_freeze:bool', at, [
               { labels: 'slo:release_freeze:bool{slo="steady", slo_service="search"}', value: 0 },

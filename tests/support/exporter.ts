@@ -27,6 +27,8 @@ export interface Exporter {
   /** host:port, for a scrape config. */
   target: string;
   scrapes: number;
+  /** How many series the exporter serves now. */
+  seriesCount(): number;
   /** Changes the rate of the counter with exactly these name and labels (adds it when new). */
   setRate(name: string, labels: Record<string, string>, rate: number): void;
   /** The current exposition text. */
@@ -99,6 +101,7 @@ export async function startExporter(counters: CounterSpec[], opts: { histograms?
     url: '',
     target: '',
     scrapes: 0,
+    seriesCount: () => series.size,
     setRate(name, labels, rate) {
       advance();
       const k = key(name, labels);
@@ -131,4 +134,38 @@ export async function startExporter(counters: CounterSpec[], opts: { histograms?
       server.closeAllConnections();
     });
   return ex;
+}
+
+interface Queryable {
+  url: string;
+}
+
+/**
+ * Waits until Prometheus holds at least `minSamples` scraped samples of every series the exporter
+ * serves (so that rate() over them has a value): Prometheus being ready says nothing about its
+ * first scrapes, and a page or rule that asks before them sees no data.
+ */
+export async function waitForScraped(prom: Queryable, ex: Exporter, minSamples = 2, timeoutMs = 60000): Promise<void> {
+  // A range selector answers with every series' samples (count_over_time would drop the names).
+  const params = new URLSearchParams({ query: '{job="exporter", __name__!~"up|scrape_.+"}[10m]' });
+  const deadline = Date.now() + timeoutMs;
+  let have = 0;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(`${prom.url}/api/v1/query`, { method: 'POST', body: params, signal: AbortSignal.timeout(5000) });
+      const body = (await r.json()) as { data?: { result: Array<{ values: unknown[] }> }; error?: string };
+      if (!body.data) {
+        throw new Error(body.error ?? `status ${r.status}`);
+      }
+      have = body.data.result.filter((s) => s.values.length >= minSamples).length;
+    } catch (e) {
+      lastError = `; last error: ${(e as Error).message}`;
+    }
+    if (have >= ex.seriesCount()) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Prometheus holds ${minSamples}+ samples of ${have} of the exporter's ${ex.seriesCount()} series after ${timeoutMs} ms${lastError}`);
 }

@@ -1,11 +1,11 @@
 import React from 'react';
 import { css } from '@emotion/css';
-import { GrafanaTheme2 } from '@grafana/data';
-import { Alert, FieldSet, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
+import { dateTimeFormat, GrafanaTheme2 } from '@grafana/data';
+import { Alert, Button, FieldSet, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
 import { Slo } from '../../core/spec/types';
 import { DataSourceRef } from '../../api/datasource';
 import { AsyncState } from '../../hooks/useAsync';
-import { Preview } from '../../hooks/useDataSource';
+import { Preview, REFRESH_EMPTY_MS, REFRESH_PREVIEW_MS } from '../../hooks/useDataSource';
 import { getTableStyles } from '../common/tableStyles';
 import { testIds } from '../testIds';
 import { count, groupText, percent } from '../../utils/format';
@@ -17,7 +17,8 @@ interface Props {
   preview: AsyncState<Preview>;
 }
 
-/** The SLI on real data before saving: last hour and last day, per group. */
+/** The SLI on real data before saving: last hour and last day, per group. It asks again on its
+ * own (see useSliPreview) and on demand, and says when it last asked. */
 export function SliPreview({ slo, ds, preview }: Props) {
   const t = useStyles2(getTableStyles);
   const s = useStyles2(getStyles);
@@ -72,6 +73,26 @@ export function SliPreview({ slo, ds, preview }: Props) {
               </table>
             )}
             {ds && (
+              <div className={s.status}>
+                <span data-testid={testIds.editor.previewAskedAt}>
+                  {preview.updatedAt !== undefined &&
+                    `Asked ${ds.name} at ${dateTimeFormat(preview.updatedAt, { format: 'HH:mm:ss' })}`}
+                  {`; asks again every ${(preview.value.rows.length ? REFRESH_PREVIEW_MS : REFRESH_EMPTY_MS) / 1000} s`}
+                </span>
+                <Button
+                  data-testid={testIds.editor.previewRefresh}
+                  size="sm"
+                  variant="secondary"
+                  fill="text"
+                  icon={preview.loading ? 'fa fa-spinner' : 'sync'}
+                  disabled={preview.loading}
+                  onClick={preview.reload}
+                >
+                  Refresh
+                </Button>
+              </div>
+            )}
+            {ds && (
               <p className={s.links}>
                 Queries in Explore:{' '}
                 <TextLink href={exploreUrl(ds, preview.value.queries.errorRatio1h)} external>
@@ -97,4 +118,11 @@ export function SliPreview({ slo, ds, preview }: Props) {
 const getStyles = (theme: GrafanaTheme2) => ({
   bad: css({ color: theme.colors.error.text }),
   links: css({ marginTop: theme.spacing(1), color: theme.colors.text.secondary }),
+  status: css({
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    marginTop: theme.spacing(1),
+    color: theme.colors.text.secondary,
+  }),
 });

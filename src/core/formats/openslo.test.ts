@@ -132,6 +132,74 @@ describe('OpenSLO v1 import', () => {
     });
   });
 
+  describe('queries that aggregate by labels', () => {
+    it('keep those labels as the groupBy when the queries are rewritten', () => {
+      const r = loadText(
+        HEAD + ratioIndicator('sum by (route) (a_total) + sum by (route) (b_total)', 'sum(c_total) by (route)') + OBJ,
+        'a.yaml'
+      );
+      expect(r.diagnostics).toEqual([]);
+      expect(r.slos[0]).toMatchObject({
+        groupBy: ['route'],
+        sli: { good: 'sum by (route) (rate(a_total[{{.window}}])) + sum by (route) (rate(b_total[{{.window}}]))' },
+      });
+    });
+
+    it('must keep the same labels: an error naming the SLO, the file and both label lists', () => {
+      const r = loadText(
+        HEAD +
+          ratioIndicator(
+            'sum by (route) (http_requests_total{code!~"5.."})',
+            'sum by (route, method) (http_requests_total)'
+          ) +
+          OBJ,
+        'a.yaml'
+      );
+      expect(r.slos).toEqual([]);
+      expect(r.diagnostics).toEqual([
+        {
+          severity: 'error',
+          file: 'a.yaml',
+          line: 22,
+          path: 'spec.indicator.spec.ratioMetric.total.metricSource.spec.query',
+          message:
+            'SLO "checkout-availability": the good query aggregates by (route) but the total query by (route, method); both must keep the same labels, which become the SLO\'s groupBy (one budget, freeze and alerts per group)',
+        },
+      ]);
+    });
+
+    it('reject `without`', () => {
+      const r = loadText(
+        HEAD + ratioIndicator('sum without (code) (a_total{code!~"5.."})', 'sum without (code) (a_total)') + OBJ,
+        'a.yaml'
+      );
+      expect(r.slos).toEqual([]);
+      expect(r.diagnostics.map((d) => [d.line, d.message])).toEqual([
+        [17, expect.stringContaining('which keeps every label but (code)')],
+        [22, expect.stringContaining('which keeps every label but (code)')],
+      ]);
+    });
+
+    it('group a raw ratio too', () => {
+      const r = loadText(
+        `${HEAD}  indicator:
+    metadata: {name: r}
+    spec:
+      ratioMetric:
+        rawType: failure
+        raw:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: sum by (ap) (rate(fail_total[{{.window}}])) / sum by (ap) (rate(all_total[{{.window}}]))
+${OBJ}`,
+        'r.yaml'
+      );
+      expect(r.diagnostics).toEqual([]);
+      expect(r.slos[0]).toMatchObject({ groupBy: ['ap'], sli: { kind: 'raw' } });
+    });
+  });
+
   it('rejects a gauge ratioMetric (counter not true), with file, line and path', () => {
     const r = loadText(HEAD + ratioIndicator('sum(up)', 'count(up)', false) + OBJ, 'g.yaml');
     expect(r.slos).toEqual([]);

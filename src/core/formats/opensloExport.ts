@@ -27,7 +27,7 @@ import { formatDuration } from '../spec/duration';
 import { formatNumber } from '../spec/numbers';
 import { isWindowTemplate, renderWindow, selector } from '../promql/queries';
 import { quote, regexOneOf } from '../promql/escape';
-import { API_VERSION, GROUP_BY_ANNOTATION } from './openslo';
+import { API_VERSION, GROUP_BY_ANNOTATION } from './opensloObjects';
 import { childList, firstParseError, matcherList, text } from './promqlRewrite';
 
 export interface ExportResult {

@@ -162,4 +162,90 @@ ${EVENTS}    alerting:
       expect.objectContaining({ path: 'version', message: expect.stringContaining('unsupported Sloth spec version') }),
     ]);
   });
+
+  describe('queries that aggregate by labels', () => {
+    const events = (error: string, total: string) =>
+      sloth(`slos:
+  - name: avail
+    objective: 99
+    sli:
+      events:
+        error_query: ${error}
+        total_query: ${total}
+`);
+
+    it('keep their labels as the groupBy: one budget, freeze and alerts per route', () => {
+      const r = events(
+        'sum by (route) (rate(http_requests_total{code=~"5.."}[{{.window}}]))',
+        'sum(rate(http_requests_total[{{.window}}])) by (route)'
+      );
+      expect(r.diagnostics).toEqual([]);
+      expect(r.slos[0]).toMatchObject({ name: 'avail', groupBy: ['route'] });
+    });
+
+    it('must keep the same labels: an error naming the SLO, the file and both label lists', () => {
+      const r = events(
+        'sum by (route) (rate(http_requests_total{code=~"5.."}[{{.window}}]))',
+        'sum by (route, method) (rate(http_requests_total[{{.window}}]))'
+      );
+      expect(r.slos).toEqual([]);
+      expect(r.diagnostics).toEqual([
+        {
+          severity: 'error',
+          file: 'sloth.yml',
+          line: 9,
+          path: 'slos[0].sli.events.total_query',
+          message:
+            'SLO "avail": error_query aggregates by (route) but total_query by (route, method); both must keep the same labels, which become the SLO\'s groupBy (one budget, freeze and alerts per group)',
+        },
+      ]);
+    });
+
+    it('reject `without`, whose remaining labels the query does not name', () => {
+      const r = events(
+        'sum without (code) (rate(http_requests_total{code=~"5.."}[{{.window}}]))',
+        'sum without (code) (rate(http_requests_total[{{.window}}]))'
+      );
+      expect(r.slos).toEqual([]);
+      expect(r.diagnostics.map((d) => [d.severity, d.line, d.path, d.message])).toEqual([
+        ['error', 8, 'slos[0].sli.events.error_query', expect.stringContaining('which keeps every label but (code)')],
+        ['error', 9, 'slos[0].sli.events.total_query', expect.stringContaining('which keeps every label but (code)')],
+      ]);
+    });
+
+    it('warn when the labels cannot be read, and sum into one SLO', () => {
+      const r = events(
+        'rate(http_requests_total{code=~"5.."}[{{.window}}])',
+        'sum(rate(http_requests_total[{{.window}}]))'
+      );
+      expect(r.slos[0].groupBy).toEqual([]);
+      expect(r.diagnostics).toEqual([
+        expect.objectContaining({
+          severity: 'warning',
+          line: 8,
+          message: expect.stringContaining('Burnrate cannot tell which labels error_query keeps'),
+        }),
+      ]);
+    });
+
+    it('are checked as group-by labels, at the query', () => {
+      const r = events('sum by (le) (rate(h_bucket[{{.window}}]))', 'sum by (le) (rate(h_bucket[{{.window}}]))');
+      expect(r.slos).toEqual([]);
+      expect(r.diagnostics).toEqual([
+        expect.objectContaining({ severity: 'error', line: 8, path: 'slos[0].sli.events.error_query' }),
+      ]);
+    });
+
+    it('group a raw SLI too', () => {
+      const r = sloth(`slos:
+  - name: wifi
+    objective: 95
+    sli:
+      raw:
+        error_ratio_query: 1 - (sum by (ap) (rate(ok[{{.window}}])) / sum by (ap) (rate(all[{{.window}}])))
+`);
+      expect(r.diagnostics).toEqual([]);
+      expect(r.slos[0]).toMatchObject({ groupBy: ['ap'], sli: { kind: 'raw' } });
+    });
+  });
 });

@@ -4,8 +4,9 @@
 //
 // Mapping: service, labels, slos[].name/description/labels as they are; objective is a percentage
 // (99.9 -> 0.999); sli.events error_query/total_query -> ratio errors/total (`{{.window}}` rate
-// expressions, which Burnrate accepts as they are; Sloth has no group-by, any grouping is the
-// user's own `sum by` inside the queries); sli.raw.error_ratio_query -> raw errorRatio; alerting
+// expressions, which Burnrate accepts as they are); sli.raw.error_ratio_query -> raw errorRatio;
+// the labels the queries aggregate `by` -> groupBy (Sloth has no group-by: a per-route SLO is
+// `sum by (route)` in both queries, and Sloth's rules keep one budget and alert per route); alerting
 // name/labels/annotations and page_alert/ticket_alert labels, annotations and `disable`. Sloth's
 // default period is 30d, which is Burnrate's default too. SLI plugins and SLO plugins are Go code
 // that Burnrate cannot run: they are rejected.
@@ -15,6 +16,7 @@ import { MapReader, Problems } from '../spec/fieldReader';
 import { Diagnostic, Slo } from '../spec/types';
 import { validateNativeDocument } from '../spec/validate';
 import { isWindowTemplate } from '../promql/queries';
+import { reportedGroupBy } from './queryGrouping';
 
 export interface ImportResult {
   slos: Slo[];
@@ -135,7 +137,11 @@ export function importSloth(source: SourceDoc, file?: string): ImportResult {
     if (sloLabels) {
       slo.labels = sloLabels;
     }
-    slo.sli = readSli(r.child('sli', true), p, map, at);
+    const sli = readSli(r.child('sli', true), p, map, at, name ?? `slos[${i}]`);
+    slo.sli = sli?.value;
+    if (sli?.groupBy.length) {
+      slo.groupBy = sli.groupBy;
+    }
     const alerting = readAlerting(r.child('alerting'), map, at);
     if (alerting) {
       slo.alerting = alerting;
@@ -163,7 +169,13 @@ function readQuery(r: MapReader, key: string, p: Problems): string | undefined {
   return q?.trim();
 }
 
-function readSli(r: MapReader, p: Problems, map: PathMap, at: string): unknown {
+interface SliRead {
+  value: unknown;
+  groupBy: string[];
+}
+
+/** The SLI, and the labels its queries keep (errors at the query that disagrees). */
+function readSli(r: MapReader, p: Problems, map: PathMap, at: string, slo: string): SliRead | undefined {
   if (!r.ok) {
     return undefined;
   }
@@ -190,22 +202,28 @@ function readSli(r: MapReader, p: Problems, map: PathMap, at: string): unknown {
   if (!c.ok) {
     return undefined;
   }
+  const keys = kinds[0] === 'events' ? ['error_query', 'total_query'] : ['error_ratio_query'];
+  c.allowOnly(keys);
+  const queries = keys.map((k) => readQuery(c, k, p));
+  map[`${at}.sli`] = r.path;
+  const groupBy = queries.every((q) => q !== undefined)
+    ? (reportedGroupBy(
+        slo,
+        keys.map((field, i) => ({ field, query: queries[i]!, path: c.at(field) })),
+        p
+      ) ?? [])
+    : [];
+  // The validator's findings on a group-by label point at the query that aggregates by it.
+  [`${at}.groupBy`, ...groupBy.map((_, i) => `${at}.groupBy[${i}]`)].forEach((k) => (map[k] = c.at(keys[0])));
   if (kinds[0] === 'events') {
-    c.allowOnly(['error_query', 'total_query']);
-    const errors = readQuery(c, 'error_query', p);
-    const total = readQuery(c, 'total_query', p);
-    map[`${at}.sli`] = r.path;
     map[`${at}.sli.ratio`] = c.path;
     map[`${at}.sli.ratio.errors`] = c.at('error_query');
     map[`${at}.sli.ratio.total`] = c.at('total_query');
-    return { ratio: { errors, total } };
+    return { value: { ratio: { errors: queries[0], total: queries[1] } }, groupBy };
   }
-  c.allowOnly(['error_ratio_query']);
-  const q = readQuery(c, 'error_ratio_query', p);
-  map[`${at}.sli`] = r.path;
   map[`${at}.sli.raw`] = c.path;
   map[`${at}.sli.raw.errorRatio`] = c.at('error_ratio_query');
-  return { raw: { errorRatio: q } };
+  return { value: { raw: { errorRatio: queries[0] } }, groupBy };
 }
 
 function readAlerting(r: MapReader, map: PathMap, at: string): Record<string, unknown> | undefined {

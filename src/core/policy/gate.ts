@@ -4,7 +4,7 @@
 // budget) > the SLOs' policy states. Cost SLOs never freeze a release.
 
 import { Slo } from '../spec/types';
-import { GroupStatus, PolicyState } from './status';
+import { budgetSummary, GroupStatus, PolicyState } from './status';
 
 export interface ManualAction {
   id: number;
@@ -27,6 +27,8 @@ export interface GateSloResult {
   reasons: string[];
   budgetRemaining?: number;
   periodBurnRate?: number;
+  /** The budget in words: "30% left: 700 of 1,000 failures spent over 10 of 30 days; burn 2.1x ...". */
+  budget?: string;
 }
 
 export interface GateDecision {
@@ -75,6 +77,7 @@ export function decideGate(input: {
         reasons: g.reasons,
         budgetRemaining: g.budgetRemaining,
         periodBurnRate: g.periodBurnRate,
+        budget: budgetSummary(slo, g),
       });
     }
   }

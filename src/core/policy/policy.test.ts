@@ -1,6 +1,6 @@
 import { loadText } from '../load';
 import { decideGate, ManualAction } from './gate';
-import { groupStatuses, Sample } from './status';
+import { coverageText, groupStatuses, Sample } from './status';
 
 const spec = `version: burnrate/v1
 service: gw
@@ -29,8 +29,10 @@ describe('groupStatuses', () => {
     'slo:sli_error:ratio_rate1h': 0.021,
     'slo:sli_error:ratio_rate1d': 0.021,
     'slo:period_burn_rate:ratio': 2.1,
-    'slo:period_error_budget_remaining:ratio': -1.1,
-    'slo:sli_events:increase30d': 33333,
+    // Day 10 of 30: 1,000 failures allowed in the whole period at this traffic, 700 spent.
+    'slo:period_coverage:ratio': 1 / 3,
+    'slo:period_error_budget_remaining:ratio': 0.3,
+    'slo:sli_events:increase30d': 100000 / 3,
     'slo:release_freeze:bool': 1,
     'slo:release_caution:bool': 1,
   });
@@ -38,6 +40,7 @@ describe('groupStatuses', () => {
     'slo:sli_error:ratio_rate30d': 0.002,
     'slo:sli_error:ratio_rate1h': 0.004,
     'slo:period_burn_rate:ratio': 0.2,
+    'slo:period_coverage:ratio': 1,
     'slo:period_error_budget_remaining:ratio': 0.8,
     'slo:sli_events:increase30d': 100000,
     'slo:release_freeze:bool': 0,
@@ -48,11 +51,15 @@ describe('groupStatuses', () => {
     const [first, second] = groupStatuses(chat, [...good, ...bad]);
     expect(first.group).toEqual({ route: '/chat' });
     expect(first.state).toBe('freeze');
-    expect(first.reasons).toEqual(['error budget remaining -110% is at or below 0%', 'burn rate 2.1x over the period is above 2x']);
+    expect(first.reasons).toEqual(['burn rate 2.1x over the period is above 2x (budget left 30%: 700 of 1,000 failures spent)']);
     expect(first.windows.find((w) => w.window === '1h')!.burnRate).toBeCloseTo(2.1, 10);
-    // Budget in events: 1% of 33,333 = 333.33; spent 2.1 times that = 700; left -366.67.
-    expect(first.budgetRemainingEvents).toBeCloseTo(333.33 - 700, 1);
-    expect(first.exhaustionSeconds).toBeUndefined();
+    // Budget in events: 1% of the 100,000 the whole 30 days hold at this traffic = 1,000; 700 spent.
+    expect(first.budgetEvents).toBeCloseTo(1000, 6);
+    expect(first.spentEvents).toBeCloseTo(700, 6);
+    expect(first.budgetRemainingEvents).toBeCloseTo(300, 6);
+    expect(coverageText(chat, first.coverage)).toBe('10 of 30 days');
+    // 30% left at 2.1x (1h): 0.3 x 30d / 2.1 = 4.29 days.
+    expect(first.exhaustionSeconds).toBe(Math.round((0.3 * 30 * 86400) / 2.1));
     expect(second.state).toBe('ship');
     // 80% left at 0.4x (1h): 0.8 x 30d / 0.4 = 60 days.
     expect(second.exhaustionSeconds).toBe(60 * 86400);

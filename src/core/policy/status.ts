@@ -29,8 +29,15 @@ export interface GroupStatus {
   currentBurnRate?: number;
   periodBurnRate?: number;
   budgetRemaining?: number;
-  /** Events in the period, and the budget left in events at the period's error budget. */
+  /** Share of the period the windows cover (0 to 1): less while the SLO is young, on a calendar
+   * month before its end, or when Prometheus holds less history than the period. */
+  coverage?: number;
+  /** Events in the period so far. */
   eventsInPeriod?: number;
+  /** The whole period's error budget in events (the objective's share of the events the period is
+   * expected to hold at the traffic seen so far), how many of them are spent, and how many are left. */
+  budgetEvents?: number;
+  spentEvents?: number;
   budgetRemainingEvents?: number;
   state: PolicyState;
   reasons: string[];
@@ -45,6 +52,64 @@ function groupKey(slo: Slo, labels: Labels): string {
 
 function pct(x: number): string {
   return `${formatNumber(Number((x * 100).toFixed(2)))}%`;
+}
+
+/** Spent, total and left in events. Cost SLOs have no budget in events. */
+function budgetInEvents(slo: Slo, events?: number, periodRatio?: number, coverage?: number) {
+  if (slo.sli.kind === 'cost' || events === undefined || periodRatio === undefined || !coverage) {
+    return {};
+  }
+  const budgetEvents = (events * errorBudget(slo)) / coverage;
+  const spentEvents = events * periodRatio;
+  return { budgetEvents, spentEvents, budgetRemainingEvents: budgetEvents - spentEvents };
+}
+
+function whole(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+const BAD_EVENTS: Partial<Record<Slo['sli']['kind'], string>> = {
+  latency: 'slow requests',
+  timeslice: 'bad slices',
+  quality: 'failed samples',
+};
+
+/** What a bad event of this SLO is called: "failures", "slow requests", ... */
+export function badEventsNoun(slo: Slo): string {
+  return BAD_EVENTS[slo.sli.kind] ?? 'failures';
+}
+
+/** "700 of 1,000 failures spent" where the budget is known in events. */
+export function spentWords(slo: Slo, g: Pick<GroupStatus, 'spentEvents' | 'budgetEvents'>): string | undefined {
+  return g.budgetEvents === undefined || g.spentEvents === undefined
+    ? undefined
+    : `${whole(g.spentEvents)} of ${whole(g.budgetEvents)} ${badEventsNoun(slo)} spent`;
+}
+
+/** "30 of 30 days" / "9.5 of 30 days": how much of the period the budget covers. */
+export function coverageText(slo: Slo, coverage?: number): string | undefined {
+  if (coverage === undefined) {
+    return undefined;
+  }
+  const days = periodSeconds(slo.window) / 86400;
+  const covered = Number((coverage * days).toFixed(coverage * days < 10 ? 1 : 0));
+  return slo.window.type === 'calendar' ? `${pct(coverage)} of the month` : `${formatNumber(covered)} of ${formatNumber(days)} days`;
+}
+
+/** "30% left: 700 of 1,000 failures spent over 10 of 30 days; burn 2.1x over the period". */
+export function budgetSummary(slo: Slo, g: GroupStatus): string | undefined {
+  if (g.budgetRemaining === undefined) {
+    return undefined;
+  }
+  const spent = spentWords(slo, g);
+  const covered = coverageText(slo, g.coverage);
+  const burn = g.periodBurnRate === undefined ? '' : `; burn ${formatNumber(Number(g.periodBurnRate.toFixed(2)))}x over the period`;
+  return `${pct(g.budgetRemaining)} left${spent ? `: ${spent}` : ''}${covered ? ` over ${covered}` : ''}${burn}`;
+}
+
+function spentSuffix(slo: Slo, g: GroupStatus): string {
+  const w = spentWords(slo, g);
+  return w ? `: ${w}` : '';
 }
 
 function burnWindowText(w: string): string {
@@ -78,15 +143,16 @@ export function groupStatuses(slo: Slo, samples: Sample[]): GroupStatus[] {
     const remaining = values.get('slo:period_error_budget_remaining:ratio');
     const periodBurn = values.get('slo:period_burn_rate:ratio');
     const events = values.get(`slo:sli_events:increase${period}`);
+    const coverage = values.get('slo:period_coverage:ratio');
     const status: GroupStatus = {
       group,
       windows,
       currentBurnRate: values.get('slo:current_burn_rate:ratio'),
       periodBurnRate: periodBurn,
       budgetRemaining: remaining,
+      coverage,
       eventsInPeriod: events,
-      budgetRemainingEvents:
-        events !== undefined && periodBurn !== undefined && slo.sli.kind !== 'cost' ? events * budget - events * budget * periodBurn : undefined,
+      ...budgetInEvents(slo, events, values.get(`${RATIO}${period}`), coverage),
       state: 'no-data',
       reasons: [],
     };
@@ -96,11 +162,14 @@ export function groupStatuses(slo: Slo, samples: Sample[]): GroupStatus[] {
     if (freeze === 1) {
       status.state = 'freeze';
       if (remaining !== undefined && remaining <= p.freezeBudgetRemaining) {
-        status.reasons.push(`error budget remaining ${pct(remaining)} is at or below ${pct(p.freezeBudgetRemaining)}`);
+        status.reasons.push(`error budget remaining ${pct(remaining)} is at or below ${pct(p.freezeBudgetRemaining)}${spentSuffix(slo, status)}`);
       }
       const b = burnOver(p.freezeBurnWindow);
       if (b !== undefined && b > p.freezeBurnRate) {
-        status.reasons.push(`burn rate ${formatNumber(Number(b.toFixed(2)))}x over ${burnWindowText(p.freezeBurnWindow)} is above ${formatNumber(p.freezeBurnRate)}x`);
+        status.reasons.push(
+          `burn rate ${formatNumber(Number(b.toFixed(2)))}x over ${burnWindowText(p.freezeBurnWindow)} is above ${formatNumber(p.freezeBurnRate)}x` +
+            (remaining !== undefined && remaining > p.freezeBudgetRemaining ? ` (budget left ${pct(remaining)}${spentSuffix(slo, status)})` : '')
+        );
       }
     } else if (caution === 1) {
       status.state = 'caution';

@@ -50,6 +50,7 @@ describe('rule groups of one SLO', () => {
       'slo:sli_error:ratio_rate30d',
       'slo:sli_events:increase30d',
       'slo:period_burn_rate:ratio',
+      'slo:period_coverage:ratio',
       'slo:period_error_budget_remaining:ratio',
       'slo:objective:ratio',
       'slo:error_budget:ratio',
@@ -69,8 +70,8 @@ describe('rule groups of one SLO', () => {
       'alert page',
       'alert ticket',
     ]);
-    // Rules evaluated per minute: 10 every minute + 11 every 2 minutes (21 every minute before).
-    expect(g.main.rules.length + g[':period'].rules.length / 2).toBe(15.5);
+    // Rules evaluated per minute: 10 every minute + 12 every 2 minutes (22 every minute before).
+    expect(g.main.rules.length + g[':period'].rules.length / 2).toBe(16);
   });
 
   it.each([

@@ -60,11 +60,40 @@ function hourlySumRules(slo: Slo): RecordingRule[] {
       rules.push(rec(slo, hourlySum(hourly, formatDuration(w)), `sum_over_time(${hourly}${sel}${hoursOf(w)})`));
     }
   }
-  if (slo.exclude.length > 0 && slo.window.type === 'rolling') {
+  if (slo.window.type === 'rolling') {
     const p = slo.window.days * DAY;
-    rules.push(rec(slo, hourlySum(X1H, formatDuration(p)), `sum_over_time(${X1H}${sel}${hoursOf(p)})`));
+    // How many hours of the period the rollups cover: short of the period while the SLO is young
+    // or Prometheus holds less history than the period.
+    rules.push(rec(slo, COVERED_HOURS, `count_over_time(${T1H}${sel}${hoursOf(p)})`));
+    if (slo.exclude.length > 0) {
+      rules.push(rec(slo, hourlySum(X1H, formatDuration(p)), `sum_over_time(${X1H}${sel}${hoursOf(p)})`));
+    }
   }
   return rules;
+}
+
+/** Hours of the rolling period with an hourly rollup (rollup group), and of the calendar month so far. */
+const COVERED_HOURS = 'slo:sli_covered_hours:count_period_hourly';
+const COVERED_HOURS_MTD = 'slo:sli_covered_hours:month_to_date';
+const COVERAGE = 'slo:period_coverage:ratio';
+
+/**
+ * Share of the period the windows cover, 0 to 1. Budget left counts the budget of the whole
+ * period: the objective's share of the events the period is expected to hold at the traffic seen
+ * so far. So `remaining = 1 - spent / budget = 1 - burn rate x coverage`: in a full window
+ * `1 - burn rate`, and 10 days into a 30-day window with 700 of 1,000 allowed failures, 30%.
+ */
+function coverageRule(slo: Slo, eventsKnown: boolean): RecordingRule {
+  const sel = sloSelector(slo);
+  if (slo.window.type === 'calendar') {
+    return eventsKnown
+      ? rec(slo, COVERAGE, `clamp_max(last_over_time(${COVERED_HOURS_MTD}${sel}[2h]) / scalar(24 * days_in_month()), 1)`)
+      : // Raw SLIs keep no month-to-date totals: their month is read as full.
+        rec(slo, COVERAGE, `0 * ${RATIO}${periodSuffix(slo)}${sel} + 1`);
+  }
+  const hours = (slo.window.days * DAY) / HOUR;
+  const counted = eventsKnown ? `last_over_time(${COVERED_HOURS}${sel}[90m])` : `count_over_time(slo:sli_error:ratio_rollup1h${sel}[${formatDuration(slo.window.days * DAY - MINUTE)}])`;
+  return rec(slo, COVERAGE, `clamp_max(${counted} / ${hours}, 1)`);
 }
 
 /**
@@ -120,7 +149,8 @@ function periodRules(slo: Slo, eventsKnown: boolean): { rules: RecordingRule[]; 
   }
   rules.push(
     rec(slo, 'slo:period_burn_rate:ratio', `${periodRatio}${sel} / ${budget}`),
-    rec(slo, 'slo:period_error_budget_remaining:ratio', `1 - slo:period_burn_rate:ratio${sel}`)
+    coverageRule(slo, eventsKnown),
+    rec(slo, 'slo:period_error_budget_remaining:ratio', `1 - slo:period_burn_rate:ratio${sel} * ${COVERAGE}${sel}`)
   );
   // Metadata per group: present wherever the SLO has data for that group.
   const present = eventsKnown ? `(slo:sli_events:increase${suffix}${sel} or ${T5}${sel})` : `(${periodRatio}${sel} or ${RATIO}5m${sel})`;
@@ -159,10 +189,11 @@ function calendarRollups(slo: Slo): RecordingRule[] {
   const month = 'slo:calendar_month:number';
   const sameMonth = `last_over_time(${month}${sel}[32d]) == scalar(month() + 12 * year())`;
   const carry = (name: string, hourly: string) =>
-    rec(slo, name, `${hourly}${sel}\n+ (\n  (last_over_time(${name}${sel}[32d]) and on() (${sameMonth}))\n  or 0 * ${hourly}${sel}\n)`);
+    rec(slo, name, `${hourly}\n+ (\n  (last_over_time(${name}${sel}[32d]) and on() (${sameMonth}))\n  or 0 * ${hourly}\n)`);
   return [
-    carry('slo:sli_error_events:increase_month_to_date', E1H),
-    carry('slo:sli_events:increase_month_to_date', T1H),
+    carry('slo:sli_error_events:increase_month_to_date', `${E1H}${sel}`),
+    carry('slo:sli_events:increase_month_to_date', `${T1H}${sel}`),
+    carry(COVERED_HOURS_MTD, `(0 * ${T1H}${sel} + 1)`),
     // Written after the totals, so that they compare against the month of the previous run.
     { record: month, expr: 'month() + 12 * year()', labels: { slo: slo.name, slo_service: slo.service } },
   ];

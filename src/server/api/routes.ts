@@ -170,7 +170,14 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
               budgetRemaining: worst?.budgetRemaining,
               periodBurnRate: worst?.periodBurnRate,
               currentBurnRate: worst?.currentBurnRate,
-              groups: groups.map((g) => ({ group: g.group, state: g.state, budgetRemaining: g.budgetRemaining, currentBurnRate: g.currentBurnRate })),
+              groups: groups.map((g) => ({
+                group: g.group,
+                state: g.state,
+                budgetRemaining: g.budgetRemaining,
+                budgetEvents: g.budgetEvents,
+                spentEvents: g.spentEvents,
+                currentBurnRate: g.currentBurnRate,
+              })),
             }
           : undefined,
       };

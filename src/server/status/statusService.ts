@@ -35,7 +35,7 @@ function byServiceAndSlo(samples: Sample[]): Map<string, Map<string, Sample[]>> 
 
 /** The contract series status and gate read; intermediate series (5m rates, rollups) are left out. */
 const STATUS_SERIES =
-  'slo:(sli_error:ratio_rate[0-9a-z_]+|period_burn_rate:ratio|period_error_budget_remaining:ratio|current_burn_rate:ratio|release_freeze:bool|release_caution:bool|sli_events:increase([0-9]+d|_calendar_month))';
+  'slo:(sli_error:ratio_rate[0-9a-z_]+|period_burn_rate:ratio|period_error_budget_remaining:ratio|period_coverage:ratio|current_burn_rate:ratio|release_freeze:bool|release_caution:bool|sli_events:increase([0-9]+d|_calendar_month))';
 
 export interface SloStatus {
   service: string;
