@@ -17,6 +17,8 @@ export interface UpstreamOptions {
   retries: number;
 }
 
+export type UpstreamInit = { method?: string; headers?: Record<string, string>; body?: string; retry?: boolean; timeoutMs?: number };
+
 export interface UpstreamResponse {
   status: number;
   body: string;
@@ -24,24 +26,25 @@ export interface UpstreamResponse {
 }
 
 export class Upstream {
-  constructor(private readonly opts: UpstreamOptions) {}
+  /** `options` is public so that the worker thread can make the same requests (offThread/tasks.ts). */
+  constructor(readonly options: UpstreamOptions) {}
 
   async request(
     url: string,
-    init: { method?: string; headers?: Record<string, string>; body?: string; retry?: boolean; timeoutMs?: number } = {}
+    init: UpstreamInit = {}
   ): Promise<UpstreamResponse> {
     const origin = new URL(url).origin;
-    if (!this.opts.allowedOrigins.includes(origin)) {
+    if (!this.options.allowedOrigins.includes(origin)) {
       throw new UpstreamError(`refusing to contact ${origin}: not a configured data source`);
     }
-    const attempts = init.retry === false ? 1 : 1 + this.opts.retries;
+    const attempts = init.retry === false ? 1 : 1 + this.options.retries;
     let last: UpstreamError | undefined;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) {
         await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
       }
       const ctrl = new AbortController();
-      const timeoutMs = init.timeoutMs ?? this.opts.timeoutMs;
+      const timeoutMs = init.timeoutMs ?? this.options.timeoutMs;
       const timer = setTimeout(() => ctrl.abort(), timeoutMs);
       try {
         const res = await fetch(url, { method: init.method ?? 'GET', headers: init.headers, body: init.body, signal: ctrl.signal, redirect: 'manual' });

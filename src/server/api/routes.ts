@@ -5,9 +5,7 @@ import { validateSloText } from '../../core/spec/sloObject';
 import { Diagnostic, formatDiagnostic } from '../../core/spec/types';
 import { sloRuleGroups } from '../../core/rules/ruleGroups';
 import { renderRuleFile } from '../../core/rules/render';
-import { detectFormat, loadText } from '../../core/load';
-import { parseDocuments } from '../../core/spec/document';
-import { sloValue, toNativeYaml } from '../../core/spec/serialize';
+import { toNativeYaml } from '../../core/spec/serialize';
 import { exportOpenSLO } from '../../core/formats/opensloExport';
 import { worstState } from '../../core/policy/status';
 import { ActionStore } from '../actionStore';
@@ -15,6 +13,7 @@ import { Role, TokenStore } from '../auth';
 import { Reconciler } from '../delivery/reconciler';
 import { Ctx, HttpError, Router } from '../http/router';
 import { ServerMetrics } from '../metrics';
+import { offThread } from '../offThread/offThread';
 import { SloStore, StoreError, StoredSlo } from '../sloStore';
 import { StatusService, StatusUnavailable } from '../status/statusService';
 import { openApiDocument } from './openapi';
@@ -250,20 +249,22 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     if (from !== 'openslo' && from !== 'sloth' && from !== 'burnrate') {
       throw new HttpError(400, 'from must be openslo, sloth or burnrate');
     }
+    // Parsing and validating thousands of SLOs takes seconds: on the worker thread, so that other
+    // requests are answered meanwhile.
     const text = await ctx.text();
-    const found = [...new Set(parseDocuments(text).docs.map((doc) => detectFormat(doc.value) ?? 'unknown'))];
+    const body = await offThread.run('importBody', [text, 'body']).catch((e: Error) => {
+      throw new HttpError(422, `the body could not be read: ${e.message}`);
+    });
+    const found = body.formats;
     if (found.length > 0 && (found.length !== 1 || found[0] !== from)) {
       throw new HttpError(422, `from=${from} but the body holds ${found.join(', ')} documents`);
     }
-    const loaded = loadText(text, 'body');
-    if (loaded.slos.length === 0) {
-      throw invalid(loaded.diagnostics);
+    if (body.slos.length === 0) {
+      throw invalid(body.diagnostics);
     }
-    const created = storeCall(() =>
-      store.transaction(() => loaded.slos.map((slo) => store.create({ service: slo.service, ...sloValue(slo) }, slo, ctx.principal.name)))
-    );
-    created.forEach((s) => reconciler.changed(s.service, s.name));
-    return { status: 201, body: { created: created.map((s) => `${s.service}/${s.name}`), diagnostics: loaded.diagnostics } };
+    const created = storeCall(() => store.transaction(() => body.slos.map(({ spec, slo }) => store.create(spec, slo, ctx.principal.name))));
+    reconciler.changedMany();
+    return { status: 201, body: { created: created.map((s) => `${s.service}/${s.name}`), diagnostics: body.diagnostics } };
   });
 
   r.add('GET', '/api/v1/export', 'viewer', (ctx) => {

@@ -6,8 +6,9 @@ import { Db } from '../db';
 import { Logger } from '../log';
 import { ServerMetrics } from '../metrics';
 import { SloStore } from '../sloStore';
-import { sloRuleGroups } from '../../core/rules/ruleGroups';
+import { RuleRenderer } from './ruleRenderer';
 import { RuleSink, SloRules, SyncOutcome } from './sink';
+import { TimeSlice } from './timeSlice';
 
 export interface SyncRecord {
   target: string;
@@ -22,6 +23,7 @@ export class Reconciler {
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
   lastRun?: { at: number; ok: boolean };
+  readonly renderer = new RuleRenderer();
 
   constructor(
     private readonly db: Db,
@@ -47,19 +49,27 @@ export class Reconciler {
   /** Marks an SLO pending on every target that needs it, and schedules a run soon. */
   changed(service: string, name: string): void {
     const slo = this.store.get(service, name);
-    for (const sink of this.sinks) {
-      if (slo && this.groupsFor(slo.slo, sink.target).length > 0) {
-        this.setState(service, name, sink.target, { state: 'pending', reason: 'waiting for delivery' });
+    if (slo) {
+      const rendered = this.renderer.render(slo.slo);
+      for (const sink of this.sinks) {
+        if (rendered[sink.target]) {
+          this.setState(service, name, sink.target, { state: 'pending', reason: 'waiting for delivery' });
+        }
       }
     }
+    this.soon();
+  }
+
+  /** Many SLOs changed at once (an import): the next pass marks them pending as it renders them,
+   * in slices, rather than all of them being rendered here in one go. */
+  changedMany(): void {
+    this.soon();
+  }
+
+  private soon(): void {
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => void this.run(), 200);
     this.debounce.unref();
-  }
-
-  private groupsFor(slo: import('../../core/spec/types').Slo, target: 'prometheus' | 'loki') {
-    const g = sloRuleGroups(slo);
-    return target === 'prometheus' ? g.prometheus : g.loki;
   }
 
   /** One pass over every target. A call made while a pass runs resolves after the next pass,
@@ -80,11 +90,25 @@ export class Reconciler {
 
   private async pass(): Promise<void> {
     const slos = this.store.all();
+    const rendered = await this.renderer.renderAll(slos.map((s) => s.slo));
+    const work = this.sinks.map((sink) => {
+      const desired: SloRules[] = [];
+      slos.forEach((s, i) => {
+        const r = rendered[i][sink.target];
+        if (r) {
+          desired.push({ key: `${s.service}/${s.name}`, version: s.version, ...r });
+        }
+      });
+      return { sink, desired };
+    });
+    // SLOs a target has never seen (an import) show as pending while the deliveries run.
+    for (const { sink, desired } of work) {
+      const rows = this.stateRows(sink.target);
+      const fresh = desired.filter((d) => !rows.has(d.key));
+      await this.recordStates(sink.target, fresh.map((d) => [d.key, { state: 'pending', reason: 'waiting for delivery' }]), rows);
+    }
     let ok = true;
-    for (const sink of this.sinks) {
-      const desired: SloRules[] = slos
-        .map((s) => ({ key: `${s.service}/${s.name}`, groups: this.groupsFor(s.slo, sink.target) }))
-        .filter((d) => d.groups.length > 0);
+    for (const { sink, desired } of work) {
       const started = process.hrtime.bigint();
       let outcomes: Map<string, SyncOutcome>;
       try {
@@ -96,19 +120,27 @@ export class Reconciler {
       }
       this.metrics.syncDuration.observe({ target: sink.target }, Number(process.hrtime.bigint() - started) / 1e9);
       const counts = { 'in-sync': 0, pending: 0, failed: 0 };
-      for (const d of desired) {
+      const results: Array<[string, SyncOutcome]> = desired.map((d) => {
         const o = outcomes.get(d.key) ?? { state: 'pending', reason: 'no answer from the target' };
         counts[o.state]++;
-        const [service, name] = d.key.split('/');
-        this.setState(service, name, sink.target, o);
-      }
-      // Targets an SLO no longer needs (e.g. it stopped reading Loki) keep no stale state.
+        return [d.key, o];
+      });
+      await this.recordStates(sink.target, results, this.stateRows(sink.target));
+      // Targets an SLO no longer needs (e.g. it stopped reading Loki) keep no stale state; an SLO
+      // created during the pass keeps the pending state its creation recorded.
       const keep = new Set(desired.map((d) => d.key));
-      for (const row of this.db.prepare('SELECT service, name FROM sync_state WHERE target = ?').all(sink.target) as Array<{ service: string; name: string }>) {
-        if (!keep.has(`${row.service}/${row.name}`)) {
-          this.db.prepare('DELETE FROM sync_state WHERE service = ? AND name = ? AND target = ?').run(row.service, row.name, sink.target);
+      const seen = new Set(slos.map((s) => `${s.service}/${s.name}`));
+      this.db.transaction(() => {
+        for (const k of this.stateRows(sink.target).keys()) {
+          if (!keep.has(k)) {
+            const [service, name] = k.split('/');
+            const sql = seen.has(k)
+              ? 'DELETE FROM sync_state WHERE service = ? AND name = ? AND target = ?'
+              : 'DELETE FROM sync_state WHERE service = ? AND name = ? AND target = ? AND NOT EXISTS (SELECT 1 FROM slos WHERE service = ? AND name = ?)';
+            this.db.prepare(sql).run(service, name, sink.target, ...(seen.has(k) ? [] : [service, name]));
+          }
         }
-      }
+      })();
       for (const [state, n] of Object.entries(counts)) {
         this.metrics.syncStates.set({ target: sink.target, state }, n);
       }
@@ -121,6 +153,31 @@ export class Reconciler {
       }
     }
     this.lastRun = { at: Date.now(), ok };
+  }
+
+  /** Sync state of every SLO on one target, by "service/name". */
+  private stateRows(target: string): Map<string, SyncOutcome> {
+    const rows = this.db.prepare('SELECT service, name, state, reason FROM sync_state WHERE target = ?').all(target) as SyncRow[];
+    return new Map(rows.map((r) => [`${r.service}/${r.name}`, { state: r.state, reason: r.reason ?? undefined }]));
+  }
+
+  /** Writes the outcomes that differ from the rows as they were, a few hundred per transaction,
+   * leaving the event loop to requests between transactions. */
+  private async recordStates(target: string, outcomes: Array<[string, SyncOutcome]>, before: Map<string, SyncOutcome>): Promise<void> {
+    const changed = outcomes.filter(([k, o]) => {
+      const b = before.get(k);
+      return !b || b.state !== o.state || b.reason !== o.reason;
+    });
+    const slice = new TimeSlice();
+    for (let i = 0; i < changed.length; i += 500) {
+      this.db.transaction(() => {
+        for (const [k, o] of changed.slice(i, i + 500)) {
+          const [service, name] = k.split('/');
+          this.setState(service, name, target, o);
+        }
+      })();
+      await slice.check();
+    }
   }
 
   private setState(service: string, name: string, target: string, o: SyncOutcome): void {
