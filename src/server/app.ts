@@ -72,9 +72,9 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       reconciler.lastRun || sinks.length === 0 ? { ready: true } : { ready: false, reason: 'the first rule sync has not finished' },
   });
   const updateCounts = () => {
-    const all = store.all();
-    metrics.slos.set({ source: 'api' }, all.filter((s) => s.source === 'api').length);
-    metrics.slos.set({ source: 'git' }, all.filter((s) => s.source === 'git').length);
+    const n = store.countBySource();
+    metrics.slos.set({ source: 'api' }, n.api);
+    metrics.slos.set({ source: 'git' }, n.git);
   };
   gitops?.start();
   updateCounts();
@@ -93,7 +93,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info('burnrate server listening', { url, db: config.dbPath, prometheus: config.prometheusUrl, rules: rules.mode, slos: store.all().length });
+  log.info('burnrate server listening', { url, db: config.dbPath, prometheus: config.prometheusUrl, rules: rules.mode, slos: Object.values(store.countBySource()).reduce((a, b) => a + b, 0) });
   return {
     url,
     port,

@@ -2,6 +2,7 @@
 // replaces, and a stale write changes nothing. Each change and its audit entry commit together.
 
 import { Db } from './db';
+import { nextTurn } from './timeSlice';
 import { validateSloObject } from '../core/spec/sloObject';
 import { Slo } from '../core/spec/types';
 
@@ -111,6 +112,34 @@ export class SloStore {
 
   all(): StoredSlo[] {
     return (this.db.prepare('SELECT * FROM slos ORDER BY service, name').all() as Row[]).map((r) => this.toStored(r));
+  }
+
+  /** Every SLO, read a page at a time with the event loop free between pages (rule delivery
+   * reads all of them on every pass: 10,000 rows at once hold it for tens of milliseconds). Not
+   * one snapshot: an SLO changed during the read may show either version, as it would had the
+   * read come a moment earlier or later. */
+  async allInPages(pageSize = 500): Promise<StoredSlo[]> {
+    const out: StoredSlo[] = [];
+    let after: [string, string] = ['', ''];
+    for (;;) {
+      const rows = this.db
+        .prepare('SELECT * FROM slos WHERE service > ? OR (service = ? AND name > ?) ORDER BY service, name LIMIT ?')
+        .all(after[0], after[0], after[1], pageSize) as Row[];
+      out.push(...rows.map((r) => this.toStored(r)));
+      if (rows.length < pageSize) {
+        return out;
+      }
+      after = [rows[rows.length - 1].service, rows[rows.length - 1].name];
+      await nextTurn();
+    }
+  }
+
+  /** How many SLOs are stored, by source. */
+  countBySource(): Record<'api' | 'git', number> {
+    const rows = this.db.prepare('SELECT source, COUNT(*) AS n FROM slos GROUP BY source').all() as Array<{ source: 'api' | 'git'; n: number }>;
+    const out = { api: 0, git: 0 };
+    rows.forEach((r) => (out[r.source] = r.n));
+    return out;
   }
 
   /** Every SLO of one service (of all services when none is given), without paging. */

@@ -16,6 +16,7 @@ import { ServerMetrics } from '../metrics';
 import { offThread } from '../offThread/offThread';
 import { SloStore, StoreError, StoredSlo } from '../sloStore';
 import { StatusService, StatusUnavailable } from '../status/statusService';
+import { nextTurn } from '../timeSlice';
 import { openApiDocument } from './openapi';
 
 export interface ApiDeps {
@@ -255,6 +256,8 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     const body = await offThread.run('importBody', [text, 'body']).catch((e: Error) => {
       throw new HttpError(422, `the body could not be read: ${e.message}`);
     });
+    // Receiving thousands of SLOs from the worker took a while: let waiting requests go first.
+    await nextTurn();
     const found = body.formats;
     if (found.length > 0 && (found.length !== 1 || found[0] !== from)) {
       throw new HttpError(422, `from=${from} but the body holds ${found.join(', ')} documents`);

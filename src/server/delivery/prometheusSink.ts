@@ -15,7 +15,7 @@ import { PrometheusClient } from '../status/prometheusClient';
 import { UpstreamError } from '../upstream';
 import { digestOf } from './ruleRenderer';
 import { RuleSink, SloRules, SyncOutcome } from './sink';
-import { TimeSlice } from './timeSlice';
+import { TimeSlice } from '../timeSlice';
 
 const PREFIX = 'burnrate_';
 const SUFFIX = '.rules.yaml';

@@ -8,7 +8,7 @@ import { ServerMetrics } from '../metrics';
 import { SloStore } from '../sloStore';
 import { RuleRenderer } from './ruleRenderer';
 import { RuleSink, SloRules, SyncOutcome } from './sink';
-import { TimeSlice } from './timeSlice';
+import { nextTurn, TimeSlice } from '../timeSlice';
 
 export interface SyncRecord {
   target: string;
@@ -89,7 +89,7 @@ export class Reconciler {
   }
 
   private async pass(): Promise<void> {
-    const slos = this.store.all();
+    const slos = await this.store.allInPages();
     const rendered = await this.renderer.renderAll(slos.map((s) => s.slo));
     const work = this.sinks.map((sink) => {
       const desired: SloRules[] = [];
@@ -125,20 +125,20 @@ export class Reconciler {
         counts[o.state]++;
         return [d.key, o];
       });
-      await this.recordStates(sink.target, results, this.stateRows(sink.target));
+      const rows = this.stateRows(sink.target);
+      await this.recordStates(sink.target, results, rows);
       // Targets an SLO no longer needs (e.g. it stopped reading Loki) keep no stale state; an SLO
       // created during the pass keeps the pending state its creation recorded.
       const keep = new Set(desired.map((d) => d.key));
       const seen = new Set(slos.map((s) => `${s.service}/${s.name}`));
+      const stale = [...rows.keys()].filter((k) => !keep.has(k));
       this.db.transaction(() => {
-        for (const k of this.stateRows(sink.target).keys()) {
-          if (!keep.has(k)) {
-            const [service, name] = k.split('/');
-            const sql = seen.has(k)
-              ? 'DELETE FROM sync_state WHERE service = ? AND name = ? AND target = ?'
-              : 'DELETE FROM sync_state WHERE service = ? AND name = ? AND target = ? AND NOT EXISTS (SELECT 1 FROM slos WHERE service = ? AND name = ?)';
-            this.db.prepare(sql).run(service, name, sink.target, ...(seen.has(k) ? [] : [service, name]));
-          }
+        for (const k of stale) {
+          const [service, name] = k.split('/');
+          const sql = seen.has(k)
+            ? 'DELETE FROM sync_state WHERE service = ? AND name = ? AND target = ?'
+            : 'DELETE FROM sync_state WHERE service = ? AND name = ? AND target = ? AND NOT EXISTS (SELECT 1 FROM slos WHERE service = ? AND name = ?)';
+          this.db.prepare(sql).run(service, name, sink.target, ...(seen.has(k) ? [] : [service, name]));
         }
       })();
       for (const [state, n] of Object.entries(counts)) {
@@ -164,11 +164,12 @@ export class Reconciler {
   /** Writes the outcomes that differ from the rows as they were, a few hundred per transaction,
    * leaving the event loop to requests between transactions. */
   private async recordStates(target: string, outcomes: Array<[string, SyncOutcome]>, before: Map<string, SyncOutcome>): Promise<void> {
+    await nextTurn();
+    const slice = new TimeSlice();
     const changed = outcomes.filter(([k, o]) => {
       const b = before.get(k);
       return !b || b.state !== o.state || b.reason !== o.reason;
     });
-    const slice = new TimeSlice();
     for (let i = 0; i < changed.length; i += 500) {
       this.db.transaction(() => {
         for (const [k, o] of changed.slice(i, i + 500)) {

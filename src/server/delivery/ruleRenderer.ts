@@ -8,7 +8,7 @@ import { renderRuleFile } from '../../core/rules/render';
 import { sloRuleGroups } from '../../core/rules/ruleGroups';
 import { RuleGroup } from '../../core/rules/types';
 import { Slo } from '../../core/spec/types';
-import { TimeSlice } from './timeSlice';
+import { TimeSlice } from '../timeSlice';
 
 export type Target = 'prometheus' | 'loki';
 

@@ -11,7 +11,7 @@ import { valueOf } from '../offThread/tasks';
 import { Upstream, UpstreamError } from '../upstream';
 import { canonicalGroup } from './rulerCanonical';
 import { RuleSink, SloRules, SyncOutcome } from './sink';
-import { TimeSlice } from './timeSlice';
+import { TimeSlice } from '../timeSlice';
 
 export interface RulerOptions {
   url: string;

@@ -2,6 +2,11 @@
 // their sync state) give way to requests: each slice of work runs at most `budgetMs`, then the
 // loop yields with setImmediate, so a request waits for one slice, not for the whole loop.
 
+/** Resolves on a later turn of the event loop, after the I/O (requests) waiting now. */
+export function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 export class TimeSlice {
   private started = performance.now();
 
@@ -10,7 +15,7 @@ export class TimeSlice {
   /** Yields to the event loop when this slice has used its budget; otherwise returns at once. */
   async check(): Promise<void> {
     if (performance.now() - this.started >= this.budgetMs) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
       this.started = performance.now();
     }
   }
