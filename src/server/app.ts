@@ -7,7 +7,7 @@ import { ActionStore } from './actionStore';
 import { registerRoutes } from './api/routes';
 import { TokenStore } from './auth';
 import { allowedOrigins, ServerConfig } from './config';
-import { Db, openDb } from './db';
+import { Db, openDb, writeTransaction } from './db';
 import { PrometheusDirectorySink } from './delivery/prometheusSink';
 import { Reconciler } from './delivery/reconciler';
 import { RulerSink } from './delivery/rulerSink';
@@ -38,8 +38,18 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const store = new SloStore(db);
   const tokens = new TokenStore(db);
   const actions = new ActionStore(db, store);
-  if (config.bootstrapAdminToken && tokens.count() === 0) {
-    tokens.create('admin', 'admin', config.bootstrapAdminToken);
+  // Counted inside the write lock: two servers starting on one file create the token once.
+  const bootstrap = config.bootstrapAdminToken;
+  const bootstrapped =
+    !!bootstrap &&
+    writeTransaction(db, () => {
+      if (tokens.count() > 0) {
+        return false;
+      }
+      tokens.create('admin', 'admin', bootstrap);
+      return true;
+    });
+  if (bootstrapped) {
     log.info('created the admin token from BURNRATE_ADMIN_TOKEN');
   }
   if (tokens.count() === 0) {

@@ -1,7 +1,7 @@
 // SLO definitions in SQLite, with optimistic concurrency: every write names the version it
 // replaces, and a stale write changes nothing. Each change and its audit entry commit together.
 
-import { Db } from './db';
+import { Db, writeTransaction } from './db';
 import { nextTurn } from './timeSlice';
 import { validateSloObject } from '../core/spec/sloObject';
 import { Slo } from '../core/spec/types';
@@ -197,7 +197,7 @@ export class SloStore {
 
   create(spec: Record<string, unknown>, slo: Slo, actor: string, source: { kind: 'api' | 'git'; path?: string } = { kind: 'api' }): StoredSlo {
     const now = this.now();
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const text = JSON.stringify(spec);
       // ON CONFLICT DO NOTHING: an existing SLO is a 409, found without reading it first.
       const r = this.db
@@ -212,12 +212,12 @@ export class SloStore {
       this.remember(slo, spec, text);
       this.audit(actor, 'slo.create', `${slo.service}/${slo.name}`, { version: 1, changes: changedFields(undefined, spec) });
       return { service: slo.service, name: slo.name, version: 1, source: source.kind, sourcePath: source.path, spec, slo, createdAt: now, updatedAt: now, updatedBy: actor };
-    })();
+    });
   }
 
   /** Replaces an SLO if it is still at `expectedVersion`; a stale write throws 412. */
   update(service: string, name: string, spec: Record<string, unknown>, slo: Slo, expectedVersion: number, actor: string, allowGit = false): StoredSlo {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const current = this.get(service, name);
       if (!current) {
         throw new StoreError(404, `SLO ${service}/${name} does not exist`);
@@ -238,11 +238,11 @@ export class SloStore {
       this.remember(slo, spec, text);
       this.audit(actor, 'slo.update', `${service}/${name}`, { version: expectedVersion + 1, changes: changedFields(current.spec, spec) });
       return this.get(service, name)!;
-    })();
+    });
   }
 
   delete(service: string, name: string, expectedVersion: number | undefined, actor: string, allowGit = false): void {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       const current = this.get(service, name);
       if (!current) {
         throw new StoreError(404, `SLO ${service}/${name} does not exist`);
@@ -256,7 +256,7 @@ export class SloStore {
       this.db.prepare('DELETE FROM slos WHERE service = ? AND name = ?').run(service, name);
       this.db.prepare('DELETE FROM sync_state WHERE service = ? AND name = ?').run(service, name);
       this.audit(actor, 'slo.delete', `${service}/${name}`, { version: current.version, changes: changedFields(current.spec, undefined) });
-    })();
+    });
     this.parsed.delete(`${service}/${name}`);
   }
 
@@ -271,7 +271,7 @@ export class SloStore {
 
   /** Runs `fn` in one transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return writeTransaction(this.db, fn);
   }
 
   recordAudit(actor: string, action: string, target: string, detail: unknown): void {

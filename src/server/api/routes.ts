@@ -348,19 +348,32 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     }
     let secret: string;
     try {
-      secret = d.tokens.create(b.name, b.role as Role);
-    } catch {
-      throw new HttpError(409, `a token named ${b.name} exists`);
+      // The token and its audit entry commit together.
+      secret = store.transaction(() => {
+        const created = d.tokens.create(b.name as string, b.role as Role);
+        store.recordAudit(ctx.principal.name, 'token.create', `token/${b.name}`, { role: b.role });
+        return created;
+      });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new HttpError(409, `a token named ${b.name} exists`);
+      }
+      throw e;
     }
-    store.recordAudit(ctx.principal.name, 'token.create', `token/${b.name}`, { role: b.role });
     return { status: 201, body: { name: b.name, role: b.role, token: secret } };
   });
   r.add('GET', '/api/v1/tokens', 'admin', () => ({ body: { items: d.tokens.list() } }));
   r.add('DELETE', '/api/v1/tokens/{name}', 'admin', (ctx) => {
-    if (!d.tokens.revoke(ctx.params.name)) {
+    const revoked = store.transaction(() => {
+      const done = d.tokens.revoke(ctx.params.name);
+      if (done) {
+        store.recordAudit(ctx.principal.name, 'token.revoke', `token/${ctx.params.name}`, {});
+      }
+      return done;
+    });
+    if (!revoked) {
       throw new HttpError(404, `no token named ${ctx.params.name}`);
     }
-    store.recordAudit(ctx.principal.name, 'token.revoke', `token/${ctx.params.name}`, {});
     return { status: 204 };
   });
 

@@ -2,7 +2,7 @@
 // and on a timer, which also repairs drift (a ruler that lost groups, a file removed by hand,
 // rules of SLOs deleted while the server was down). Sync state per SLO and target is stored.
 
-import { Db } from '../db';
+import { Db, writeTransaction } from '../db';
 import { Logger } from '../log';
 import { ServerMetrics } from '../metrics';
 import { SloStore } from '../sloStore';
@@ -35,9 +35,15 @@ export class Reconciler {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.run(), this.intervalMs);
+    this.timer = setInterval(() => this.runInBackground(), this.intervalMs);
     this.timer.unref();
-    void this.run();
+    this.runInBackground();
+  }
+
+  /** A pass nobody awaits: its failure (e.g. the database busy past its timeout) is logged, and
+   * the next pass tries again. */
+  private runInBackground(): void {
+    this.run().catch((e) => this.log.error('rule delivery pass failed', { error: (e as Error).message }));
   }
 
   stop(): Promise<void> {
@@ -48,14 +54,19 @@ export class Reconciler {
 
   /** Marks an SLO pending on every target that needs it, and schedules a run soon. */
   changed(service: string, name: string): void {
-    const slo = this.store.get(service, name);
-    if (slo) {
-      const rendered = this.renderer.render(slo.slo);
-      for (const sink of this.sinks) {
-        if (rendered[sink.target]) {
-          this.setState(service, name, sink.target, { state: 'pending', reason: 'waiting for delivery' });
+    try {
+      const slo = this.store.get(service, name);
+      if (slo) {
+        const rendered = this.renderer.render(slo.slo);
+        for (const sink of this.sinks) {
+          if (rendered[sink.target]) {
+            this.setState(service, name, sink.target, { state: 'pending', reason: 'waiting for delivery' });
+          }
         }
       }
+    } catch (e) {
+      // The change is stored; the pass scheduled below records its state.
+      this.log.warn('could not mark an SLO pending', { slo: `${service}/${name}`, error: (e as Error).message });
     }
     this.soon();
   }
@@ -68,7 +79,7 @@ export class Reconciler {
 
   private soon(): void {
     clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => void this.run(), 200);
+    this.debounce = setTimeout(() => this.runInBackground(), 200);
     this.debounce.unref();
   }
 
@@ -132,7 +143,7 @@ export class Reconciler {
       const keep = new Set(desired.map((d) => d.key));
       const seen = new Set(slos.map((s) => `${s.service}/${s.name}`));
       const stale = [...rows.keys()].filter((k) => !keep.has(k));
-      this.db.transaction(() => {
+      writeTransaction(this.db, () => {
         for (const k of stale) {
           const [service, name] = k.split('/');
           const sql = seen.has(k)
@@ -140,7 +151,7 @@ export class Reconciler {
             : 'DELETE FROM sync_state WHERE service = ? AND name = ? AND target = ? AND NOT EXISTS (SELECT 1 FROM slos WHERE service = ? AND name = ?)';
           this.db.prepare(sql).run(service, name, sink.target, ...(seen.has(k) ? [] : [service, name]));
         }
-      })();
+      });
       for (const [state, n] of Object.entries(counts)) {
         this.metrics.syncStates.set({ target: sink.target, state }, n);
       }
@@ -171,12 +182,12 @@ export class Reconciler {
       return !b || b.state !== o.state || b.reason !== o.reason;
     });
     for (let i = 0; i < changed.length; i += 500) {
-      this.db.transaction(() => {
+      writeTransaction(this.db, () => {
         for (const [k, o] of changed.slice(i, i + 500)) {
           const [service, name] = k.split('/');
           this.setState(service, name, target, o);
         }
-      })();
+      });
       await slice.check();
     }
   }
