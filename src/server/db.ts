@@ -57,6 +57,9 @@ const MIGRATIONS: string[] = [
      updated_at INTEGER NOT NULL,
      PRIMARY KEY (service, name, target)
    );`,
+  // The version of the SLO a sync state is about: a state recorded for version 1 says nothing
+  // about version 2.
+  `ALTER TABLE sync_state ADD COLUMN version INTEGER;`,
 ];
 
 export function openDb(path: string): Db {

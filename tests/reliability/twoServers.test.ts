@@ -37,7 +37,7 @@ afterAll(async () => {
 it('both started on a new file: one set of tables, one admin token, both answer', async () => {
   const db = new Database(dbPath, { readonly: true });
   try {
-    expect((db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>).map((r) => r.version)).toEqual([1]);
+    expect((db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>).map((r) => r.version)).toEqual([1, 2]);
     expect(db.prepare('SELECT name, role FROM tokens').all()).toEqual([{ name: 'admin', role: 'admin' }]);
   } finally {
     db.close();

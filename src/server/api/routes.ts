@@ -10,7 +10,7 @@ import { exportOpenSLO } from '../../core/formats/opensloExport';
 import { worstState } from '../../core/policy/status';
 import { ActionStore } from '../actionStore';
 import { Role, TokenStore } from '../auth';
-import { Reconciler } from '../delivery/reconciler';
+import { Reconciler, syncFor } from '../delivery/reconciler';
 import { Ctx, HttpError, Router } from '../http/router';
 import { ServerMetrics } from '../metrics';
 import { offThread } from '../offThread/offThread';
@@ -114,7 +114,7 @@ function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states
     labels: s.slo.labels,
     groupBy: s.slo.groupBy,
     spec: s.spec,
-    sync,
+    sync: syncFor(sync, s.version),
     createdAt: new Date(s.createdAt).toISOString(),
     updatedAt: new Date(s.updatedAt).toISOString(),
     updatedBy: s.updatedBy,

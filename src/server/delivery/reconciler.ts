@@ -14,7 +14,23 @@ export interface SyncRecord {
   target: string;
   state: 'pending' | 'in-sync' | 'failed';
   reason?: string;
+  /** The version of the SLO this state is about (absent on rows from before versions were kept). */
+  version?: number;
   updatedAt: number;
+}
+
+/** The records as they stand for `version` of the SLO: a state about another version (an edit
+ * not delivered yet) is shown as pending, naming the version the target has. */
+export function syncFor(records: SyncRecord[], version: number): SyncRecord[] {
+  return records.map((r) =>
+    r.version === version
+      ? r
+      : {
+          ...r,
+          state: 'pending',
+          reason: `version ${version} is not delivered yet (${r.state} is about ${r.version === undefined ? 'an earlier version' : `version ${r.version}`}${r.reason ? `: ${r.reason}` : ''})`,
+        }
+  );
 }
 
 export class Reconciler {
@@ -60,7 +76,7 @@ export class Reconciler {
         const rendered = this.renderer.render(slo.slo);
         for (const sink of this.sinks) {
           if (rendered[sink.target]) {
-            this.setState(service, name, sink.target, { state: 'pending', reason: 'waiting for delivery' });
+            this.setState(service, name, sink.target, { state: 'pending', reason: 'waiting for delivery' }, slo.version);
           }
         }
       }
@@ -112,11 +128,15 @@ export class Reconciler {
       });
       return { sink, desired };
     });
+    // What each state written below is about: the SLO as this pass read it. A state is recorded
+    // only while the SLO is still at that revision, so an edit made during the pass keeps its own
+    // pending state and a deleted SLO gets no row back.
+    const revisions = new Map(slos.map((s) => [`${s.service}/${s.name}`, { version: s.version, updatedAt: s.updatedAt }]));
     // SLOs a target has never seen (an import) show as pending while the deliveries run.
     for (const { sink, desired } of work) {
       const rows = this.stateRows(sink.target);
       const fresh = desired.filter((d) => !rows.has(d.key));
-      await this.recordStates(sink.target, fresh.map((d) => [d.key, { state: 'pending', reason: 'waiting for delivery' }]), rows);
+      await this.recordStates(sink.target, fresh.map((d) => [d.key, { state: 'pending', reason: 'waiting for delivery' }]), rows, revisions);
     }
     let ok = true;
     for (const { sink, desired } of work) {
@@ -137,7 +157,7 @@ export class Reconciler {
         return [d.key, o];
       });
       const rows = this.stateRows(sink.target);
-      await this.recordStates(sink.target, results, rows);
+      await this.recordStates(sink.target, results, rows, revisions);
       // Targets an SLO no longer needs (e.g. it stopped reading Loki) keep no stale state; an SLO
       // created during the pass keeps the pending state its creation recorded.
       const keep = new Set(desired.map((d) => d.key));
@@ -167,43 +187,56 @@ export class Reconciler {
   }
 
   /** Sync state of every SLO on one target, by "service/name". */
-  private stateRows(target: string): Map<string, SyncOutcome> {
-    const rows = this.db.prepare('SELECT service, name, state, reason FROM sync_state WHERE target = ?').all(target) as SyncRow[];
-    return new Map(rows.map((r) => [`${r.service}/${r.name}`, { state: r.state, reason: r.reason ?? undefined }]));
+  private stateRows(target: string): Map<string, SyncOutcome & { version?: number }> {
+    const rows = this.db.prepare('SELECT service, name, state, reason, version FROM sync_state WHERE target = ?').all(target) as SyncRow[];
+    return new Map(rows.map((r) => [`${r.service}/${r.name}`, { state: r.state, reason: r.reason ?? undefined, version: r.version ?? undefined }]));
   }
 
-  /** Writes the outcomes that differ from the rows as they were, a few hundred per transaction,
-   * leaving the event loop to requests between transactions. */
-  private async recordStates(target: string, outcomes: Array<[string, SyncOutcome]>, before: Map<string, SyncOutcome>): Promise<void> {
+  /** Writes the outcomes that differ from the rows as they were, each only while its SLO is still
+   * at the revision the pass read; a few hundred per transaction, leaving the event loop to
+   * requests between transactions. */
+  private async recordStates(
+    target: string,
+    outcomes: Array<[string, SyncOutcome]>,
+    before: Map<string, SyncOutcome & { version?: number }>,
+    revisions: Map<string, { version: number; updatedAt: number }>
+  ): Promise<void> {
     await nextTurn();
     const slice = new TimeSlice();
     const changed = outcomes.filter(([k, o]) => {
       const b = before.get(k);
-      return !b || b.state !== o.state || b.reason !== o.reason;
+      return !b || b.state !== o.state || b.reason !== o.reason || b.version !== revisions.get(k)!.version;
     });
     for (let i = 0; i < changed.length; i += 500) {
       writeTransaction(this.db, () => {
         for (const [k, o] of changed.slice(i, i + 500)) {
           const [service, name] = k.split('/');
-          this.setState(service, name, target, o);
+          const r = revisions.get(k)!;
+          this.db
+            .prepare(
+              `INSERT INTO sync_state (service, name, target, state, reason, version, updated_at)
+               SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM slos WHERE service = ? AND name = ? AND version = ? AND updated_at = ?)
+               ON CONFLICT (service, name, target) DO UPDATE SET state = excluded.state, reason = excluded.reason, version = excluded.version, updated_at = excluded.updated_at`
+            )
+            .run(service, name, target, o.state, o.reason ?? null, r.version, Date.now(), service, name, r.version, r.updatedAt);
         }
       });
       await slice.check();
     }
   }
 
-  private setState(service: string, name: string, target: string, o: SyncOutcome): void {
+  private setState(service: string, name: string, target: string, o: SyncOutcome, version: number): void {
     this.db
       .prepare(
-        `INSERT INTO sync_state (service, name, target, state, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (service, name, target) DO UPDATE SET state = excluded.state, reason = excluded.reason, updated_at = excluded.updated_at`
+        `INSERT INTO sync_state (service, name, target, state, reason, version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (service, name, target) DO UPDATE SET state = excluded.state, reason = excluded.reason, version = excluded.version, updated_at = excluded.updated_at`
       )
-      .run(service, name, target, o.state, o.reason ?? null, Date.now());
+      .run(service, name, target, o.state, o.reason ?? null, version, Date.now());
   }
 
   states(service: string, name: string): SyncRecord[] {
     const rows = this.db
-      .prepare('SELECT service, name, target, state, reason, updated_at FROM sync_state WHERE service = ? AND name = ? ORDER BY target')
+      .prepare('SELECT service, name, target, state, reason, version, updated_at FROM sync_state WHERE service = ? AND name = ? ORDER BY target')
       .all(service, name) as SyncRow[];
     return rows.map(syncRecord);
   }
@@ -211,7 +244,7 @@ export class Reconciler {
   /** Sync records of every SLO of the given services, by "service/name", in one query (list pages). */
   statesOf(services: string[]): Map<string, SyncRecord[]> {
     const rows = this.db
-      .prepare('SELECT service, name, target, state, reason, updated_at FROM sync_state WHERE service IN (SELECT value FROM json_each(?)) ORDER BY target')
+      .prepare('SELECT service, name, target, state, reason, version, updated_at FROM sync_state WHERE service IN (SELECT value FROM json_each(?)) ORDER BY target')
       .all(JSON.stringify(services)) as SyncRow[];
     const out = new Map<string, SyncRecord[]>();
     for (const r of rows) {
@@ -232,9 +265,10 @@ interface SyncRow {
   target: string;
   state: SyncRecord['state'];
   reason: string | null;
+  version: number | null;
   updated_at: number;
 }
 
 function syncRecord(r: SyncRow): SyncRecord {
-  return { target: r.target, state: r.state, reason: r.reason ?? undefined, updatedAt: r.updated_at };
+  return { target: r.target, state: r.state, reason: r.reason ?? undefined, ...(r.version !== null ? { version: r.version } : {}), updatedAt: r.updated_at };
 }
