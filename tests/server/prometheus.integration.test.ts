@@ -334,10 +334,11 @@ describe('Prometheus stopped mid-test', () => {
   // Each call: upstreamTimeoutMs per attempt, 1 + upstreamRetries attempts, 200 ms backoff.
   const bound = () => config.upstreamTimeoutMs * (1 + config.upstreamRetries) + 200 + 1000;
 
-  it('a frozen Prometheus (accepts, never answers): status and gate 503 naming Prometheus, within the timeout', async () => {
+  it('a frozen Prometheus (accepts, never answers): status and gate 503 naming Prometheus, within the timeout; the override on /chat still answers', async () => {
     prom.pause();
     try {
-      for (const path of [`/api/v1/slos/${SERVICE}/chat-availability/status`, `/api/v1/gate?service=${SERVICE}&route=%2Fchat`]) {
+      // /summarize: its freeze was revoked above, so nothing but the SLOs can answer for it.
+      for (const path of [`/api/v1/slos/${SERVICE}/chat-availability/status`, `/api/v1/gate?service=${SERVICE}&route=%2Fsummarize`]) {
         const r = await admin.get(path);
         expect(r.status).toBe(503);
         expect(r.body.error.message).toMatch(/^Prometheus is unavailable: .*did not answer within 1500 ms/);
@@ -345,6 +346,13 @@ describe('Prometheus stopped mid-test', () => {
         expect(r.ms).toBeLessThan(bound());
         measurements[`frozenPrometheus503_${path.endsWith('/status') ? 'status' : 'gate'}`] = Math.round(r.ms);
       }
+      // A person's override needs no numbers (issue 15).
+      const chat = await admin.get(`/api/v1/gate?service=${SERVICE}&route=%2Fchat`);
+      expect(chat.status).toBe(200);
+      expect(chat.body.decision).toBe('ship');
+      expect(chat.body.reasons[0]).toMatch(/^override by release-manager until .*: hotfix for INC-42$/);
+      expect(chat.body.warnings[0]).toMatch(/^SLO states are unknown: Prometheus is unavailable/);
+      expect(chat.ms).toBeLessThan(bound());
     } finally {
       prom.resume();
     }
