@@ -26,25 +26,29 @@ export interface UpstreamResponse {
 }
 
 export class Upstream {
-  /** `options` is public so that the worker thread can make the same requests (offThread/tasks.ts). */
-  constructor(readonly options: UpstreamOptions) {}
+  constructor(private readonly opts: UpstreamOptions) {}
+
+  /** For the worker thread, which makes the same requests (offThread/tasks.ts). */
+  get options(): UpstreamOptions {
+    return this.opts;
+  }
 
   async request(
     url: string,
     init: UpstreamInit = {}
   ): Promise<UpstreamResponse> {
     const origin = new URL(url).origin;
-    if (!this.options.allowedOrigins.includes(origin)) {
+    if (!this.opts.allowedOrigins.includes(origin)) {
       throw new UpstreamError(`refusing to contact ${origin}: not a configured data source`);
     }
-    const attempts = init.retry === false ? 1 : 1 + this.options.retries;
+    const attempts = init.retry === false ? 1 : 1 + this.opts.retries;
     let last: UpstreamError | undefined;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) {
         await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
       }
       const ctrl = new AbortController();
-      const timeoutMs = init.timeoutMs ?? this.options.timeoutMs;
+      const timeoutMs = init.timeoutMs ?? this.opts.timeoutMs;
       const timer = setTimeout(() => ctrl.abort(), timeoutMs);
       try {
         const res = await fetch(url, { method: init.method ?? 'GET', headers: init.headers, body: init.body, signal: ctrl.signal, redirect: 'manual' });
