@@ -2,11 +2,10 @@
 // the gate answered 503 and `burnrate gate` exited 3, though a manual freeze wins over
 // everything). Prometheus here is a port nobody listens on; the CLI is the built one.
 
-import { spawn } from 'child_process';
 import { join } from 'path';
 import { RunningServer, startServer } from '../../src/server/app';
 import { freePort } from '../support/prometheusServer';
-import { buildNode } from '../support/serverProcess';
+import { buildNode, runCli } from '../support/serverProcess';
 import { Api, availabilitySlo, captureLog, secret, serverConfig, SERVICE, tempDir } from './helpers';
 
 jest.setTimeout(240_000);
@@ -15,16 +14,8 @@ const ADMIN = secret();
 let server: RunningServer;
 let api: Api;
 
-function gateCli(route?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const args = [join(__dirname, '../../bin/burnrate.js'), 'gate', '--service', SERVICE, '--server', server.url, '--token', ADMIN, ...(route ? ['--route', route] : [])];
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, args, { env: { ...process.env, BURNRATE_TOKEN: '' } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b) => (stdout += b));
-    p.stderr.on('data', (b) => (stderr += b));
-    p.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function gateCli(route?: string) {
+  return runCli(['gate', '--service', SERVICE, '--server', server.url, '--token', ADMIN, ...(route ? ['--route', route] : [])]);
 }
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 // `node bin/burnrate.js serve` as a child process on 127.0.0.1 (the built code in build/): for
 // tests whose observer must not share the server's event loop, or that need several servers.
-// Every process started here is stopped by stopAllServers() (call it in afterAll).
+// Every process started here is stopped by stopAllServers() (call it in afterAll). Also the CLI
+// run to its end (runCli).
 
 import { ChildProcess, execSync, spawn } from 'child_process';
 import { join } from 'path';
@@ -13,6 +14,18 @@ const running = new Set<ChildProcess>();
 /** Compiles src/ to build/, which bin/burnrate.js runs (call in beforeAll). */
 export function buildNode(): void {
   execSync('npm run build:node', { cwd: ROOT, stdio: 'pipe', timeout: 180_000 });
+}
+
+/** Runs `node bin/burnrate.js ...args` to its end (BURNRATE_TOKEN unset: pass --token). */
+export function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [join(ROOT, 'bin', 'burnrate.js'), ...args], { cwd: ROOT, env: { ...process.env, BURNRATE_TOKEN: '' } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (b) => (stdout += b));
+    p.stderr.on('data', (b) => (stderr += b));
+    p.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 export interface ServerProcess {
