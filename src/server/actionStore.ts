@@ -1,6 +1,6 @@
 // Manual freezes and overrides: each needs a reason and an expiry, and lands in the audit log.
 
-import { Db } from './db';
+import { Db, writeTransaction } from './db';
 import { ManualAction } from '../core/policy/gate';
 import { SloStore } from './sloStore';
 
@@ -35,14 +35,14 @@ export class ActionStore {
   ) {}
 
   create(a: { kind: 'freeze' | 'override'; service: string; route?: string; reason: string; expiresAt: number }, actor: string): ManualAction {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const r = this.db
         .prepare('INSERT INTO actions (kind, service, route, reason, expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(a.kind, a.service, a.route ?? null, a.reason, a.expiresAt, actor, this.now());
       const action = this.get(Number(r.lastInsertRowid))!;
       this.slos.recordAudit(actor, `${a.kind}.create`, a.route ? `${a.service}?route=${a.route}` : a.service, action);
       return action;
-    })();
+    });
   }
 
   get(id: number): ManualAction | undefined {
@@ -61,13 +61,13 @@ export class ActionStore {
   }
 
   revoke(id: number, actor: string, reason: string): boolean {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const a = this.get(id);
       const changed = this.db.prepare('UPDATE actions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.now(), id).changes === 1;
       if (changed && a) {
         this.slos.recordAudit(actor, `${a.kind}.revoke`, a.route ? `${a.service}?route=${a.route}` : a.service, { id, reason });
       }
       return changed;
-    })();
+    });
   }
 }

@@ -7,7 +7,7 @@ import { ActionStore } from './actionStore';
 import { registerRoutes } from './api/routes';
 import { TokenStore } from './auth';
 import { allowedOrigins, ServerConfig } from './config';
-import { Db, openDb } from './db';
+import { Db, openDb, writeTransaction } from './db';
 import { PrometheusDirectorySink } from './delivery/prometheusSink';
 import { Reconciler } from './delivery/reconciler';
 import { RulerSink } from './delivery/rulerSink';
@@ -38,8 +38,18 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const store = new SloStore(db);
   const tokens = new TokenStore(db);
   const actions = new ActionStore(db, store);
-  if (config.bootstrapAdminToken && tokens.count() === 0) {
-    tokens.create('admin', 'admin', config.bootstrapAdminToken);
+  // Counted inside the write lock: two servers starting on one file create the token once.
+  const bootstrap = config.bootstrapAdminToken;
+  const bootstrapped =
+    !!bootstrap &&
+    writeTransaction(db, () => {
+      if (tokens.count() > 0) {
+        return false;
+      }
+      tokens.create('admin', 'admin', bootstrap);
+      return true;
+    });
+  if (bootstrapped) {
     log.info('created the admin token from BURNRATE_ADMIN_TOKEN');
   }
   if (tokens.count() === 0) {
@@ -72,9 +82,9 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       reconciler.lastRun || sinks.length === 0 ? { ready: true } : { ready: false, reason: 'the first rule sync has not finished' },
   });
   const updateCounts = () => {
-    const all = store.all();
-    metrics.slos.set({ source: 'api' }, all.filter((s) => s.source === 'api').length);
-    metrics.slos.set({ source: 'git' }, all.filter((s) => s.source === 'git').length);
+    const n = store.countBySource();
+    metrics.slos.set({ source: 'api' }, n.api);
+    metrics.slos.set({ source: 'git' }, n.git);
   };
   gitops?.start();
   updateCounts();
@@ -93,7 +103,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info('burnrate server listening', { url, db: config.dbPath, prometheus: config.prometheusUrl, rules: rules.mode, slos: store.all().length });
+  log.info('burnrate server listening', { url, db: config.dbPath, prometheus: config.prometheusUrl, rules: rules.mode, slos: Object.values(store.countBySource()).reduce((a, b) => a + b, 0) });
   return {
     url,
     port,

@@ -57,6 +57,9 @@ const MIGRATIONS: string[] = [
      updated_at INTEGER NOT NULL,
      PRIMARY KEY (service, name, target)
    );`,
+  // The version of the SLO a sync state is about: a state recorded for version 1 says nothing
+  // about version 2.
+  `ALTER TABLE sync_state ADD COLUMN version INTEGER;`,
 ];
 
 export function openDb(path: string): Db {
@@ -83,20 +86,35 @@ export function openDb(path: string): Db {
   return db;
 }
 
+/**
+ * Runs `fn` in a transaction that takes the write lock when it begins (BEGIN IMMEDIATE). Every
+ * transaction that writes uses this: a deferred one that reads first and then writes cannot wait
+ * for another process's writer (SQLite answers SQLITE_BUSY at once, whatever the busy timeout),
+ * while an immediate one waits up to the busy timeout. Nested calls become savepoints.
+ */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}
+
+/** SQLITE_BUSY and its variants: another connection held the database past the busy timeout. */
+export function isDatabaseBusy(e: unknown): boolean {
+  return typeof (e as { code?: unknown })?.code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test((e as { code: string }).code);
+}
+
 export function migrate(db: Db): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
-  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
   let applied = 0;
   MIGRATIONS.forEach((sql, i) => {
     const version = i + 1;
-    if (done.has(version)) {
-      return;
-    }
-    db.transaction(() => {
+    // Checked inside the write lock: two servers starting on one file apply each migration once.
+    writeTransaction(db, () => {
+      if (db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(version)) {
+        return;
+      }
       db.exec(sql);
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());
-    })();
-    applied++;
+      applied++;
+    });
   });
   return applied;
 }

@@ -6,10 +6,10 @@
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join, relative } from 'path';
 import { loadText } from '../core/load';
-import { sloValue } from '../core/spec/serialize';
 import { formatDiagnostic, Slo } from '../core/spec/types';
 import { Logger } from './log';
 import { SloStore } from './sloStore';
+import { storedForm } from './storedForm';
 
 function files(dir: string): string[] {
   return readdirSync(dir)
@@ -76,8 +76,13 @@ export class GitOpsSource {
         found.set(`${slo.service}/${slo.name}`, { slo, path: rel });
       }
     }
-    for (const [key, { slo, path }] of found) {
-      const spec = { service: slo.service, ...sloValue(slo) };
+    for (const [key, { slo: read, path }] of found) {
+      const f = storedForm(read);
+      if (f.error !== undefined) {
+        this.log.error('gitops SLO not applied', { slo: key, file: path, error: f.error });
+        continue;
+      }
+      const { spec, slo } = f;
       const current = this.store.get(slo.service, slo.name);
       try {
         if (!current) {

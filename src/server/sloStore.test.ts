@@ -73,3 +73,17 @@ test('reads of an unchanged SLO share one parsed definition', () => {
   put(store, 'a', 'x', 0.99);
   expect(store.get('a', 'x')!.slo).toBe(store.list({}).items[0].slo);
 });
+
+test('allInPages reads every SLO once, in order, across page boundaries (also where a service spans pages)', async () => {
+  const store = new SloStore(openDb(':memory:'));
+  // 3 services x 7 SLOs = 21 rows in pages of 5: pages end inside services.
+  for (const svc of ['s1', 's2', 's3']) {
+    for (let i = 0; i < 7; i++) {
+      put(store, svc, `n${i}`, 0.99);
+    }
+  }
+  expect(names(await store.allInPages(5))).toEqual(names(store.all()));
+  expect((await store.allInPages(5)).length).toBe(21);
+  expect(names(await store.allInPages(21))).toEqual(names(store.all()));
+  expect(store.countBySource()).toEqual({ api: 21, git: 0 });
+});

@@ -1,7 +1,8 @@
 // SLO definitions in SQLite, with optimistic concurrency: every write names the version it
 // replaces, and a stale write changes nothing. Each change and its audit entry commit together.
 
-import { Db } from './db';
+import { Db, writeTransaction } from './db';
+import { nextTurn } from './timeSlice';
 import { validateSloObject } from '../core/spec/sloObject';
 import { Slo } from '../core/spec/types';
 
@@ -113,6 +114,34 @@ export class SloStore {
     return (this.db.prepare('SELECT * FROM slos ORDER BY service, name').all() as Row[]).map((r) => this.toStored(r));
   }
 
+  /** Every SLO, read a page at a time with the event loop free between pages (rule delivery
+   * reads all of them on every pass: 10,000 rows at once hold it for tens of milliseconds). Not
+   * one snapshot: an SLO changed during the read may show either version, as it would had the
+   * read come a moment earlier or later. */
+  async allInPages(pageSize = 500): Promise<StoredSlo[]> {
+    const out: StoredSlo[] = [];
+    let after: [string, string] = ['', ''];
+    for (;;) {
+      const rows = this.db
+        .prepare('SELECT * FROM slos WHERE service > ? OR (service = ? AND name > ?) ORDER BY service, name LIMIT ?')
+        .all(after[0], after[0], after[1], pageSize) as Row[];
+      out.push(...rows.map((r) => this.toStored(r)));
+      if (rows.length < pageSize) {
+        return out;
+      }
+      after = [rows[rows.length - 1].service, rows[rows.length - 1].name];
+      await nextTurn();
+    }
+  }
+
+  /** How many SLOs are stored, by source. */
+  countBySource(): Record<'api' | 'git', number> {
+    const rows = this.db.prepare('SELECT source, COUNT(*) AS n FROM slos GROUP BY source').all() as Array<{ source: 'api' | 'git'; n: number }>;
+    const out = { api: 0, git: 0 };
+    rows.forEach((r) => (out[r.source] = r.n));
+    return out;
+  }
+
   /** Every SLO of one service (of all services when none is given), without paging. */
   byService(service: string | undefined): StoredSlo[] {
     if (service === undefined) {
@@ -159,23 +188,36 @@ export class SloStore {
     this.db.prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)').run(this.now(), actor, action, target, JSON.stringify(detail));
   }
 
+  /** Records that `text` (a spec as stored) parses to `slo`, which the caller has just validated
+   * from that spec: reading the row back then needs no second validation (an import of 10,000
+   * SLOs would validate each twice, in one transaction). */
+  private remember(slo: Slo, spec: Record<string, unknown>, text: string): void {
+    this.parsed.set(`${slo.service}/${slo.name}`, { text, spec, slo });
+  }
+
   create(spec: Record<string, unknown>, slo: Slo, actor: string, source: { kind: 'api' | 'git'; path?: string } = { kind: 'api' }): StoredSlo {
     const now = this.now();
-    return this.db.transaction(() => {
-      if (this.get(slo.service, slo.name)) {
+    return writeTransaction(this.db, () => {
+      const text = JSON.stringify(spec);
+      // ON CONFLICT DO NOTHING: an existing SLO is a 409, found without reading it first.
+      const r = this.db
+        .prepare(
+          `INSERT INTO slos (service, name, spec, version, source, source_path, team, created_at, updated_at, updated_by) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (service, name) DO NOTHING`
+        )
+        .run(slo.service, slo.name, text, source.kind, source.path ?? null, slo.labels.team ?? null, now, now, actor);
+      if (r.changes !== 1) {
         throw new StoreError(409, `SLO ${slo.service}/${slo.name} already exists`);
       }
-      this.db
-        .prepare('INSERT INTO slos (service, name, spec, version, source, source_path, team, created_at, updated_at, updated_by) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)')
-        .run(slo.service, slo.name, JSON.stringify(spec), source.kind, source.path ?? null, slo.labels.team ?? null, now, now, actor);
+      this.remember(slo, spec, text);
       this.audit(actor, 'slo.create', `${slo.service}/${slo.name}`, { version: 1, changes: changedFields(undefined, spec) });
-      return this.get(slo.service, slo.name)!;
-    })();
+      return { service: slo.service, name: slo.name, version: 1, source: source.kind, sourcePath: source.path, spec, slo, createdAt: now, updatedAt: now, updatedBy: actor };
+    });
   }
 
   /** Replaces an SLO if it is still at `expectedVersion`; a stale write throws 412. */
   update(service: string, name: string, spec: Record<string, unknown>, slo: Slo, expectedVersion: number, actor: string, allowGit = false): StoredSlo {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const current = this.get(service, name);
       if (!current) {
         throw new StoreError(404, `SLO ${service}/${name} does not exist`);
@@ -186,19 +228,21 @@ export class SloStore {
       if (slo.service !== service || slo.name !== name) {
         throw new StoreError(409, `the body names ${slo.service}/${slo.name}, not ${service}/${name}: renaming is a delete and a create`);
       }
+      const text = JSON.stringify(spec);
       const r = this.db
         .prepare('UPDATE slos SET spec = ?, version = version + 1, team = ?, updated_at = ?, updated_by = ? WHERE service = ? AND name = ? AND version = ?')
-        .run(JSON.stringify(spec), slo.labels.team ?? null, this.now(), actor, service, name, expectedVersion);
+        .run(text, slo.labels.team ?? null, this.now(), actor, service, name, expectedVersion);
       if (r.changes !== 1) {
         throw new StoreError(412, `SLO ${service}/${name} is at version ${current.version}, not ${expectedVersion}: reload it and apply your change again`);
       }
+      this.remember(slo, spec, text);
       this.audit(actor, 'slo.update', `${service}/${name}`, { version: expectedVersion + 1, changes: changedFields(current.spec, spec) });
       return this.get(service, name)!;
-    })();
+    });
   }
 
   delete(service: string, name: string, expectedVersion: number | undefined, actor: string, allowGit = false): void {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       const current = this.get(service, name);
       if (!current) {
         throw new StoreError(404, `SLO ${service}/${name} does not exist`);
@@ -212,7 +256,7 @@ export class SloStore {
       this.db.prepare('DELETE FROM slos WHERE service = ? AND name = ?').run(service, name);
       this.db.prepare('DELETE FROM sync_state WHERE service = ? AND name = ?').run(service, name);
       this.audit(actor, 'slo.delete', `${service}/${name}`, { version: current.version, changes: changedFields(current.spec, undefined) });
-    })();
+    });
     this.parsed.delete(`${service}/${name}`);
   }
 
@@ -227,7 +271,7 @@ export class SloStore {
 
   /** Runs `fn` in one transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return writeTransaction(this.db, fn);
   }
 
   recordAudit(actor: string, action: string, target: string, detail: unknown): void {

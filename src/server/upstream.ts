@@ -17,6 +17,8 @@ export interface UpstreamOptions {
   retries: number;
 }
 
+export type UpstreamInit = { method?: string; headers?: Record<string, string>; body?: string; retry?: boolean; timeoutMs?: number };
+
 export interface UpstreamResponse {
   status: number;
   body: string;
@@ -26,9 +28,14 @@ export interface UpstreamResponse {
 export class Upstream {
   constructor(private readonly opts: UpstreamOptions) {}
 
+  /** For the worker thread, which makes the same requests (offThread/tasks.ts). */
+  get options(): UpstreamOptions {
+    return this.opts;
+  }
+
   async request(
     url: string,
-    init: { method?: string; headers?: Record<string, string>; body?: string; retry?: boolean; timeoutMs?: number } = {}
+    init: UpstreamInit = {}
   ): Promise<UpstreamResponse> {
     const origin = new URL(url).origin;
     if (!this.opts.allowedOrigins.includes(origin)) {

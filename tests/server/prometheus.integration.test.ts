@@ -30,6 +30,7 @@ import { join } from 'path';
 import { RunningServer, startServer } from '../../src/server/app';
 import { ServerConfig } from '../../src/server/config';
 import { Exporter, histogramSeries, startExporter } from '../support/exporter';
+import { runCli } from '../support/serverProcess';
 import { PrometheusProcess, processAlive, requirePrometheus, runningPrometheusPids, sleep, startPrometheus, stopAllPrometheus, waitFor } from '../support/prometheusServer';
 import { Api, availabilitySlo, captureLog, CapturedLog, DURATION_COUNT, secret, serverConfig, SERVICE, tempDir, TTFT, ttftSlo } from './helpers';
 
@@ -61,17 +62,6 @@ async function syncStates(name: string): Promise<Array<{ target: string; state: 
 
 async function waitInSync(name: string, timeoutMs = 20000): Promise<void> {
   await waitFor(`${name} in-sync`, async () => (await syncStates(name)).every((s) => s.state === 'in-sync') && (await syncStates(name)).length > 0, timeoutMs, 50);
-}
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [join(ROOT, 'bin', 'burnrate.js'), ...args], { cwd: ROOT, env: { ...process.env, BURNRATE_TOKEN: '' } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b) => (stdout += b));
-    p.stderr.on('data', (b) => (stderr += b));
-    p.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 beforeAll(async () => {
@@ -269,14 +259,14 @@ describe('release gate', () => {
     expect(b.output).not.toMatch(/error TS/);
     expect(b.code).toBe(0);
     const common = ['--service', SERVICE, '--server', server.url, '--token', ADMIN];
-    const freeze = await cli(['gate', ...common, '--route', '/chat']);
+    const freeze = await runCli(['gate', ...common, '--route', '/chat']);
     expect(freeze.code).toBe(1);
     expect(freeze.stdout).toMatch(/^FREEZE: llm-gateway route \/chat/);
     expect(freeze.stdout).toContain('burn rate 10x over 5m is above 2x');
-    const ship = await cli(['gate', ...common, '--route', '/summarize']);
+    const ship = await runCli(['gate', ...common, '--route', '/summarize']);
     expect(ship.code).toBe(0);
     expect(ship.stdout).toMatch(/^SHIP: llm-gateway route \/summarize/);
-    const noToken = await cli(['gate', '--service', SERVICE, '--server', server.url]);
+    const noToken = await runCli(['gate', '--service', SERVICE, '--server', server.url]);
     expect(noToken.code).toBe(3);
     expect(noToken.stderr).toMatch(/401/);
   });
@@ -299,7 +289,7 @@ describe('release gate', () => {
     const gate = await admin.get(`/api/v1/gate?service=${SERVICE}&route=${encodeURIComponent('/summarize')}`);
     expect(gate.body.decision).toBe('freeze');
     expect(gate.body.reasons[0]).toMatch(/^manual freeze by release-manager until \d{4}-.*: incident INC-42$/);
-    const cliFreeze = await cli(['gate', '--service', SERVICE, '--route', '/summarize', '--server', server.url, '--token', v.body.token]);
+    const cliFreeze = await runCli(['gate', '--service', SERVICE, '--route', '/summarize', '--server', server.url, '--token', v.body.token]);
     expect(cliFreeze.code).toBe(1);
 
     const o = await rm.post('/api/v1/freezes', { kind: 'override', service: SERVICE, route: '/chat', reason: 'hotfix for INC-42', duration: '30m' });
@@ -308,7 +298,7 @@ describe('release gate', () => {
     expect(overridden.body.decision).toBe('ship');
     expect(overridden.body.reasons[0]).toMatch(/^override by release-manager until .*: hotfix for INC-42$/);
     expect(overridden.body.warnings).toEqual(['overridden: chat-availability{route=/chat}: burn rate 10x over 5m is above 2x']);
-    expect((await cli(['gate', '--service', SERVICE, '--route', '/chat', '--server', server.url, '--token', v.body.token])).code).toBe(0);
+    expect((await runCli(['gate', '--service', SERVICE, '--route', '/chat', '--server', server.url, '--token', v.body.token])).code).toBe(0);
 
     // Revoke the freeze: /summarize ships again. The override stays (checked after a restart).
     expect((await rm.del(`/api/v1/freezes/${f.body.id}?reason=resolved`)).status).toBe(204);
@@ -334,10 +324,11 @@ describe('Prometheus stopped mid-test', () => {
   // Each call: upstreamTimeoutMs per attempt, 1 + upstreamRetries attempts, 200 ms backoff.
   const bound = () => config.upstreamTimeoutMs * (1 + config.upstreamRetries) + 200 + 1000;
 
-  it('a frozen Prometheus (accepts, never answers): status and gate 503 naming Prometheus, within the timeout', async () => {
+  it('a frozen Prometheus (accepts, never answers): status and gate 503 naming Prometheus, within the timeout; the override on /chat still answers', async () => {
     prom.pause();
     try {
-      for (const path of [`/api/v1/slos/${SERVICE}/chat-availability/status`, `/api/v1/gate?service=${SERVICE}&route=%2Fchat`]) {
+      // /summarize: its freeze was revoked above, so nothing but the SLOs can answer for it.
+      for (const path of [`/api/v1/slos/${SERVICE}/chat-availability/status`, `/api/v1/gate?service=${SERVICE}&route=%2Fsummarize`]) {
         const r = await admin.get(path);
         expect(r.status).toBe(503);
         expect(r.body.error.message).toMatch(/^Prometheus is unavailable: .*did not answer within 1500 ms/);
@@ -345,6 +336,13 @@ describe('Prometheus stopped mid-test', () => {
         expect(r.ms).toBeLessThan(bound());
         measurements[`frozenPrometheus503_${path.endsWith('/status') ? 'status' : 'gate'}`] = Math.round(r.ms);
       }
+      // A person's override needs no numbers (issue 15).
+      const chat = await admin.get(`/api/v1/gate?service=${SERVICE}&route=%2Fchat`);
+      expect(chat.status).toBe(200);
+      expect(chat.body.decision).toBe('ship');
+      expect(chat.body.reasons[0]).toMatch(/^override by release-manager until .*: hotfix for INC-42$/);
+      expect(chat.body.warnings[0]).toMatch(/^SLO states are unknown: Prometheus is unavailable/);
+      expect(chat.ms).toBeLessThan(bound());
     } finally {
       prom.resume();
     }

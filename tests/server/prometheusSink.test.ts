@@ -12,6 +12,7 @@ import { sloRuleGroups } from '../../src/core/rules/ruleGroups';
 import { AlertingRule, RuleGroup } from '../../src/core/rules/types';
 import { validateSloText } from '../../src/core/spec/sloObject';
 import { PrometheusDirectorySink, ruleFileName } from '../../src/server/delivery/prometheusSink';
+import { targetRules } from '../../src/server/delivery/ruleRenderer';
 import { SloRules } from '../../src/server/delivery/sink';
 import { PrometheusClient } from '../../src/server/status/prometheusClient';
 import { Upstream } from '../../src/server/upstream';
@@ -29,7 +30,7 @@ function rules(spec: Record<string, unknown>): SloRules {
   if (!v.slo) {
     throw new Error(JSON.stringify(v.diagnostics));
   }
-  return { key: `${spec.service}/${spec.name}`, groups: sloRuleGroups(v.slo).prometheus };
+  return { key: `${spec.service}/${spec.name}`, version: 1, ...targetRules(sloRuleGroups(v.slo).prometheus) };
 }
 
 /** The same rules with the first alert's summary made an unclosed template action. */
@@ -37,7 +38,7 @@ function broken(r: SloRules): SloRules {
   const groups: RuleGroup[] = JSON.parse(JSON.stringify(r.groups));
   const alert = groups.flatMap((g) => g.rules).find((x) => 'alert' in x) as AlertingRule;
   alert.annotations = { ...alert.annotations, summary: '{{ .Broken ' };
-  return { key: r.key, groups };
+  return { key: r.key, version: r.version, ...targetRules(groups) };
 }
 
 const file = (key: string) => join(rulesDir, ruleFileName(key));

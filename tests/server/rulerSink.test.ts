@@ -7,6 +7,7 @@ import { sloRuleGroups } from '../../src/core/rules/ruleGroups';
 import { RuleGroup } from '../../src/core/rules/types';
 import { validateSloText } from '../../src/core/spec/sloObject';
 import { RulerSink } from '../../src/server/delivery/rulerSink';
+import { targetRules } from '../../src/server/delivery/ruleRenderer';
 import { SloRules } from '../../src/server/delivery/sink';
 import { captureLog } from './helpers';
 import { Upstream } from '../../src/server/upstream';
@@ -40,7 +41,7 @@ const lokiSpec = (name: string) => ({
 function desiredFor(api: RulerApi, specs: Array<Record<string, unknown>>): SloRules[] {
   return specs.map((s) => {
     const g = sloRuleGroups(slo(s));
-    return { key: `${s.service}/${s.name}`, groups: api === 'loki' ? g.loki : g.prometheus };
+    return { key: `${s.service}/${s.name}`, version: 1, ...targetRules(api === 'loki' ? g.loki : g.prometheus) };
   });
 }
 

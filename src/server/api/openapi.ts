@@ -52,7 +52,7 @@ export function openApiDocument() {
             source: { type: 'string', enum: ['api', 'git'] },
             kind: { type: 'string' },
             spec: ref('SloSpec'),
-            sync: { type: 'array', items: { type: 'object', properties: { target: { type: 'string' }, state: { type: 'string', enum: ['pending', 'in-sync', 'failed'] }, reason: { type: 'string' } } } },
+            sync: { type: 'array', items: { type: 'object', properties: { target: { type: 'string' }, state: { type: 'string', enum: ['pending', 'in-sync', 'failed'] }, reason: { type: 'string' }, version: { type: 'integer', description: 'the version of the SLO this state is about; a state about an earlier version is shown as pending' }, updatedAt: { type: 'integer', description: 'when this state last changed (ms since the epoch)' } } } },
           },
         },
         GroupStatus: {

@@ -5,18 +5,18 @@ import { validateSloText } from '../../core/spec/sloObject';
 import { Diagnostic, formatDiagnostic } from '../../core/spec/types';
 import { sloRuleGroups } from '../../core/rules/ruleGroups';
 import { renderRuleFile } from '../../core/rules/render';
-import { detectFormat, loadParsed } from '../../core/load';
-import { parseDocuments } from '../../core/spec/document';
-import { sloValue, toNativeYaml } from '../../core/spec/serialize';
+import { toNativeYaml } from '../../core/spec/serialize';
 import { exportOpenSLO } from '../../core/formats/opensloExport';
 import { worstState } from '../../core/policy/status';
 import { ActionStore } from '../actionStore';
 import { Role, TokenStore } from '../auth';
-import { Reconciler } from '../delivery/reconciler';
+import { Reconciler, syncFor } from '../delivery/reconciler';
 import { Ctx, HttpError, Router } from '../http/router';
 import { ServerMetrics } from '../metrics';
+import { offThread } from '../offThread/offThread';
 import { SloStore, StoreError, StoredSlo } from '../sloStore';
 import { StatusService, StatusUnavailable } from '../status/statusService';
+import { nextTurn } from '../timeSlice';
 import { openApiDocument } from './openapi';
 
 export interface ApiDeps {
@@ -114,7 +114,7 @@ function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states
     labels: s.slo.labels,
     groupBy: s.slo.groupBy,
     spec: s.spec,
-    sync,
+    sync: syncFor(sync, s.version),
     createdAt: new Date(s.createdAt).toISOString(),
     updatedAt: new Date(s.updatedAt).toISOString(),
     updatedBy: s.updatedBy,
@@ -257,20 +257,24 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     if (from !== 'openslo' && from !== 'sloth' && from !== 'burnrate') {
       throw new HttpError(400, 'from must be openslo, sloth or burnrate');
     }
-    const parsed = parseDocuments(await ctx.text(), 'body');
-    const found = [...new Set(parsed.docs.map((doc) => detectFormat(doc.value) ?? 'unknown'))];
+    // Parsing and validating thousands of SLOs takes seconds: on the worker thread, so that other
+    // requests are answered meanwhile.
+    const text = await ctx.text();
+    const body = await offThread.run('importBody', [text, 'body']).catch((e: Error) => {
+      throw new HttpError(422, `the body could not be read: ${e.message}`);
+    });
+    // Receiving thousands of SLOs from the worker took a while: let waiting requests go first.
+    await nextTurn();
+    const found = body.formats;
     if (found.length > 0 && (found.length !== 1 || found[0] !== from)) {
       throw new HttpError(422, `from=${from} but the body holds ${found.join(', ')} documents`);
     }
-    const loaded = loadParsed(parsed);
-    if (loaded.slos.length === 0) {
-      throw invalid(loaded.diagnostics);
+    if (body.slos.length === 0) {
+      throw invalid(body.diagnostics);
     }
-    const created = storeCall(() =>
-      store.transaction(() => loaded.slos.map((slo) => store.create({ service: slo.service, ...sloValue(slo) }, slo, ctx.principal.name)))
-    );
-    created.forEach((s) => reconciler.changed(s.service, s.name));
-    return { status: 201, body: { created: created.map((s) => `${s.service}/${s.name}`), diagnostics: loaded.diagnostics } };
+    const created = storeCall(() => store.transaction(() => body.slos.map(({ spec, slo }) => store.create(spec, slo, ctx.principal.name))));
+    reconciler.changedMany();
+    return { status: 201, body: { created: created.map((s) => `${s.service}/${s.name}`), diagnostics: body.diagnostics } };
   });
 
   r.add('GET', '/api/v1/export', 'viewer', (ctx) => {
@@ -355,19 +359,32 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     }
     let secret: string;
     try {
-      secret = d.tokens.create(b.name, b.role as Role);
-    } catch {
-      throw new HttpError(409, `a token named ${b.name} exists`);
+      // The token and its audit entry commit together.
+      secret = store.transaction(() => {
+        const created = d.tokens.create(b.name as string, b.role as Role);
+        store.recordAudit(ctx.principal.name, 'token.create', `token/${b.name}`, { role: b.role });
+        return created;
+      });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new HttpError(409, `a token named ${b.name} exists`);
+      }
+      throw e;
     }
-    store.recordAudit(ctx.principal.name, 'token.create', `token/${b.name}`, { role: b.role });
     return { status: 201, body: { name: b.name, role: b.role, token: secret } };
   });
   r.add('GET', '/api/v1/tokens', 'admin', () => ({ body: { items: d.tokens.list() } }));
   r.add('DELETE', '/api/v1/tokens/{name}', 'admin', (ctx) => {
-    if (!d.tokens.revoke(ctx.params.name)) {
+    const revoked = store.transaction(() => {
+      const done = d.tokens.revoke(ctx.params.name);
+      if (done) {
+        store.recordAudit(ctx.principal.name, 'token.revoke', `token/${ctx.params.name}`, {});
+      }
+      return done;
+    });
+    if (!revoked) {
       throw new HttpError(404, `no token named ${ctx.params.name}`);
     }
-    store.recordAudit(ctx.principal.name, 'token.revoke', `token/${ctx.params.name}`, {});
     return { status: 204 };
   });
 

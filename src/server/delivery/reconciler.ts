@@ -2,18 +2,35 @@
 // and on a timer, which also repairs drift (a ruler that lost groups, a file removed by hand,
 // rules of SLOs deleted while the server was down). Sync state per SLO and target is stored.
 
-import { Db } from '../db';
+import { Db, writeTransaction } from '../db';
 import { Logger } from '../log';
 import { ServerMetrics } from '../metrics';
 import { SloStore } from '../sloStore';
-import { sloRuleGroups } from '../../core/rules/ruleGroups';
+import { RuleRenderer } from './ruleRenderer';
 import { RuleSink, SloRules, SyncOutcome } from './sink';
+import { nextTurn, TimeSlice } from '../timeSlice';
 
 export interface SyncRecord {
   target: string;
   state: 'pending' | 'in-sync' | 'failed';
   reason?: string;
+  /** The version of the SLO this state is about (absent on rows from before versions were kept). */
+  version?: number;
   updatedAt: number;
+}
+
+/** The records as they stand for `version` of the SLO: a state about another version (an edit
+ * not delivered yet) is shown as pending, naming the version the target has. */
+export function syncFor(records: SyncRecord[], version: number): SyncRecord[] {
+  return records.map((r) =>
+    r.version === version
+      ? r
+      : {
+          ...r,
+          state: 'pending',
+          reason: `version ${version} is not delivered yet (${r.state} is about ${r.version === undefined ? 'an earlier version' : `version ${r.version}`}${r.reason ? `: ${r.reason}` : ''})`,
+        }
+  );
 }
 
 export class Reconciler {
@@ -22,6 +39,7 @@ export class Reconciler {
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
   lastRun?: { at: number; ok: boolean };
+  readonly renderer = new RuleRenderer();
 
   constructor(
     private readonly db: Db,
@@ -33,9 +51,15 @@ export class Reconciler {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.run(), this.intervalMs);
+    this.timer = setInterval(() => this.runInBackground(), this.intervalMs);
     this.timer.unref();
-    void this.run();
+    this.runInBackground();
+  }
+
+  /** A pass nobody awaits: its failure (e.g. the database busy past its timeout) is logged, and
+   * the next pass tries again. */
+  private runInBackground(): void {
+    this.run().catch((e) => this.log.error('rule delivery pass failed', { error: (e as Error).message }));
   }
 
   stop(): Promise<void> {
@@ -46,20 +70,33 @@ export class Reconciler {
 
   /** Marks an SLO pending on every target that needs it, and schedules a run soon. */
   changed(service: string, name: string): void {
-    const slo = this.store.get(service, name);
-    for (const sink of this.sinks) {
-      if (slo && this.groupsFor(slo.slo, sink.target).length > 0) {
-        this.setState(service, name, sink.target, { state: 'pending', reason: 'waiting for delivery' });
+    try {
+      const slo = this.store.get(service, name);
+      if (slo) {
+        const rendered = this.renderer.render(slo.slo);
+        for (const sink of this.sinks) {
+          if (rendered[sink.target]) {
+            this.setState(service, name, sink.target, { state: 'pending', reason: 'waiting for delivery' }, slo.version);
+          }
+        }
       }
+    } catch (e) {
+      // The change is stored; the pass scheduled below records its state.
+      this.log.warn('could not mark an SLO pending', { slo: `${service}/${name}`, error: (e as Error).message });
     }
-    clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => void this.run(), 200);
-    this.debounce.unref();
+    this.soon();
   }
 
-  private groupsFor(slo: import('../../core/spec/types').Slo, target: 'prometheus' | 'loki') {
-    const g = sloRuleGroups(slo);
-    return target === 'prometheus' ? g.prometheus : g.loki;
+  /** Many SLOs changed at once (an import): the next pass marks them pending as it renders them,
+   * in slices, rather than all of them being rendered here in one go. */
+  changedMany(): void {
+    this.soon();
+  }
+
+  private soon(): void {
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => this.runInBackground(), 200);
+    this.debounce.unref();
   }
 
   /** One pass over every target. A call made while a pass runs resolves after the next pass,
@@ -79,12 +116,30 @@ export class Reconciler {
   }
 
   private async pass(): Promise<void> {
-    const slos = this.store.all();
+    const slos = await this.store.allInPages();
+    const rendered = await this.renderer.renderAll(slos.map((s) => s.slo));
+    const work = this.sinks.map((sink) => {
+      const desired: SloRules[] = [];
+      slos.forEach((s, i) => {
+        const r = rendered[i][sink.target];
+        if (r) {
+          desired.push({ key: `${s.service}/${s.name}`, version: s.version, ...r });
+        }
+      });
+      return { sink, desired };
+    });
+    // What each state written below is about: the SLO as this pass read it. A state is recorded
+    // only while the SLO is still at that revision, so an edit made during the pass keeps its own
+    // pending state and a deleted SLO gets no row back.
+    const revisions = new Map(slos.map((s) => [`${s.service}/${s.name}`, { version: s.version, updatedAt: s.updatedAt }]));
+    // SLOs a target has never seen (an import) show as pending while the deliveries run.
+    for (const { sink, desired } of work) {
+      const rows = this.stateRows(sink.target);
+      const fresh = desired.filter((d) => !rows.has(d.key));
+      await this.recordStates(sink.target, fresh.map((d) => [d.key, { state: 'pending', reason: 'waiting for delivery' }]), rows, revisions);
+    }
     let ok = true;
-    for (const sink of this.sinks) {
-      const desired: SloRules[] = slos
-        .map((s) => ({ key: `${s.service}/${s.name}`, groups: this.groupsFor(s.slo, sink.target) }))
-        .filter((d) => d.groups.length > 0);
+    for (const { sink, desired } of work) {
       const started = process.hrtime.bigint();
       let outcomes: Map<string, SyncOutcome>;
       try {
@@ -96,19 +151,27 @@ export class Reconciler {
       }
       this.metrics.syncDuration.observe({ target: sink.target }, Number(process.hrtime.bigint() - started) / 1e9);
       const counts = { 'in-sync': 0, pending: 0, failed: 0 };
-      for (const d of desired) {
+      const results: Array<[string, SyncOutcome]> = desired.map((d) => {
         const o = outcomes.get(d.key) ?? { state: 'pending', reason: 'no answer from the target' };
         counts[o.state]++;
-        const [service, name] = d.key.split('/');
-        this.setState(service, name, sink.target, o);
-      }
-      // Targets an SLO no longer needs (e.g. it stopped reading Loki) keep no stale state.
+        return [d.key, o];
+      });
+      const rows = this.stateRows(sink.target);
+      await this.recordStates(sink.target, results, rows, revisions);
+      // Targets an SLO no longer needs (e.g. it stopped reading Loki) keep no stale state; an SLO
+      // created during the pass keeps the pending state its creation recorded.
       const keep = new Set(desired.map((d) => d.key));
-      for (const row of this.db.prepare('SELECT service, name FROM sync_state WHERE target = ?').all(sink.target) as Array<{ service: string; name: string }>) {
-        if (!keep.has(`${row.service}/${row.name}`)) {
-          this.db.prepare('DELETE FROM sync_state WHERE service = ? AND name = ? AND target = ?').run(row.service, row.name, sink.target);
+      const seen = new Set(slos.map((s) => `${s.service}/${s.name}`));
+      const stale = [...rows.keys()].filter((k) => !keep.has(k));
+      writeTransaction(this.db, () => {
+        for (const k of stale) {
+          const [service, name] = k.split('/');
+          const sql = seen.has(k)
+            ? 'DELETE FROM sync_state WHERE service = ? AND name = ? AND target = ?'
+            : 'DELETE FROM sync_state WHERE service = ? AND name = ? AND target = ? AND NOT EXISTS (SELECT 1 FROM slos WHERE service = ? AND name = ?)';
+          this.db.prepare(sql).run(service, name, sink.target, ...(seen.has(k) ? [] : [service, name]));
         }
-      }
+      });
       for (const [state, n] of Object.entries(counts)) {
         this.metrics.syncStates.set({ target: sink.target, state }, n);
       }
@@ -123,18 +186,57 @@ export class Reconciler {
     this.lastRun = { at: Date.now(), ok };
   }
 
-  private setState(service: string, name: string, target: string, o: SyncOutcome): void {
+  /** Sync state of every SLO on one target, by "service/name". */
+  private stateRows(target: string): Map<string, SyncOutcome & { version?: number }> {
+    const rows = this.db.prepare('SELECT service, name, state, reason, version FROM sync_state WHERE target = ?').all(target) as SyncRow[];
+    return new Map(rows.map((r) => [`${r.service}/${r.name}`, { state: r.state, reason: r.reason ?? undefined, version: r.version ?? undefined }]));
+  }
+
+  /** Writes the outcomes that differ from the rows as they were, each only while its SLO is still
+   * at the revision the pass read; a few hundred per transaction, leaving the event loop to
+   * requests between transactions. */
+  private async recordStates(
+    target: string,
+    outcomes: Array<[string, SyncOutcome]>,
+    before: Map<string, SyncOutcome & { version?: number }>,
+    revisions: Map<string, { version: number; updatedAt: number }>
+  ): Promise<void> {
+    await nextTurn();
+    const slice = new TimeSlice();
+    const changed = outcomes.filter(([k, o]) => {
+      const b = before.get(k);
+      return !b || b.state !== o.state || b.reason !== o.reason || b.version !== revisions.get(k)!.version;
+    });
+    for (let i = 0; i < changed.length; i += 500) {
+      writeTransaction(this.db, () => {
+        for (const [k, o] of changed.slice(i, i + 500)) {
+          const [service, name] = k.split('/');
+          const r = revisions.get(k)!;
+          this.db
+            .prepare(
+              `INSERT INTO sync_state (service, name, target, state, reason, version, updated_at)
+               SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM slos WHERE service = ? AND name = ? AND version = ? AND updated_at = ?)
+               ON CONFLICT (service, name, target) DO UPDATE SET state = excluded.state, reason = excluded.reason, version = excluded.version, updated_at = excluded.updated_at`
+            )
+            .run(service, name, target, o.state, o.reason ?? null, r.version, Date.now(), service, name, r.version, r.updatedAt);
+        }
+      });
+      await slice.check();
+    }
+  }
+
+  private setState(service: string, name: string, target: string, o: SyncOutcome, version: number): void {
     this.db
       .prepare(
-        `INSERT INTO sync_state (service, name, target, state, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (service, name, target) DO UPDATE SET state = excluded.state, reason = excluded.reason, updated_at = excluded.updated_at`
+        `INSERT INTO sync_state (service, name, target, state, reason, version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (service, name, target) DO UPDATE SET state = excluded.state, reason = excluded.reason, version = excluded.version, updated_at = excluded.updated_at`
       )
-      .run(service, name, target, o.state, o.reason ?? null, Date.now());
+      .run(service, name, target, o.state, o.reason ?? null, version, Date.now());
   }
 
   states(service: string, name: string): SyncRecord[] {
     const rows = this.db
-      .prepare('SELECT service, name, target, state, reason, updated_at FROM sync_state WHERE service = ? AND name = ? ORDER BY target')
+      .prepare('SELECT service, name, target, state, reason, version, updated_at FROM sync_state WHERE service = ? AND name = ? ORDER BY target')
       .all(service, name) as SyncRow[];
     return rows.map(syncRecord);
   }
@@ -142,7 +244,7 @@ export class Reconciler {
   /** Sync records of every SLO of the given services, by "service/name", in one query (list pages). */
   statesOf(services: string[]): Map<string, SyncRecord[]> {
     const rows = this.db
-      .prepare('SELECT service, name, target, state, reason, updated_at FROM sync_state WHERE service IN (SELECT value FROM json_each(?)) ORDER BY target')
+      .prepare('SELECT service, name, target, state, reason, version, updated_at FROM sync_state WHERE service IN (SELECT value FROM json_each(?)) ORDER BY target')
       .all(JSON.stringify(services)) as SyncRow[];
     const out = new Map<string, SyncRecord[]>();
     for (const r of rows) {
@@ -163,9 +265,10 @@ interface SyncRow {
   target: string;
   state: SyncRecord['state'];
   reason: string | null;
+  version: number | null;
   updated_at: number;
 }
 
 function syncRecord(r: SyncRow): SyncRecord {
-  return { target: r.target, state: r.state, reason: r.reason ?? undefined, updatedAt: r.updated_at };
+  return { target: r.target, state: r.state, reason: r.reason ?? undefined, ...(r.version !== null ? { version: r.version } : {}), updatedAt: r.updated_at };
 }

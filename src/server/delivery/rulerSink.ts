@@ -3,12 +3,15 @@
 // sync lists it, pushes groups that are missing or differ (repairing a ruler that lost them) and
 // deletes groups no SLO needs. Tenants go in X-Scope-OrgID.
 
-import { parse } from 'yaml';
 import { toYaml, YamlValue } from '../../core/rules/yamlText';
 import { RuleGroup } from '../../core/rules/types';
 import { Logger } from '../log';
+import { offThread } from '../offThread/offThread';
+import { valueOf } from '../offThread/tasks';
 import { Upstream, UpstreamError } from '../upstream';
+import { canonicalGroup } from './rulerCanonical';
 import { RuleSink, SloRules, SyncOutcome } from './sink';
+import { TimeSlice } from '../timeSlice';
 
 export interface RulerOptions {
   url: string;
@@ -30,27 +33,12 @@ export function rulerBase(o: RulerOptions): string {
   }
 }
 
-/** A group as the ruler stores it, for comparison: fields in a fixed order, empty maps dropped. */
-function canonical(g: any): string {
-  const rules = (g.rules ?? []).map((r: any) => {
-    const o: Record<string, unknown> = r.alert !== undefined ? { alert: r.alert } : { record: r.record };
-    o.expr = String(r.expr ?? '').trim();
-    if (r.for && r.for !== '0s') {
-      o.for = r.for;
-    }
-    for (const k of ['labels', 'annotations']) {
-      if (r[k] && Object.keys(r[k]).length) {
-        o[k] = Object.fromEntries(Object.keys(r[k]).sort().map((x) => [x, String(r[k][x])]));
-      }
-    }
-    return o;
-  });
-  return JSON.stringify({ name: g.name, interval: g.interval ?? '', rules });
-}
-
 export class RulerSink implements RuleSink {
   private readonly base: string;
   private readonly namespace: string;
+  /** Our groups' canonical form: the reconciler passes the same group objects while an SLO is
+   * unchanged, so each is computed once per revision, not on every pass. */
+  private readonly canonical = new WeakMap<RuleGroup, string>();
 
   constructor(
     readonly target: 'prometheus' | 'loki',
@@ -70,18 +58,27 @@ export class RulerSink implements RuleSink {
     return `${this.base}/${encodeURIComponent(this.namespace)}`;
   }
 
-  /** The groups in our namespace, by name (empty when the namespace does not exist). */
+  /** The groups in our namespace, by name (empty when the namespace does not exist). The answer
+   * holds every group of every SLO, so the worker thread fetches and reads it. */
   async list(): Promise<Map<string, string>> {
-    const res = await this.upstream.request(this.nsUrl(), { headers: this.headers() });
-    if (res.status === 404) {
+    const req = { options: this.upstream.options, url: this.nsUrl(), init: { headers: this.headers() } };
+    const { status, body, groups } = valueOf(await offThread.run('rulerNamespaceGroups', [req, this.namespace]));
+    if (status === 404) {
       return new Map();
     }
-    if (res.status !== 200) {
-      throw new UpstreamError(`ruler answered ${res.status} listing rules: ${res.body.slice(0, 300)}`, res.status, res.body);
+    if (status !== 200) {
+      throw new UpstreamError(`ruler answered ${status} listing rules: ${(body ?? '').slice(0, 300)}`, status, body);
     }
-    const doc = (parse(res.body) ?? {}) as Record<string, any[]>;
-    const groups = doc[this.namespace] ?? [];
-    return new Map(groups.map((g) => [g.name as string, canonical(g)]));
+    return new Map(groups);
+  }
+
+  private canonicalOf(g: RuleGroup): string {
+    let c = this.canonical.get(g);
+    if (c === undefined) {
+      c = canonicalGroup(g);
+      this.canonical.set(g, c);
+    }
+    return c;
   }
 
   private async push(group: RuleGroup): Promise<void> {
@@ -115,10 +112,12 @@ export class RulerSink implements RuleSink {
     // Every desired group is wanted even when an earlier push fails: a failed push must not make
     // the SLO's other groups look stale (and be deleted below).
     const wanted = new Set<string>(desired.flatMap((d) => d.groups.map((g) => g.name)));
+    const slice = new TimeSlice();
     for (const d of desired) {
+      await slice.check();
       try {
         for (const g of d.groups) {
-          if (existing.get(g.name) !== canonical(g)) {
+          if (existing.get(g.name) !== this.canonicalOf(g)) {
             await this.push(g);
           }
         }

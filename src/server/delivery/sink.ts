@@ -4,7 +4,13 @@ import { RuleGroup } from '../../core/rules/types';
 export interface SloRules {
   /** `service/name` */
   key: string;
+  /** The stored version of the SLO these rules were made from. */
+  version: number;
   groups: RuleGroup[];
+  /** The groups as one rule file. */
+  text: string;
+  /** A digest of `text`, to compare with what a target holds without keeping every file. */
+  digest: string;
 }
 
 export type SyncState = 'in-sync' | 'pending' | 'failed';

@@ -4,6 +4,7 @@
 import { IncomingMessage, ServerResponse } from 'http';
 import { PARSE_LIMITS, valueTooDeep } from '../../core/spec/parseLimits';
 import { allows, Principal, Role, TokenStore } from '../auth';
+import { isDatabaseBusy } from '../db';
 import { Logger } from '../log';
 import { ServerMetrics } from '../metrics';
 
@@ -150,6 +151,11 @@ export class Router {
     } catch (e) {
       // The rest of an oversized or unread body is not drained: close the connection after.
       const close: Record<string, string> = req.complete ? {} : { Connection: 'close' };
+      if (isDatabaseBusy(e)) {
+        // Another server on the same database file held it past the busy timeout: nothing of
+        // this request was written (its transaction never began or was rolled back).
+        e = new HttpError(503, 'the database is busy (another writer held it past the busy timeout); nothing was changed: retry', undefined, { 'Retry-After': '1' });
+      }
       if (e instanceof HttpError) {
         status = e.status;
         send(res, status, { body: { error: { status, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } }, headers: { ...e.headers, ...close } });
