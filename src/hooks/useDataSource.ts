@@ -33,6 +33,9 @@ export const REFRESH_EMPTY_MS = 10_000;
 export const REFRESH_PREVIEW_MS = 30_000;
 export const REFRESH_PICKER_MS = 60_000;
 
+/** How soon the preview asks again after showing `p`. */
+export const previewRefreshMs = (p: Preview | undefined) => (p?.rows.length ? REFRESH_PREVIEW_MS : REFRESH_EMPTY_MS);
+
 const pickerRefresh = (v: unknown[] | undefined) => (v?.length ? REFRESH_PICKER_MS : REFRESH_EMPTY_MS);
 
 export function useMetricNames(uid?: string) {
@@ -117,6 +120,6 @@ export function useSliPreview(slo: Slo | undefined, ds: DataSourceRef | undefine
   return useAsync(() => runPreview(slo!, ds!), [text, ds?.uid], {
     skip: !slo || !ds,
     delayMs: 600,
-    refreshMs: (p) => (p?.rows.length ? REFRESH_PREVIEW_MS : REFRESH_EMPTY_MS),
+    refreshMs: previewRefreshMs,
   });
 }

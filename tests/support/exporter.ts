@@ -9,6 +9,7 @@
 
 import { createServer, Server } from 'http';
 import { AddressInfo } from 'net';
+import { waitFor } from './prometheusServer';
 
 export interface CounterSpec {
   /** Full sample name, e.g. gen_ai_client_operation_duration_seconds_count. */
@@ -136,36 +137,28 @@ export async function startExporter(counters: CounterSpec[], opts: { histograms?
   return ex;
 }
 
-interface Queryable {
-  url: string;
-}
-
 /**
  * Waits until Prometheus holds at least `minSamples` scraped samples of every series the exporter
  * serves (so that rate() over them has a value): Prometheus being ready says nothing about its
  * first scrapes, and a page or rule that asks before them sees no data.
  */
-export async function waitForScraped(prom: Queryable, ex: Exporter, minSamples = 2, timeoutMs = 60000): Promise<void> {
+export async function waitForScraped(prom: { url: string }, ex: Exporter, minSamples = 2, timeoutMs = 60000): Promise<void> {
   // A range selector answers with every series' samples (count_over_time would drop the names).
   const params = new URLSearchParams({ query: '{job="exporter", __name__!~"up|scrape_.+"}[10m]' });
-  const deadline = Date.now() + timeoutMs;
-  let have = 0;
-  let lastError = '';
-  while (Date.now() < deadline) {
-    try {
+  await waitFor(
+    `${minSamples}+ scraped samples of each of the exporter's series`,
+    async () => {
       const r = await fetch(`${prom.url}/api/v1/query`, { method: 'POST', body: params, signal: AbortSignal.timeout(5000) });
       const body = (await r.json()) as { data?: { result: Array<{ values: unknown[] }> }; error?: string };
       if (!body.data) {
         throw new Error(body.error ?? `status ${r.status}`);
       }
-      have = body.data.result.filter((s) => s.values.length >= minSamples).length;
-    } catch (e) {
-      lastError = `; last error: ${(e as Error).message}`;
-    }
-    if (have >= ex.seriesCount()) {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`Prometheus holds ${minSamples}+ samples of ${have} of the exporter's ${ex.seriesCount()} series after ${timeoutMs} ms${lastError}`);
+      const have = body.data.result.filter((s) => s.values.length >= minSamples).length;
+      if (have < ex.seriesCount()) {
+        throw new Error(`Prometheus holds them for ${have} of ${ex.seriesCount()} series`);
+      }
+      return true;
+    },
+    timeoutMs
+  );
 }

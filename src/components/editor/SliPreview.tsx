@@ -5,7 +5,7 @@ import { Alert, Button, FieldSet, LoadingPlaceholder, TextLink, useStyles2 } fro
 import { Slo } from '../../core/spec/types';
 import { DataSourceRef } from '../../api/datasource';
 import { AsyncState } from '../../hooks/useAsync';
-import { Preview, REFRESH_EMPTY_MS, REFRESH_PREVIEW_MS } from '../../hooks/useDataSource';
+import { Preview, previewRefreshMs } from '../../hooks/useDataSource';
 import { getTableStyles } from '../common/tableStyles';
 import { testIds } from '../testIds';
 import { count, groupText, percent } from '../../utils/format';
@@ -77,7 +77,7 @@ export function SliPreview({ slo, ds, preview }: Props) {
                 <span data-testid={testIds.editor.previewAskedAt}>
                   {preview.updatedAt !== undefined &&
                     `Asked ${ds.name} at ${dateTimeFormat(preview.updatedAt, { format: 'HH:mm:ss' })}`}
-                  {`; asks again every ${(preview.value.rows.length ? REFRESH_PREVIEW_MS : REFRESH_EMPTY_MS) / 1000} s`}
+                  {`; asks again every ${previewRefreshMs(preview.value) / 1000} s`}
                 </span>
                 <Button
                   data-testid={testIds.editor.previewRefresh}

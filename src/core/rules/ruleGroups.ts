@@ -21,6 +21,11 @@ import { LONG_WINDOWS, SHORT_WINDOWS } from './burnRateWindows';
 import { AGREED1H, E1H, E5, REVIEWED1H, signalsFor, sloLabels, sloSelector, sumBy, T1H, T5, X1H } from './sliSignals';
 import { RecordingRule, RuleGroup } from './types';
 
+/** Hours of the rolling period with an hourly rollup (rollup group), and of the calendar month so far. */
+const COVERED_HOURS = 'slo:sli_covered_hours:count_period_hourly';
+const COVERED_HOURS_MTD = 'slo:sli_covered_hours:month_to_date';
+const COVERAGE = 'slo:period_coverage:ratio';
+
 function rec(slo: Slo, name: string, expr: string): RecordingRule {
   return { record: name, expr, labels: sloLabels(slo) };
 }
@@ -71,11 +76,6 @@ function hourlySumRules(slo: Slo): RecordingRule[] {
   }
   return rules;
 }
-
-/** Hours of the rolling period with an hourly rollup (rollup group), and of the calendar month so far. */
-const COVERED_HOURS = 'slo:sli_covered_hours:count_period_hourly';
-const COVERED_HOURS_MTD = 'slo:sli_covered_hours:month_to_date';
-const COVERAGE = 'slo:period_coverage:ratio';
 
 /**
  * Share of the period the windows cover, 0 to 1. Budget left counts the budget of the whole
