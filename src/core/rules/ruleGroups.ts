@@ -20,6 +20,7 @@ import { errorBudget, groupName, periodSuffix, RATIO, ratioSeries } from './seri
 import { LONG_WINDOWS, SHORT_WINDOWS } from './burnRateWindows';
 import { AGREED1H, E1H, E5, REVIEWED1H, signalsFor, sloLabels, sloSelector, sumBy, T1H, T5, X1H } from './sliSignals';
 import { RecordingRule, RuleGroup } from './types';
+import { freshCoveredHours, freshEvents, rollupAgeRule, rollupTimeRule, tailRules } from './freshWindows';
 
 /** Hours of the rolling period with an hourly rollup (rollup group), and of the calendar month so far. */
 const COVERED_HOURS = 'slo:sli_covered_hours:count_period_hourly';
@@ -87,12 +88,12 @@ function coverageRule(slo: Slo, eventsKnown: boolean): RecordingRule {
   const sel = sloSelector(slo);
   if (slo.window.type === 'calendar') {
     return eventsKnown
-      ? rec(slo, COVERAGE, `clamp_max(last_over_time(${COVERED_HOURS_MTD}${sel}[2h]) / scalar(24 * days_in_month()), 1)`)
+      ? rec(slo, COVERAGE, `clamp_max(${freshCoveredHours(slo, `last_over_time(${COVERED_HOURS_MTD}${sel}[2h])`)} / scalar(24 * days_in_month()), 1)`)
       : // Raw SLIs keep no month-to-date totals: their month is read as full.
         rec(slo, COVERAGE, `0 * ${RATIO}${periodSuffix(slo)}${sel} + 1`);
   }
   const hours = (slo.window.days * DAY) / HOUR;
-  const counted = eventsKnown ? `last_over_time(${COVERED_HOURS}${sel}[90m])` : `count_over_time(slo:sli_error:ratio_rollup1h${sel}[${formatDuration(slo.window.days * DAY - MINUTE)}])`;
+  const counted = eventsKnown ? freshCoveredHours(slo, `last_over_time(${COVERED_HOURS}${sel}[90m])`, slo.window.days * DAY) : `count_over_time(slo:sli_error:ratio_rollup1h${sel}[${formatDuration(slo.window.days * DAY - MINUTE)}])`;
   return rec(slo, COVERAGE, `clamp_max(${counted} / ${hours}, 1)`);
 }
 
@@ -117,26 +118,32 @@ function periodRules(slo: Slo, eventsKnown: boolean): { rules: RecordingRule[]; 
   const onShortWindow: RecordingRule[] = [];
   if (eventsKnown) {
     // The long sums change only when an hourly rollup arrives, so the rollup group computes them
-    // once an hour; this group re-records them so that they never go stale.
+    // once an hour; this group brings them up to now (freshWindows.ts), so they never go stale
+    // and never trail real time by the hour since the rollup.
     const latest = (name: string) => `last_over_time(${name}${sel}[90m])`;
+    rules.push(rollupAgeRule(slo));
     for (const w of LONG_WINDOWS) {
       const d = formatDuration(w);
-      rules.push(rec(slo, ratioSeries(slo, w), ratio(latest(hourlySum(E1H, d)), latest(hourlySum(T1H, d)))));
+      const [bad, total] = [freshEvents(slo, 'bad', latest(hourlySum(E1H, d)), w), freshEvents(slo, 'total', latest(hourlySum(T1H, d)), w)];
+      rules.push(rec(slo, ratioSeries(slo, w), ratio(bad, total)));
     }
     if (slo.window.type === 'calendar') {
       // Month totals are kept by the hourly rollup group; read its latest value.
+      const mtd = (name: string) => `last_over_time(${name}${sel}[2h])`;
+      const total = freshEvents(slo, 'total', mtd('slo:sli_events:increase_month_to_date'));
       rules.push(
-        rec(slo, periodRatio, ratio(`last_over_time(slo:sli_error_events:increase_month_to_date${sel}[2h])`, `last_over_time(slo:sli_events:increase_month_to_date${sel}[2h])`)),
-        rec(slo, `slo:sli_events:increase${suffix}`, `last_over_time(slo:sli_events:increase_month_to_date${sel}[2h])`)
+        rec(slo, `slo:sli_events:increase${suffix}`, total),
+        rec(slo, periodRatio, ratio(freshEvents(slo, 'bad', mtd('slo:sli_error_events:increase_month_to_date')), `slo:sli_events:increase${suffix}${sel}`))
       );
     } else {
-      const p = formatDuration(slo.window.days * DAY);
+      const p = slo.window.days * DAY;
+      const d = formatDuration(p);
       rules.push(
-        rec(slo, periodRatio, ratio(latest(hourlySum(E1H, p)), latest(hourlySum(T1H, p)))),
-        rec(slo, `slo:sli_events:increase${suffix}`, latest(hourlySum(T1H, p)))
+        rec(slo, `slo:sli_events:increase${suffix}`, freshEvents(slo, 'total', latest(hourlySum(T1H, d)), p)),
+        rec(slo, periodRatio, ratio(freshEvents(slo, 'bad', latest(hourlySum(E1H, d)), p), `slo:sli_events:increase${suffix}${sel}`))
       );
       if (slo.exclude.length > 0) {
-        rules.push(rec(slo, `slo:sli_excluded_events:increase${suffix}`, latest(hourlySum(X1H, p))));
+        rules.push(rec(slo, `slo:sli_excluded_events:increase${suffix}`, latest(hourlySum(X1H, d))));
       }
     }
   } else {
@@ -249,7 +256,8 @@ export function sloRuleGroups(slo: Slo): { prometheus: RuleGroup[]; loki: RuleGr
   }
   sli.push(rec(slo, 'slo:current_burn_rate:ratio', `${RATIO}5m${sel} / ${budget}`));
   if (eventsKnown) {
-    rollup.push(...hourlySumRules(slo));
+    rollup.push(...hourlySumRules(slo), rollupTimeRule(slo));
+    sli.push(...tailRules(slo));
   }
   if (slo.window.type === 'calendar' && eventsKnown) {
     rollup.push(...calendarRollups(slo));
