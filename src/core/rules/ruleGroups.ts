@@ -16,11 +16,11 @@ import { formatNumber } from '../spec/numbers';
 import { Slo } from '../spec/types';
 import { renderWindow } from '../promql/queries';
 import { alertRules } from './alertRules';
-import { errorBudget, groupName, periodSuffix, RATIO, ratioSeries } from './seriesNames';
+import { errorBudget, groupName, periodGroupSeconds, periodSuffix, RATIO, ratioSeries } from './seriesNames';
 import { LONG_WINDOWS, SHORT_WINDOWS } from './burnRateWindows';
 import { AGREED1H, E1H, E5, REVIEWED1H, signalsFor, sloLabels, sloSelector, sumBy, T1H, T5, X1H } from './sliSignals';
 import { RecordingRule, RuleGroup } from './types';
-import { freshCoveredHours, freshEvents, rollupAgeRule, rollupTimeRule, tailRules } from './freshWindows';
+import { freshCoveredHours, freshEvents, rollupTimeRule, tailRules } from './freshWindows';
 
 /** Hours of the rolling period with an hourly rollup (rollup group), and of the calendar month so far. */
 const COVERED_HOURS = 'slo:sli_covered_hours:count_period_hourly';
@@ -93,16 +93,9 @@ function coverageRule(slo: Slo, eventsKnown: boolean): RecordingRule {
         rec(slo, COVERAGE, `0 * ${RATIO}${periodSuffix(slo)}${sel} + 1`);
   }
   const hours = (slo.window.days * DAY) / HOUR;
-  const counted = eventsKnown ? freshCoveredHours(slo, `last_over_time(${COVERED_HOURS}${sel}[90m])`, slo.window.days * DAY) : `count_over_time(slo:sli_error:ratio_rollup1h${sel}[${formatDuration(slo.window.days * DAY - MINUTE)}])`;
+  const counted = eventsKnown ? freshCoveredHours(slo, `last_over_time(${COVERED_HOURS}${sel}[90m])`) : `count_over_time(slo:sli_error:ratio_rollup1h${sel}[${formatDuration(slo.window.days * DAY - MINUTE)}])`;
   return rec(slo, COVERAGE, `clamp_max(${counted} / ${hours}, 1)`);
 }
-
-/**
- * Series that change only when an hourly rollup lands. Recording them every evaluation cost an
- * SLO half of its rules per minute for values that are the same 59 minutes in 60; every 2 minutes
- * they still never go stale (Prometheus looks back 5 minutes), even across one missed evaluation.
- */
-const PERIOD_GROUP_MIN_SECONDS = 2 * MINUTE;
 
 function readsShortWindow(windowName: string): boolean {
   return SHORT_WINDOWS.some((w) => formatDuration(w) === windowName);
@@ -121,7 +114,7 @@ function periodRules(slo: Slo, eventsKnown: boolean): { rules: RecordingRule[]; 
     // once an hour; this group brings them up to now (freshWindows.ts), so they never go stale
     // and never trail real time by the hour since the rollup.
     const latest = (name: string) => `last_over_time(${name}${sel}[90m])`;
-    rules.push(rollupAgeRule(slo));
+    rules.push(...tailRules(slo));
     for (const w of LONG_WINDOWS) {
       const d = formatDuration(w);
       const [bad, total] = [freshEvents(slo, 'bad', latest(hourlySum(E1H, d)), w), freshEvents(slo, 'total', latest(hourlySum(T1H, d)), w)];
@@ -256,8 +249,8 @@ export function sloRuleGroups(slo: Slo): { prometheus: RuleGroup[]; loki: RuleGr
   }
   sli.push(rec(slo, 'slo:current_burn_rate:ratio', `${RATIO}5m${sel} / ${budget}`));
   if (eventsKnown) {
-    rollup.push(...hourlySumRules(slo), rollupTimeRule(slo));
-    sli.push(...tailRules(slo));
+    // The rollup's time before its sums: a window that reads new sums then reads their time too.
+    rollup.push(rollupTimeRule(slo), ...hourlySumRules(slo));
   }
   if (slo.window.type === 'calendar' && eventsKnown) {
     rollup.push(...calendarRollups(slo));
@@ -269,7 +262,7 @@ export function sloRuleGroups(slo: Slo): { prometheus: RuleGroup[]; loki: RuleGr
   // them in file order) the period group reads this hour's sums and the alerts its results.
   prometheus.push(
     { name: groupName(slo, 'rollup'), interval: formatDuration(HOUR), rules: rollup },
-    { name: groupName(slo, 'period'), interval: formatDuration(Math.max(slo.evaluationSeconds, PERIOD_GROUP_MIN_SECONDS)), rules: period.rules },
+    { name: groupName(slo, 'period'), interval: formatDuration(periodGroupSeconds(slo)), rules: period.rules },
     { name: groupName(slo), interval: every, rules: [...sli, ...period.onShortWindow, ...alertRules(slo)] }
   );
   return { prometheus, loki };

@@ -1,6 +1,6 @@
 // Names of the generated series and groups, and the budget they are measured against.
 
-import { formatDuration } from '../spec/duration';
+import { formatDuration, MINUTE } from '../spec/duration';
 import { complement } from '../spec/numbers';
 import { Slo } from '../spec/types';
 import { periodName } from './burnRateWindows';
@@ -39,3 +39,13 @@ export function groupPart(name: string): GroupPart | undefined {
   return name.split(':')[3] as GroupPart | undefined;
 }
 
+
+/**
+ * Interval of the `:period` group: 2 minutes, or the SLO's evaluation interval if longer. Its
+ * series change only when an hourly rollup lands or by the tail since it: every minute cost an SLO
+ * half of its rules per minute; every 2 minutes they still never go stale (Prometheus looks back
+ * 5 minutes), even across one missed evaluation.
+ */
+export function periodGroupSeconds(slo: Slo): number {
+  return Math.max(slo.evaluationSeconds, 2 * MINUTE);
+}
