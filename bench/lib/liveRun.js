@@ -9,8 +9,11 @@ const { Prometheus, writeConfig } = require('./prometheus');
 const { renderRuleFile } = require('./rulesets');
 const { freePort } = require('./proc');
 
-/** Writes `groups` to a rule file in `work`, backfills `hours` of traffic and starts Prometheus. */
-async function startWithRules(work, groups, { slos, routes, hours, log }) {
+/**
+ * Writes `groups` to a rule file in `work`, backfills `hours` of traffic and starts Prometheus.
+ * `beforeStart(dataDir, end)`, if given, runs after the backfill (more blocks, for example).
+ */
+async function startWithRules(work, groups, { slos, routes, hours, log, beforeStart }) {
   const dataDir = path.join(work, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
   const rules = path.join(work, 'rules.yml');
@@ -18,6 +21,7 @@ async function startWithRules(work, groups, { slos, routes, hours, log }) {
   const end = Math.floor(Date.now() / 60000) * 60;
   const traffic = new Traffic({ slos, routes, seed: 42, startSeconds: end - hours * 3600 });
   await backfillHistory(traffic, end, work, dataDir, log);
+  await beforeStart?.(dataDir, end);
   const exporter = await serveTraffic(traffic);
   const configFile = path.join(work, 'prometheus.yml');
   writeConfig(configFile, { exporterPort: exporter.address().port, ruleFiles: [rules] });

@@ -12,7 +12,7 @@
 // burst), 510 from 25h40 on (a step). A day holds 1,440,000 requests and 14,400 failures at 1%.
 
 import { approx, atOwnIntervals, counterValues, expectPromtoolPass, groupsFor, withoutAnnotations } from './promtoolHarness';
-import { isAlertingRule } from '../../src/core/rules/types';
+import { isAlertingRule, RuleGroup } from '../../src/core/rules/types';
 
 jest.setTimeout(180_000);
 
@@ -90,7 +90,7 @@ describe('fresh 1d and period windows (1-minute counters, two hourly rollups)', 
 
   it('slides the oldest hour out evenly where no tail was recorded a window ago (history filled in)', () => {
     // The first 24 hours exist only as hourly rollups (what a history backfill writes), the raw
-    // counters start at 24h: a day before 25h17m30s no tail was recorded, so the 1d window takes
+    // counters and the rules start at 24h: a day before 25h17m30s no tail was recorded, so the 1d window takes
     // its oldest rollup hour, (1h, 2h] with the burst (3,600 failures, 60,000 requests), as evenly
     // spread, 17/60 of it slid out by x = 25h17:
     //   failures 17,400 + 170 (tail) - 3,600 x 17/60 = 16,550 (the exact day: 15,300, see above)
@@ -99,8 +99,11 @@ describe('fresh 1d and period windows (1-minute counters, two hourly rollups)', 
     // exact day again, 30,900.
     const hourly = (f: (m: number) => number) =>
       `_x60 ${Array.from({ length: 24 }, (_, h) => `${incs(0, f).slice(60 * h, 60 * h + 60).reduce((a, b) => a + b, 0)} _x59`).join(' ')}`;
+    // The rules arrive at 24h, with the filled-in history (promtool runs them from 0: gated).
+    const arriveAt = (gs: RuleGroup[]) =>
+      gs.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, expr: `(${r.expr})\nand on() (vector(time()) >= ${24 * 3600})` })) }));
     expectPromtoolPass({
-      groups: groups('30d'),
+      groups: arriveAt(groups('30d')),
       evaluationInterval: '30s',
       tests: [
         {

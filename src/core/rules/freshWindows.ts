@@ -23,10 +23,18 @@
 // the events in (t0, x] and the windows exactly (x - W, x]: right after a rollup the hourly sums,
 // and after a step change the exact window again once the 5m rate has taken the step in.
 //
-// Which rollup a tail counts from is recorded beside it (TAIL_START, written first, so both tails
-// of an evaluation agree on it), and a window uses the tail only when that is the rollup its sums
-// come from. The `:rollup` group writes its time before its sums, so a window that sees new sums
-// also sees their time: it never adds a tail from the hour its sums already hold.
+// The `:period` group reads what the `:rollup` group wrote as of a minute ago (`settled`): the rollup
+// group writes its time and its sums in separate commits, so a group reading them at the moment
+// it writes could see new sums with the tail of the previous hour (that hour counted twice). A
+// minute later both are in; meanwhile the tail simply runs on from the previous rollup, with the
+// previous sums, which is as right. Where no tail exists (no rollup for 90 minutes), nothing is
+// added: the sums alone, as before these rules.
+//
+// Left out, for the cost of a window evaluated every 2 minutes: checking that the tail a window
+// ago counted from the rollup a window before this one. It did, unless a rollup was missed then
+// (Prometheus down at the group's offset) or the group's offset moved (renamed group or rule
+// file); then for one hour a window later the slid-out part is off by up to an hour's events, on
+// top of the hour the sums themselves miss or double for the whole window (docs/metrics.md).
 
 import { formatDuration, HOUR } from '../spec/duration';
 import { formatNumber } from '../spec/numbers';
@@ -50,14 +58,17 @@ function rec(slo: Slo, name: string, expr: string): RecordingRule {
   return { record: name, expr, labels: sloLabels(slo) };
 }
 
-/** `:rollup` group, after the hourly rollups and before their sums: the time of this rollup. */
-export function rollupTimeRule(slo: Slo): RecordingRule {
-  return rec(slo, ROLLUP_TIME, `0 * ${T1H}${sloSelector(slo)} + time()`);
+/**
+ * `:rollup` group, after the sums: the time of this rollup, wherever the longest sum of total
+ * events (`longest`) has a value, so that every window with a sum has a tail.
+ */
+export function rollupTimeRule(slo: Slo, longest: string): RecordingRule {
+  return rec(slo, ROLLUP_TIME, `0 * ${longest}${sloSelector(slo)} + time()`);
 }
 
-/** The latest rollup time, as the sums it came with are read (`last_over_time(...[90m])`). */
-function latestRollupTime(slo: Slo): string {
-  return `last_over_time(${ROLLUP_TIME}${sloSelector(slo)}[90m])`;
+/** A series of the `:rollup` group as of a minute ago: its latest value, time and sums alike. */
+export function settled(name: string, slo: Slo, range = '90m'): string {
+  return `last_over_time(${name}${sloSelector(slo)}[${range}] offset 1m)`;
 }
 
 /** `:period` group, first: the tail's start, then the bad and total events since it. */
@@ -76,37 +87,29 @@ export function tailRules(slo: Slo): RecordingRule[] {
     return rec(
       slo,
       name,
-      `(\n  last_over_time(${name}${sel}[${formatDuration(2 * periodSeconds)}]) + ${periodSeconds} * avg_over_time(${r}[${p}])${lead}\n  and ${start} == ${start} offset ${p}\n)\nor ${r} * (timestamp(${r}) - ${start})`
+      `(\n  last_over_time(${name}${sel}[${formatDuration(2 * periodSeconds)}]) + ${periodSeconds} * avg_over_time(${r}[${p}])${lead}\n  and ${start} == ${start} offset ${p}\n)\nor ${r} * (timestamp(${r}) - ${start})\nor 0 * ${start}`
     );
   };
-  return [rec(slo, TAIL_START, latestRollupTime(slo)), tail(TAIL_E, E5), tail(TAIL_T, T5)];
-}
-
-/** The tail counts only where it starts at the rollup the sums come from. */
-function current(slo: Slo): string {
-  return `${TAIL_START}${sloSelector(slo)} == ${latestRollupTime(slo)}`;
+  return [rec(slo, TAIL_START, settled(ROLLUP_TIME, slo)), tail(TAIL_E, E5), tail(TAIL_T, T5)];
 }
 
 /**
  * Events of one kind (bad or total) over the window of `windowSeconds` ending now, from its latest
- * hourly sum `sum` (an expression). Without `windowSeconds` (calendar month to date) nothing slides
- * out. Where there is no current tail (rules just loaded, no rollup for 90 minutes) it is the sum
- * alone, as before.
+ * hourly sum `sum` (a `settled` expression). Without `windowSeconds` (calendar month to date)
+ * nothing slides out.
  */
 export function freshEvents(slo: Slo, kind: 'bad' | 'total', sum: string, windowSeconds?: number): string {
   const sel = sloSelector(slo);
   const [hourly, tailName, rate] = kind === 'bad' ? [E1H, TAIL_E, E5] : [T1H, TAIL_T, T5];
   const tail = `${tailName}${sel}`;
-  let added = tail;
-  if (windowSeconds !== undefined) {
-    const w = formatDuration(windowSeconds);
-    const start = `${TAIL_START}${sel}`;
-    // The tail a window ago, where it started a window before this one.
-    const twin = `${tail} offset ${w} and abs(${start} offset ${w} + ${windowSeconds} - ${start}) < 1`;
-    const even = `${oldestRollup(hourly, sel, windowSeconds)} * (timestamp(${rate}${sel}) - ${start}) / ${HOUR}`;
-    added = `${tail} - (\n    ${twin}\n    or ${even}\n    or 0 * ${tail}\n  )`;
+  if (windowSeconds === undefined) {
+    return `(${sum} + (${tail} or 0 * ${sum}))`;
   }
-  return `clamp_min(\n  ${sum}\n  + (\n    (${added})\n    and ${current(slo)}\n    or 0 * ${sum}\n  ),\n  0\n)`;
+  const w = formatDuration(windowSeconds);
+  // The tail a window ago, or where none was recorded the oldest hour's share, evenly spread, or
+  // nothing (a window younger than its period).
+  const even = `${oldestRollup(hourly, sel, windowSeconds)} * (timestamp(${rate}${sel}) - ${TAIL_START}${sel}) / ${HOUR}`;
+  return `clamp_min(\n  ${sum} + ${tail}\n  - (${tail} offset ${w} or ${even} or 0 * ${tail}),\n  0\n)`;
 }
 
 /** The rollup of the window's oldest hour, (t0 - W, t0 - W + 1h]. */
@@ -115,11 +118,11 @@ function oldestRollup(hourly: string, sel: string, windowSeconds: number): strin
 }
 
 /**
- * Hours the windows cover: the hourly rollups counted (`counted`), plus the tail's age while it
- * counts. Over a full rolling period this exceeds the period's hours (the tail and the slid-out
- * start of the oldest hour cancel) and the caller clamps the share to 1.
+ * Hours the windows cover: the hourly rollups counted (`counted`, a `settled` expression), plus
+ * the tail's age. Over a full rolling period this exceeds the period's hours (the tail and the
+ * slid-out start of the oldest hour cancel) and the caller clamps the share to 1.
  */
 export function freshCoveredHours(slo: Slo, counted: string): string {
   const age = `(time() - ${TAIL_START}${sloSelector(slo)}) / ${HOUR}`;
-  return `(\n  ${counted}\n  + (${age} and ${current(slo)} or 0 * ${counted})\n)`;
+  return `(${counted} + (${age} or 0 * ${counted}))`;
 }

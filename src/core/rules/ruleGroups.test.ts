@@ -44,11 +44,21 @@ describe('rule groups of one SLO', () => {
     const g = groups(slo());
     expect(Object.keys(g)).toEqual([':rollup', ':period', 'main']);
     expect([g[':rollup'].interval, g[':period'].interval, g.main.interval]).toEqual(['1h', '2m', '1m']);
+    expect(names(g[':rollup']).slice(0, 4)).toEqual([
+      'slo:sli_error_events:increase1h',
+      'slo:sli_events:increase1h',
+      // Before the sums: a window that reads new sums also reads their time (freshWindows.ts).
+      'slo:sli_rollup_time:seconds',
+      'slo:sli_error_events:increase1d_hourly',
+    ]);
     expect(names(g[':period'])).toEqual([
+      'slo:sli_tail_start:seconds',
+      'slo:sli_error_events:increase_since_rollup',
+      'slo:sli_events:increase_since_rollup',
       'slo:sli_error:ratio_rate1d',
       'slo:sli_error:ratio_rate3d',
-      'slo:sli_error:ratio_rate30d',
       'slo:sli_events:increase30d',
+      'slo:sli_error:ratio_rate30d',
       'slo:period_burn_rate:ratio',
       'slo:period_coverage:ratio',
       'slo:period_error_budget_remaining:ratio',
@@ -70,8 +80,9 @@ describe('rule groups of one SLO', () => {
       'alert page',
       'alert ticket',
     ]);
-    // Rules evaluated per minute: 10 every minute + 12 every 2 minutes (22 every minute before).
-    expect(g.main.rules.length + g[':period'].rules.length / 2).toBe(16);
+    // Rules evaluated per minute: 10 every minute + 15 every 2 minutes (22 every minute before
+    // the period group; 12 every 2 minutes before the fresh windows).
+    expect(g.main.rules.length + g[':period'].rules.length / 2).toBe(17.5);
   });
 
   it.each([

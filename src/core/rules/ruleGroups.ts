@@ -20,7 +20,7 @@ import { errorBudget, groupName, periodGroupSeconds, periodSuffix, RATIO, ratioS
 import { LONG_WINDOWS, SHORT_WINDOWS } from './burnRateWindows';
 import { AGREED1H, E1H, E5, REVIEWED1H, signalsFor, sloLabels, sloSelector, sumBy, T1H, T5, X1H } from './sliSignals';
 import { RecordingRule, RuleGroup } from './types';
-import { freshCoveredHours, freshEvents, rollupTimeRule, tailRules } from './freshWindows';
+import { freshCoveredHours, freshEvents, rollupTimeRule, settled, tailRules } from './freshWindows';
 
 /** Hours of the rolling period with an hourly rollup (rollup group), and of the calendar month so far. */
 const COVERED_HOURS = 'slo:sli_covered_hours:count_period_hourly';
@@ -78,6 +78,14 @@ function hourlySumRules(slo: Slo): RecordingRule[] {
   return rules;
 }
 
+/** The total-events sum that lasts longest after traffic stops: the period's, or the 3d one. */
+function longestTotalSum(slo: Slo): string {
+  if (slo.window.type === 'calendar') {
+    return 'slo:sli_events:increase_month_to_date';
+  }
+  return hourlySum(T1H, formatDuration(Math.max(slo.window.days * DAY, ...LONG_WINDOWS)));
+}
+
 /**
  * Share of the period the windows cover, 0 to 1. Budget left counts the budget of the whole
  * period: the objective's share of the events the period is expected to hold at the traffic seen
@@ -88,12 +96,12 @@ function coverageRule(slo: Slo, eventsKnown: boolean): RecordingRule {
   const sel = sloSelector(slo);
   if (slo.window.type === 'calendar') {
     return eventsKnown
-      ? rec(slo, COVERAGE, `clamp_max(${freshCoveredHours(slo, `last_over_time(${COVERED_HOURS_MTD}${sel}[2h])`)} / scalar(24 * days_in_month()), 1)`)
+      ? rec(slo, COVERAGE, `clamp_max(${freshCoveredHours(slo, settled(COVERED_HOURS_MTD, slo, '2h'))} / scalar(24 * days_in_month()), 1)`)
       : // Raw SLIs keep no month-to-date totals: their month is read as full.
         rec(slo, COVERAGE, `0 * ${RATIO}${periodSuffix(slo)}${sel} + 1`);
   }
   const hours = (slo.window.days * DAY) / HOUR;
-  const counted = eventsKnown ? freshCoveredHours(slo, `last_over_time(${COVERED_HOURS}${sel}[90m])`) : `count_over_time(slo:sli_error:ratio_rollup1h${sel}[${formatDuration(slo.window.days * DAY - MINUTE)}])`;
+  const counted = eventsKnown ? freshCoveredHours(slo, settled(COVERED_HOURS, slo)) : `count_over_time(slo:sli_error:ratio_rollup1h${sel}[${formatDuration(slo.window.days * DAY - MINUTE)}])`;
   return rec(slo, COVERAGE, `clamp_max(${counted} / ${hours}, 1)`);
 }
 
@@ -113,7 +121,7 @@ function periodRules(slo: Slo, eventsKnown: boolean): { rules: RecordingRule[]; 
     // The long sums change only when an hourly rollup arrives, so the rollup group computes them
     // once an hour; this group brings them up to now (freshWindows.ts), so they never go stale
     // and never trail real time by the hour since the rollup.
-    const latest = (name: string) => `last_over_time(${name}${sel}[90m])`;
+    const latest = (name: string) => settled(name, slo);
     rules.push(...tailRules(slo));
     for (const w of LONG_WINDOWS) {
       const d = formatDuration(w);
@@ -122,7 +130,7 @@ function periodRules(slo: Slo, eventsKnown: boolean): { rules: RecordingRule[]; 
     }
     if (slo.window.type === 'calendar') {
       // Month totals are kept by the hourly rollup group; read its latest value.
-      const mtd = (name: string) => `last_over_time(${name}${sel}[2h])`;
+      const mtd = (name: string) => settled(name, slo, '2h');
       const total = freshEvents(slo, 'total', mtd('slo:sli_events:increase_month_to_date'));
       rules.push(
         rec(slo, `slo:sli_events:increase${suffix}`, total),
@@ -249,11 +257,13 @@ export function sloRuleGroups(slo: Slo): { prometheus: RuleGroup[]; loki: RuleGr
   }
   sli.push(rec(slo, 'slo:current_burn_rate:ratio', `${RATIO}5m${sel} / ${budget}`));
   if (eventsKnown) {
-    // The rollup's time before its sums: a window that reads new sums then reads their time too.
-    rollup.push(rollupTimeRule(slo), ...hourlySumRules(slo));
+    rollup.push(...hourlySumRules(slo));
   }
   if (slo.window.type === 'calendar' && eventsKnown) {
     rollup.push(...calendarRollups(slo));
+  }
+  if (eventsKnown) {
+    rollup.push(rollupTimeRule(slo, longestTotalSum(slo)));
   }
   const period = periodRules(slo, eventsKnown);
   // The alerts share a group with the windows they read, so they see the windows of the same
