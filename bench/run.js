@@ -7,7 +7,7 @@ const os = require('os');
 const path = require('path');
 const { Traffic, METRIC, appName, SERIES_PER_ROUTE, serveTraffic } = require('./lib/traffic');
 const { backfillHistory } = require('./lib/openmetrics');
-const { burnrateGroups, slothGroups, renderSloth, renderRuleFile, baseRuleFiles } = require('./lib/rulesets');
+const { burnrateGroups, slothGroups, renderSloth, renderRuleFile, baseRuleFiles, withRawInputs } = require('./lib/rulesets');
 const { Prometheus, writeConfig } = require('./lib/prometheus');
 const { run, freePort, sleep, stopAllSync, onExit } = require('./lib/proc');
 const { writeResultsMd } = require('./lib/report');
@@ -192,7 +192,11 @@ async function main() {
       ),
       await backfill(
         'burnrate5m',
-        pickRules(burnrate, ['slo:sli_error_events:rate5m', 'slo:sli_events:rate5m']),
+        // From raw data only: the bad-events rate reads the recorded total live.
+        pickRules(
+          burnrate.map((g) => ({ ...g, rules: withRawInputs(g.rules) })),
+          ['slo:sli_error_events:rate5m', 'slo:sli_events:rate5m']
+        ),
         Math.max(startS + 600, bfEnd - 86400),
         bfEnd,
         'Burnrate 5m event rates (1m, last day)'

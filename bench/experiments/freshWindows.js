@@ -1,11 +1,14 @@
 // Experiment behind the fresh 1d, 3d and period windows (src/core/rules/freshWindows.ts): what the
 // tail since the rollup and the slid-out part of the oldest hour cost per minute, against the
-// windows read from the hourly sums alone (the rules before). Halves of the SLOs in one
-// Prometheus, same cycles:
-//   A  the `:period` group as before: 1d, 3d and period windows from the hourly sums
-//   B  as generated: tails, fresh windows
+// windows read from the hourly sums alone (the rules before), and what pays for them. Halves of
+// the SLOs in one Prometheus, same cycles:
+//   A  as before: the `:period` group every 2 minutes, 1d, 3d and period windows from the hourly
+//      sums; the bad-events 5m rate takes its zero from the raw total
+//   B  as generated: the `:period` group every 3 minutes, tails, fresh windows; the bad-events 5m
+//      rate takes its zero from the 5m total recorded just before it
 // Rollup groups run every minute here (their cost is not counted) so that the hourly sums exist
-// with a few hours of history. B's tails of a window ago (1d, 3d, 30d) are written as blocks
+// with a few hours of history; the period groups read them over 2 minutes instead of 90 (so as
+// many samples as in steady state). B's tails of a window ago (1d, 3d, 30d) are written as blocks
 // before Prometheus starts, so that the windows read them as in steady state (values made up:
 // the cost of reading does not depend on them). Prints each half's group time per minute (a
 // group's duration x 60 / its interval) and each rule's median evaluation time. 127.0.0.1 only;
@@ -16,7 +19,7 @@ const fs = require('fs');
 const path = require('path');
 const B = '../lib/';
 const { startWithRules, printRuleTimes, median } = require(B + 'liveRun');
-const { burnrateGroups } = require(B + 'rulesets');
+const { burnrateGroups, withRawInputs } = require(B + 'rulesets');
 const { routeName } = require(B + 'traffic');
 const { sleep, stopAllSync, run } = require(B + 'proc');
 const N = Number(process.env.N ?? 200),
@@ -42,7 +45,8 @@ function before(period, rollup) {
   };
   const drop = /^slo:(sli_tail_start:seconds|sli_(error_)?events:increase_since_rollup|sli_rollup_time:seconds)$/;
   return {
-    period: { ...period, rules: period.rules.filter((r) => !drop.test(r.record)).map((r) => ({ ...r, expr: replace[r.record] ?? r.expr })) },
+    // The group as it was: every 2 minutes.
+    period: { ...period, interval: '2m', rules: period.rules.filter((r) => !drop.test(r.record)).map((r) => ({ ...r, expr: replace[r.record] ?? r.expr })) },
     rollup: { ...rollup, rules: rollup.rules.filter((r) => !drop.test(r.record)) },
   };
 }
@@ -67,7 +71,6 @@ async function twins(work, dataDir, end) {
     for (let t = end - w - 2 * 3600; t <= end - w + 3600; t += 120) {
       const start = Math.floor(t / 3600) * 3600;
       for (const l of series) {
-        text += `slo:sli_tail_start:seconds{${l}} ${start} ${t}\n`;
         text += `slo:sli_events:increase_since_rollup{${l}} ${(t - start) * 2} ${t}\n`;
         text += `slo:sli_error_events:increase_since_rollup{${l}} ${(t - start) * 0.01} ${t}\n`;
       }
@@ -89,11 +92,16 @@ async function twins(work, dataDir, end) {
     bySlo.set(i, { ...bySlo.get(i), [/:(rollup|period)$/.exec(g.name)?.[1] ?? 'main']: g });
   }
   const out = [];
+  // With rollups every minute a [90m] range holds 90 of them; in steady state (hourly) it holds
+  // one or two: read them over [2m] here, in both halves.
+  const steady = (g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, expr: r.expr.replace(/\[90m\]/g, '[2m]') })) });
   for (const [i, { rollup, period, main }] of bySlo) {
     const v = variantOf(i);
     const g = v === 'A' ? before(period, rollup) : { period, rollup };
+    g.period = steady(g.period);
     out.push({ ...g.rollup, name: `${rollup.name}-${v}`, interval: '1m' });
-    out.push({ ...main, name: `${main.name}-${v}` });
+    // A's bad-events rate takes its zero from the raw total, as before (withRawInputs).
+    out.push({ ...main, name: `${main.name}-${v}`, rules: v === 'A' ? withRawInputs(main.rules) : main.rules });
     out.push({ ...g.period, name: `${period.name}-${v}` });
   }
   for (const g of out.filter((g) => /slo-[01]:period/.test(g.name))) {

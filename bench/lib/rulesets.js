@@ -6,6 +6,7 @@ const { stringify } = require('yaml');
 const { loadText } = require('../../build/core/load');
 const { generateRules } = require('../../build/core/rules/generate');
 const { renderRuleFile } = require('../../build/core/rules/render');
+const { withRawInputs } = require('../../build/core/rules/rawExprs');
 const { METRIC, appName } = require('./traffic');
 
 const OBJECTIVE = 0.99;
@@ -180,7 +181,8 @@ function baseRuleFiles(burnrate, sloth) {
       .map((g) => ({
         name: g.name,
         interval: interval ?? g.interval,
-        rules: g.rules.filter((r) => names.includes(r.record)),
+        // From raw data only: the bad-events rate reads the recorded total live.
+        rules: withRawInputs(g.rules.filter((r) => names.includes(r.record))),
       }))
       .filter((g) => g.rules.length > 0);
   return {
@@ -211,4 +213,5 @@ module.exports = {
   loadSlos,
   OBJECTIVE,
   SLOS_PER_SERVICE,
+  withRawInputs,
 };

@@ -28,6 +28,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, re
 import { createServer } from 'net';
 import { join, resolve } from 'path';
 import { parse, stringify } from 'yaml';
+import { withRawInputs } from '../core/rules/rawExprs';
 import { groupPart } from '../core/rules/seriesNames';
 import { parseDuration } from '../core/spec/duration';
 import { loadConfig } from '../server/config';
@@ -586,7 +587,8 @@ async function main(): Promise<void> {
           rollups.push(g);
         } else if (part === undefined) {
           // Only the 5m rates read raw series; the windows over them are computed live from these.
-          shortRates.push({ ...g, rules: g.rules.filter((x) => /:rate5m$/.test(x.record)) });
+          // The bad-events rate reads the recorded total: from raw data, the total's own expr.
+          shortRates.push({ ...g, rules: withRawInputs(g.rules.filter((x) => /:rate5m$/.test(x.record))) });
         }
       }
     }

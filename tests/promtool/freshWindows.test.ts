@@ -3,8 +3,8 @@
 //
 // promtool evaluates every group at the test's interval, so the test runs at 30s and gates each
 // group to its own instants (`atOwnIntervals`): `:rollup` on the hour, the main group on every
-// minute, `:period` at 30s past every odd minute (a live Prometheus spreads groups over their
-// intervals too). At each period instant t the newest 5m rate is the main group's, at x = t - 30s.
+// minute, `:period` every 3 minutes from 1m30s past the hour (a live Prometheus spreads groups
+// over their intervals too). At each period instant t the newest 5m rate is the main group's, at x = t - 30s.
 // Where the counters run straight over the 5 minutes before x and before the first main sample
 // after the rollup (and the same a window earlier), the rules' arithmetic is exact:
 //   window(t) = the exact window ending at x
@@ -52,10 +52,10 @@ describe('fresh 1d and period windows (1-minute counters, two hourly rollups)', 
   it('follow a burst out of the window and a step into it within minutes, and equal the hourly sums after a rollup', () => {
     // The 1d window as served (failures of the day ending at x), against the hourly sums alone:
     //   25h01m30s: (1h01, 25h01]: 14,400 + the burst's 3,000 extra = 17,400, the hourly sum at 25h
-    //   25h17m30s: (1h17, 25h17]: 3 burst minutes left, 14,400 + 900 = 15,300 (hourly sum: 17,400)
-    //   25h29m30s: the burst has left: 14,400
+    //   25h16m30s: (1h16, 25h16]: 4 burst minutes left, 14,400 + 1,200 = 15,600 (hourly sum: 17,400)
+    //   25h25m30s: the burst has left: 14,400
     //   25h49m30s: 9 minutes of the step, 500 extra each: 18,900 (hourly sum: 17,400)
-    //   25h59m30s: 19 minutes: 23,900
+    //   25h58m30s: 18 minutes: 23,400
     //   26h01m30s: 21 minutes: 24,900 (the hourly sum at 26h: 24,400, the day to 26h00)
     //   26h13m30s: 33 minutes: 30,900
     // The 30d window is young (26 hours): nothing slides out, it holds everything up to x. At
@@ -71,10 +71,10 @@ describe('fresh 1d and period windows (1-minute counters, two hourly rollups)', 
           promql_expr_test: [
             approx('slo:sli_error_events:increase1d_hourly', labels, 17_400, '25h', 1e-6),
             approx('slo:sli_error:ratio_rate1d', labels, day(17_400), at(25, 1), 1e-9),
-            approx('slo:sli_error:ratio_rate1d', labels, day(15_300), at(25, 17), 1e-9),
-            approx('slo:sli_error:ratio_rate1d', labels, day(14_400), at(25, 29), 1e-9),
+            approx('slo:sli_error:ratio_rate1d', labels, day(15_600), at(25, 16), 1e-9),
+            approx('slo:sli_error:ratio_rate1d', labels, day(14_400), at(25, 25), 1e-9),
             approx('slo:sli_error:ratio_rate1d', labels, day(18_900), at(25, 49), 1e-9),
-            approx('slo:sli_error:ratio_rate1d', labels, day(23_900), at(25, 59), 1e-9),
+            approx('slo:sli_error:ratio_rate1d', labels, day(23_400), at(25, 58), 1e-9),
             approx('slo:sli_error_events:increase1d_hourly', labels, 24_400, '26h', 1e-6),
             approx('slo:sli_error:ratio_rate1d', labels, day(24_900), at(26, 1), 1e-9),
             approx('slo:sli_error:ratio_rate1d', labels, day(30_900), at(26, 13), 1e-9),
@@ -88,15 +88,14 @@ describe('fresh 1d and period windows (1-minute counters, two hourly rollups)', 
     });
   });
 
-  it('slides the oldest hour out evenly where no tail was recorded a window ago (history filled in)', () => {
+  it('slides nothing out where no tail was recorded a window ago (history filled in): the window is up to an hour longer', () => {
     // The first 24 hours exist only as hourly rollups (what a history backfill writes), the raw
-    // counters and the rules start at 24h: a day before 25h17m30s no tail was recorded, so the 1d window takes
-    // its oldest rollup hour, (1h, 2h] with the burst (3,600 failures, 60,000 requests), as evenly
-    // spread, 17/60 of it slid out by x = 25h17:
-    //   failures 17,400 + 170 (tail) - 3,600 x 17/60 = 16,550 (the exact day: 15,300, see above)
-    //   requests 1,440,000 + 17,000 - 60,000 x 17/60 = 1,440,000
-    // At 26h13m30s the burst's hour has left the sums and the oldest hour, (2h, 3h], is even: the
-    // exact day again, 30,900.
+    // counters and the rules start at 24h: a day before 25h16m30s no tail was recorded, so the 1d
+    // window keeps the oldest rollup hour whole, (1h, 2h] with the burst, and covers (1h, 25h16]:
+    //   failures 17,400 + 160 (tail) = 17,560, requests 1,440,000 + 16,000 = 1,456,000
+    //   (the exact day: 15,600 of 1,440,000)
+    // At 26h13m30s the burst's hour has left the sums: (2h, 26h13], 24,400 + 13 x 510 = 31,030 of
+    // 1,453,000 (the exact day: 30,900 of 1,440,000).
     const hourly = (f: (m: number) => number) =>
       `_x60 ${Array.from({ length: 24 }, (_, h) => `${incs(0, f).slice(60 * h, 60 * h + 60).reduce((a, b) => a + b, 0)} _x59`).join(' ')}`;
     // The rules arrive at 24h, with the filled-in history (promtool runs them from 0: gated).
@@ -115,8 +114,8 @@ describe('fresh 1d and period windows (1-minute counters, two hourly rollups)', 
           ],
           promql_expr_test: [
             approx('slo:sli_error_events:increase1d_hourly', labels, 17_400, '25h', 1e-6),
-            approx('slo:sli_error:ratio_rate1d', labels, day(16_550), at(25, 17), 1e-9),
-            approx('slo:sli_error:ratio_rate1d', labels, day(30_900), at(26, 13), 1e-9),
+            approx('slo:sli_error:ratio_rate1d', labels, 17_560 / 1_456_000, at(25, 16), 1e-9),
+            approx('slo:sli_error:ratio_rate1d', labels, 31_030 / 1_453_000, at(26, 13), 1e-9),
           ],
         },
       ],

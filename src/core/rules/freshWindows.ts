@@ -40,13 +40,11 @@ import { formatDuration, HOUR } from '../spec/duration';
 import { formatNumber } from '../spec/numbers';
 import { Slo } from '../spec/types';
 import { periodGroupSeconds } from './seriesNames';
-import { E1H, E5, sloLabels, sloSelector, T1H, T5 } from './sliSignals';
+import { E5, sloLabels, sloSelector, T1H, T5 } from './sliSignals';
 import { RecordingRule } from './types';
 
 /** When the latest hourly rollup ran (`:rollup` group, per group-by label set). */
 export const ROLLUP_TIME = 'slo:sli_rollup_time:seconds';
-/** The rollup the tails below count from (`:period` group). */
-export const TAIL_START = 'slo:sli_tail_start:seconds';
 /** Bad and total events since the latest hourly rollup (`:period` group). */
 export const TAIL_E = 'slo:sli_error_events:increase_since_rollup';
 export const TAIL_T = 'slo:sli_events:increase_since_rollup';
@@ -58,27 +56,29 @@ function rec(slo: Slo, name: string, expr: string): RecordingRule {
   return { record: name, expr, labels: sloLabels(slo) };
 }
 
+/** `:rollup` group, after the hourly rollups: the time of this rollup, where it has one. */
+export function rollupTimeRule(slo: Slo): RecordingRule {
+  return rec(slo, ROLLUP_TIME, `0 * ${T1H}${sloSelector(slo)} + time()`);
+}
+
+/** A series of the `:rollup` group as of a minute ago (`offset`: that much longer ago). */
+export function settled(name: string, slo: Slo, range = '90m', offset = 0): string {
+  return `last_over_time(${name}${sloSelector(slo)}[${range}] offset ${formatDuration(60 + offset)})`;
+}
+
 /**
- * `:rollup` group, after the sums: the time of this rollup, wherever the longest sum of total
- * events (`longest`) has a value, so that every window with a sum has a tail.
+ * `:period` group, first: the bad and total events since the latest rollup. Where there is no
+ * rollup time to count from (a route without traffic this hour; or right after an upgrade from
+ * rules without it) the tail is 0 wherever `longest` (the `:rollup` group's longest sum of total
+ * events) has a value, so that every window with a sum has a tail.
  */
-export function rollupTimeRule(slo: Slo, longest: string): RecordingRule {
-  return rec(slo, ROLLUP_TIME, `0 * ${longest}${sloSelector(slo)} + time()`);
-}
-
-/** A series of the `:rollup` group as of a minute ago: its latest value, time and sums alike. */
-export function settled(name: string, slo: Slo, range = '90m'): string {
-  return `last_over_time(${name}${sloSelector(slo)}[${range}] offset 1m)`;
-}
-
-/** `:period` group, first: the tail's start, then the bad and total events since it. */
-export function tailRules(slo: Slo): RecordingRule[] {
+export function tailRules(slo: Slo, longest: string): RecordingRule[] {
   const sel = sloSelector(slo);
   const e = formatDuration(slo.evaluationSeconds);
   const periodSeconds = periodGroupSeconds(slo);
   const p = formatDuration(periodSeconds);
   const lag = (RATE_WINDOW - Math.min(slo.evaluationSeconds, RATE_WINDOW)) / 2;
-  const start = `${TAIL_START}${sel}`;
+  const start = settled(ROLLUP_TIME, slo);
   const tail = (name: string, rate: string) => {
     const r = `${rate}${sel}`;
     // The newest 5m rate the previous evaluation read, to take its lead out.
@@ -87,42 +87,33 @@ export function tailRules(slo: Slo): RecordingRule[] {
     return rec(
       slo,
       name,
-      `(\n  last_over_time(${name}${sel}[${formatDuration(2 * periodSeconds)}]) + ${periodSeconds} * avg_over_time(${r}[${p}])${lead}\n  and ${start} == ${start} offset ${p}\n)\nor ${r} * (timestamp(${r}) - ${start})\nor 0 * ${start}`
+      `(\n  last_over_time(${name}${sel}[${formatDuration(2 * periodSeconds)}]) + ${periodSeconds} * avg_over_time(${r}[${p}])${lead}\n  and ${start} == ${settled(ROLLUP_TIME, slo, '90m', periodSeconds)}\n)\nor ${r} * (timestamp(${r}) - ${start})\nor 0 * ${settled(longest, slo)}`
     );
   };
-  return [rec(slo, TAIL_START, settled(ROLLUP_TIME, slo)), tail(TAIL_E, E5), tail(TAIL_T, T5)];
+  return [tail(TAIL_E, E5), tail(TAIL_T, T5)];
 }
 
 /**
  * Events of one kind (bad or total) over the window of `windowSeconds` ending now, from its latest
- * hourly sum `sum` (a `settled` expression). Without `windowSeconds` (calendar month to date)
- * nothing slides out.
+ * hourly sum `sum` (a `settled` expression): the sum, plus the tail, less the tail a window ago.
+ * Where none was recorded a window ago (the first window after these rules arrive) nothing
+ * slides out: the window is up to an hour longer. Without `windowSeconds` (calendar month to
+ * date) nothing slides out either.
  */
 export function freshEvents(slo: Slo, kind: 'bad' | 'total', sum: string, windowSeconds?: number): string {
-  const sel = sloSelector(slo);
-  const [hourly, tailName, rate] = kind === 'bad' ? [E1H, TAIL_E, E5] : [T1H, TAIL_T, T5];
-  const tail = `${tailName}${sel}`;
+  const tail = `${kind === 'bad' ? TAIL_E : TAIL_T}${sloSelector(slo)}`;
   if (windowSeconds === undefined) {
-    return `(${sum} + (${tail} or 0 * ${sum}))`;
+    return `(${sum} + ${tail})`;
   }
-  const w = formatDuration(windowSeconds);
-  // The tail a window ago, or where none was recorded the oldest hour's share, evenly spread, or
-  // nothing (a window younger than its period).
-  const even = `${oldestRollup(hourly, sel, windowSeconds)} * (timestamp(${rate}${sel}) - ${TAIL_START}${sel}) / ${HOUR}`;
-  return `clamp_min(\n  ${sum} + ${tail}\n  - (${tail} offset ${w} or ${even} or 0 * ${tail}),\n  0\n)`;
-}
-
-/** The rollup of the window's oldest hour, (t0 - W, t0 - W + 1h]. */
-function oldestRollup(hourly: string, sel: string, windowSeconds: number): string {
-  return `last_over_time(${hourly}${sel}[1h] offset ${formatDuration(windowSeconds - HOUR)})`;
+  return `clamp_min(${sum} + ${tail} - (${tail} offset ${formatDuration(windowSeconds)} or 0 * ${tail}), 0)`;
 }
 
 /**
  * Hours the windows cover: the hourly rollups counted (`counted`, a `settled` expression), plus
- * the tail's age. Over a full rolling period this exceeds the period's hours (the tail and the
- * slid-out start of the oldest hour cancel) and the caller clamps the share to 1.
+ * the tail's age. Over a full rolling period this exceeds the period's hours and the caller
+ * clamps the share to 1.
  */
 export function freshCoveredHours(slo: Slo, counted: string): string {
-  const age = `(time() - ${TAIL_START}${sloSelector(slo)}) / ${HOUR}`;
+  const age = `(time() - ${settled(ROLLUP_TIME, slo)}) / ${HOUR}`;
   return `(${counted} + (${age} or 0 * ${counted}))`;
 }

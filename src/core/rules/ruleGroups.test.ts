@@ -40,19 +40,17 @@ function groups(s: Slo): Record<string, RuleGroup> {
 }
 
 describe('rule groups of one SLO', () => {
-  it('splits the default SLO into rollup (1h), period (2m) and main (1m), in that order', () => {
+  it('splits the default SLO into rollup (1h), period (3m) and main (1m), in that order', () => {
     const g = groups(slo());
     expect(Object.keys(g)).toEqual([':rollup', ':period', 'main']);
-    expect([g[':rollup'].interval, g[':period'].interval, g.main.interval]).toEqual(['1h', '2m', '1m']);
+    expect([g[':rollup'].interval, g[':period'].interval, g.main.interval]).toEqual(['1h', '3m', '1m']);
     expect(names(g[':rollup']).slice(0, 4)).toEqual([
       'slo:sli_error_events:increase1h',
       'slo:sli_events:increase1h',
-      // Before the sums: a window that reads new sums also reads their time (freshWindows.ts).
       'slo:sli_rollup_time:seconds',
       'slo:sli_error_events:increase1d_hourly',
     ]);
     expect(names(g[':period'])).toEqual([
-      'slo:sli_tail_start:seconds',
       'slo:sli_error_events:increase_since_rollup',
       'slo:sli_events:increase_since_rollup',
       'slo:sli_error:ratio_rate1d',
@@ -69,8 +67,9 @@ describe('rule groups of one SLO', () => {
       'slo:release_caution:bool',
     ]);
     expect(names(g.main)).toEqual([
-      'slo:sli_error_events:rate5m',
+      // The total first: the bad-events rate takes its zero from it.
       'slo:sli_events:rate5m',
+      'slo:sli_error_events:rate5m',
       'slo:sli_error:ratio_rate5m',
       'slo:sli_error:ratio_rate30m',
       'slo:sli_error:ratio_rate1h',
@@ -80,15 +79,16 @@ describe('rule groups of one SLO', () => {
       'alert page',
       'alert ticket',
     ]);
-    // Rules evaluated per minute: 10 every minute + 15 every 2 minutes (22 every minute before
+    // Rules evaluated per minute: 10 every minute + 14 every 3 minutes (22 every minute before
     // the period group; 12 every 2 minutes before the fresh windows).
-    expect(g.main.rules.length + g[':period'].rules.length / 2).toBe(17.5);
+    expect(g.main.rules.length + g[':period'].rules.length / 3).toBeCloseTo(14.67, 2);
   });
 
   it.each([
-    ['10s', '10s', '2m'],
-    ['1m', '1m', '2m'],
-    ['2m', '2m', '2m'],
+    ['10s', '10s', '3m'],
+    ['1m', '1m', '3m'],
+    ['2m', '2m', '3m'],
+    ['4m', '4m', '4m'],
     ['5m', '5m', '5m'],
   ])('evaluationInterval %s: main every %s, period every %s', (evaluationInterval, main, period) => {
     const g = groups(slo({ evaluationInterval }));

@@ -122,7 +122,7 @@ function periodRules(slo: Slo, eventsKnown: boolean): { rules: RecordingRule[]; 
     // once an hour; this group brings them up to now (freshWindows.ts), so they never go stale
     // and never trail real time by the hour since the rollup.
     const latest = (name: string) => settled(name, slo);
-    rules.push(...tailRules(slo));
+    rules.push(...tailRules(slo, longestTotalSum(slo)));
     for (const w of LONG_WINDOWS) {
       const d = formatDuration(w);
       const [bad, total] = [freshEvents(slo, 'bad', latest(hourlySum(E1H, d)), w), freshEvents(slo, 'total', latest(hourlySum(T1H, d)), w)];
@@ -257,13 +257,10 @@ export function sloRuleGroups(slo: Slo): { prometheus: RuleGroup[]; loki: RuleGr
   }
   sli.push(rec(slo, 'slo:current_burn_rate:ratio', `${RATIO}5m${sel} / ${budget}`));
   if (eventsKnown) {
-    rollup.push(...hourlySumRules(slo));
+    rollup.push(rollupTimeRule(slo), ...hourlySumRules(slo));
   }
   if (slo.window.type === 'calendar' && eventsKnown) {
     rollup.push(...calendarRollups(slo));
-  }
-  if (eventsKnown) {
-    rollup.push(rollupTimeRule(slo, longestTotalSum(slo)));
   }
   const period = periodRules(slo, eventsKnown);
   // The alerts share a group with the windows they read, so they see the windows of the same

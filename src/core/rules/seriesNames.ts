@@ -41,11 +41,12 @@ export function groupPart(name: string): GroupPart | undefined {
 
 
 /**
- * Interval of the `:period` group: 2 minutes, or the SLO's evaluation interval if longer. Its
- * series change only when an hourly rollup lands or by the tail since it: every minute cost an SLO
- * half of its rules per minute; every 2 minutes they still never go stale (Prometheus looks back
- * 5 minutes), even across one missed evaluation.
+ * Interval of the `:period` group: 3 minutes, or the SLO's evaluation interval if longer. Its
+ * series change only by the hourly rollups and the tail since the latest one: every minute cost an
+ * SLO more than half of its rule time for windows that move by a few events a minute. Every 3
+ * minutes the windows end at most 3 minutes and one main evaluation before now, and they never go
+ * stale (Prometheus looks back 5 minutes); one missed evaluation leaves a minute without a value.
  */
 export function periodGroupSeconds(slo: Slo): number {
-  return Math.max(slo.evaluationSeconds, 2 * MINUTE);
+  return Math.max(slo.evaluationSeconds, 3 * MINUTE);
 }

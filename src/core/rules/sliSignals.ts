@@ -98,13 +98,17 @@ function record(name: string, expr: string, labels: Record<string, string>): Rec
   return { record: name, expr, labels };
 }
 
-/** Signals of counter-based Prometheus SLIs: ratio, latency, quality, cost. */
-/** Bad and total events (per second with rate, counts with increase) over a window, per group,
- * straight from the raw counters of a Prometheus counter SLI. */
+/**
+ * Bad and total events (per second with rate, counts with increase) over a window, per group,
+ * straight from the raw counters of a Prometheus counter SLI. With `recordedTotal` (the same
+ * total, already recorded and summed by group), bad events read it where they need the total
+ * (their zero, or total minus good) instead of every raw total series again.
+ */
 export function counterPair(
   slo: Slo,
   windowSeconds: number,
-  fn: 'rate' | 'increase'
+  fn: 'rate' | 'increase',
+  recordedTotal?: string
 ): { bad: string; total: string; excluded?: string } {
   const c = (q: string) => counter(slo, q, windowSeconds, fn);
   const sli = slo.sli;
@@ -115,7 +119,7 @@ export function counterPair(
       const kinds = sli.kind === 'ratio' ? sli : { errors: sli.cost };
       const total = c(totalQ);
       const excluded = slo.exclude.length ? excludedCounter(slo, totalQ, windowSeconds, fn) : undefined;
-      return { bad: badFrom(kinds, total, c), total, excluded };
+      return { bad: badFrom(kinds, recordedTotal ?? total, c), total, excluded };
     }
     case 'latency': {
       const w = formatDuration(windowSeconds);
@@ -123,13 +127,15 @@ export function counterPair(
       if (sli.native) {
         const hist = sumBy(slo, `${fn}(${h.native}[${w}])`);
         const total = `histogram_count(${hist})`;
+        const t = recordedTotal ?? total;
         // histogram_fraction is NaN without observations: keep only groups that have some.
-        const bad = `(${total} * (1 - histogram_fraction(0, ${formatNumber(sli.threshold)}, ${hist})) and ${total} > 0)`;
+        const bad = `(${t} * (1 - histogram_fraction(0, ${formatNumber(sli.threshold)}, ${hist})) and ${t} > 0)`;
         return { bad, total };
       }
       const total = sumBy(slo, `${fn}(${h.total}[${w}])`);
+      const t = recordedTotal ?? total;
       const good = sumBy(slo, `${fn}(${h.good}[${w}])`);
-      return { bad: `clamp_min(${total} - ${orZero(good, total)}, 0)`, total };
+      return { bad: `clamp_min(${t} - ${orZero(good, t)}, 0)`, total };
     }
     case 'quality': {
       // Weighted sum of each component's bad and total samples. label_replace keeps the
@@ -144,7 +150,7 @@ export function counterPair(
       if (parts.length === 1 && sli.components[0].weight === 1) {
         const comp = sli.components[0];
         const total = c(comp.total);
-        return { bad: badFrom({ good: comp.good }, total, c), total };
+        return { bad: badFrom({ good: comp.good }, recordedTotal ?? total, c), total };
       }
       return {
         bad: sumBy(slo, parts.map((p) => p.bad).join(' or ')),
@@ -158,9 +164,11 @@ export function counterPair(
 
 function prometheusCounterSignals(slo: Slo): Signals {
   const labels = sloLabels(slo);
-  const five = counterPair(slo, 300, 'rate');
+  // The 5m total first: the bad events of the same evaluation read it. (The hourly rollups read
+  // raw data only, so that a history backfill can evaluate each of them for the past.)
+  const five = counterPair(slo, 300, 'rate', sumBy(slo, `${T5}${sloSelector(slo)}`));
   const hour = counterPair(slo, HOUR, 'increase');
-  const sli: RecordingRule[] = [record(E5, five.bad, labels), record(T5, five.total, labels)];
+  const sli: RecordingRule[] = [record(T5, five.total, labels), record(E5, five.bad, labels)];
   const rollup: RecordingRule[] = [record(E1H, hour.bad, labels), record(T1H, hour.total, labels)];
   if (five.excluded && hour.excluded) {
     sli.push(record(X5, five.excluded, labels));
