@@ -51,6 +51,15 @@ function before(period, rollup) {
   };
 }
 
+/** The main group before: the bad-events rate first, its zero from the raw total. */
+function mainBefore(main) {
+  const [total, bad] = withRawInputs(main.rules.slice(0, 2));
+  if (total.record !== 'slo:sli_events:rate5m' || bad.record !== 'slo:sli_error_events:rate5m') {
+    throw new Error(`unexpected main group order: ${total.record}, ${bad.record}`);
+  }
+  return [bad, total, ...main.rules.slice(2)];
+}
+
 /** Made-up tails a window ago for B's SLOs, as OpenMetrics, converted into blocks. */
 async function twins(work, dataDir, end) {
   const file = path.join(work, 'twins.om');
@@ -100,8 +109,7 @@ async function twins(work, dataDir, end) {
     const g = v === 'A' ? before(period, rollup) : { period, rollup };
     g.period = steady(g.period);
     out.push({ ...g.rollup, name: `${rollup.name}-${v}`, interval: '1m' });
-    // A's bad-events rate takes its zero from the raw total, as before (withRawInputs).
-    out.push({ ...main, name: `${main.name}-${v}`, rules: v === 'A' ? withRawInputs(main.rules) : main.rules });
+    out.push({ ...main, name: `${main.name}-${v}`, rules: v === 'A' ? mainBefore(main) : main.rules });
     out.push({ ...g.period, name: `${period.name}-${v}` });
   }
   for (const g of out.filter((g) => /slo-[01]:period/.test(g.name))) {

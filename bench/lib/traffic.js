@@ -162,7 +162,42 @@ class Traffic {
       }
       this.snapshots.set(this.t, snap);
     }
+    if (this.keepErrors?.(this.t)) {
+      // Each route's error series (models x error types), for a per-series rate() where a series'
+      // counter is near zero (bench/lib/modelTails.js).
+      const k = MODELS.length * ERROR_TYPES.length;
+      const snap = new Float32Array(k * this.routes.length);
+      this.routes.forEach((r, i) => {
+        let j = 0;
+        for (const c of r.counters) {
+          for (let e = 1; e < c.length; e++) {
+            snap[i * k + j++] = c[e];
+          }
+        }
+      });
+      this.errorSnapshots.set(this.t, snap);
+    }
     return this.t;
+  }
+
+  /** Keeps every route's error series counters at the minutes `keep(t)` selects (errorCounts). */
+  keepErrorSeries(keep) {
+    this.keepErrors = keep;
+    this.errorSnapshots = new Map();
+  }
+
+  /**
+   * Cumulative counts of route `i` at minute `t`: { total, bad, errors: [per error series] }, from
+   * the kept minutes (keepTotals and keepErrorSeries); throws where one was not kept.
+   */
+  counts(i, t) {
+    const a = this.snapshots?.get(t);
+    const e = this.errorSnapshots?.get(t);
+    if (!a || !e) {
+      throw new Error(`the model's counts at ${new Date(t * 1000).toISOString()} were not kept`);
+    }
+    const k = MODELS.length * ERROR_TYPES.length;
+    return { total: a[i], bad: a[this.routes.length + i], errors: Array.from(e.subarray(i * k, i * k + k)) };
   }
 
   /**
