@@ -7,13 +7,22 @@ const os = require('os');
 const path = require('path');
 const { Traffic, METRIC, appName, SERIES_PER_ROUTE, serveTraffic } = require('./lib/traffic');
 const { backfillHistory } = require('./lib/openmetrics');
-const { burnrateGroups, slothGroups, renderSloth, renderRuleFile, baseRuleFiles, withRawInputs } = require('./lib/rulesets');
+const {
+  burnrateGroups,
+  slothGroups,
+  renderSloth,
+  renderRuleFile,
+  baseRuleFiles,
+  withRawInputs,
+  serviceOf,
+} = require('./lib/rulesets');
 const { Prometheus, writeConfig } = require('./lib/prometheus');
 const { run, freePort, sleep, stopAllSync, onExit } = require('./lib/proc');
 const { writeResultsMd } = require('./lib/report');
 const { backfillRules } = require('./lib/rulebackfill');
 const { ModelRecorded } = require('./lib/modelRecorded');
 const { groupPhase, evaluationAtOrAfter } = require('./lib/groupPhase');
+const { modelTails, tailLines, sloRoutes } = require('./lib/modelTails');
 
 const durationSeconds = (d) => ({ s: 1, m: 60, h: 3600, d: 86400 })[d.slice(-1)] * Number(d.slice(0, -1));
 
@@ -47,6 +56,12 @@ const median = (xs) => {
   return s.length ? s[Math.floor(s.length / 2)] : NaN;
 };
 const nowS = () => Math.floor(Date.now() / 1000);
+/** The long windows of the dataset's SLOs (30d periods), whose as-served error is measured. */
+const WINDOWS = [
+  ['1d', 86400],
+  ['3d', 3 * 86400],
+  ['30d', 30 * 86400],
+];
 
 async function main() {
   const out = { size: SIZE, config: cfg, machine: machine(), startedAt: new Date().toISOString() };
@@ -94,9 +109,12 @@ async function main() {
     const monthS = end - Math.max(cfg.monthHours, cfg.historyHours) * 3600;
     const traffic = new Traffic({ slos: cfg.slos, routes: cfg.routes, seed: cfg.seed, startSeconds: monthS });
     // The model's own counts around the instants the accuracy is measured at (the end of the
-    // history up to 3 hours later) and 30 days before them.
+    // history up to 3 hours later) and a window (1d, 3d, 30d) before them: the exact ratios, and the
+    // tails since the rollup the fresh windows read (lib/modelTails.js).
     const MONTH = 30 * 86400;
-    traffic.keepTotals((t) => t >= end - 3 * 3600 || (t >= end - MONTH - 3 * 3600 && t <= end - MONTH + 3 * 3600));
+    const kept = (t) => t >= end - 3 * 3600 || WINDOWS.some(([, w]) => t >= end - w - 3 * 3600 && t <= end - w + 3 * 3600);
+    traffic.keepTotals(kept);
+    traffic.keepErrorSeries(kept);
     const from = { sloth5m: startS + 600, burnrate1h: startS + 3600 };
     // Burnrate's hourly rollups are backfilled at the instants the live groups will evaluate them
     // (lib/groupPhase.js), so that the first live rollup continues the backfilled ones.
@@ -133,6 +151,31 @@ async function main() {
     out.history = await backfillHistory(traffic, end, work, dataDir, log, { rawFrom: startS, recorded });
     out.history.series = traffic.routes.length * SERIES_PER_ROUTE;
     out.history.monthHours = (end - monthS) / 3600;
+    // The tails a window ago of the even SLOs (lib/modelTails.js), so that their fresh windows
+    // read the slid-out part as after a window of running; the odd SLOs have none, as in the first
+    // window after the rules arrive. Written for the 150 minutes after the history's end, which
+    // the measurements fall in.
+    const tails = (specs) => {
+      let text = '';
+      let n = 0;
+      for (const { slos, from: f, to } of specs) {
+        for (const i of slos) {
+          const t = modelTails((r, m) => traffic.counts(r, m), {
+            ...tailPhases(burnrate, files.burnrate, i),
+            routes: sloRoutes(traffic, i, serviceOf(i)),
+            from: f,
+            to,
+          });
+          n += t.length * 2;
+          text += tailLines(t);
+        }
+      }
+      return { text, samples: n };
+    };
+    const even = [...Array(cfg.slos).keys()].filter((i) => i % 2 === 0);
+    const twins = tails(WINDOWS.map(([, w]) => ({ slos: even, from: end - w - 600, to: end - w + 150 * 60 })));
+    out.tails = { twins: await tailBlocks('twins', twins, work, dataDir) };
+    log(`tails a window ago: ${twins.samples} samples`);
     log(
       `history: ${out.history.samples} raw and ${out.history.recordedSamples} recorded samples (generate ${out.history.genMs} ms, promtool ${out.history.promtoolMs} ms)`
     );
@@ -181,7 +224,11 @@ async function main() {
         fs.renameSync(path.join(blocks, b), path.join(dataDir, b));
       }
     };
-    const rollupRules = pickRules(burnrate, ['slo:sli_error_events:increase1h', 'slo:sli_events:increase1h']);
+    // With their time (the tails count from it), from raw data only.
+    const rollupRules = pickRules(
+      burnrate.map((g) => ({ ...g, rules: withRawInputs(g.rules) })),
+      ['slo:sli_error_events:increase1h', 'slo:sli_events:increase1h', 'slo:sli_rollup_time:seconds']
+    );
     const early = [
       await backfill(
         'sloth5m',
@@ -211,10 +258,19 @@ async function main() {
     ];
     await prom.stop();
     early.forEach(handOver);
+    // The tails since the latest rollup up to now, of every SLO, as the period groups would have
+    // recorded them had they run before: the live groups continue them.
+    const tailsTo = nowS();
+    while (traffic.t < Math.floor(tailsTo / 60) * 60) {
+      traffic.step();
+    }
+    const all = [...Array(cfg.slos).keys()];
+    out.tails.recent = await tailBlocks('recent', tails([{ slos: all, from: end - 5400, to: tailsTo }]), work, dataDir);
 
     // 6. Both rule sets in one Prometheus.
     writeConfig(configFile, { exporterPort, ruleFiles: [files.burnrate, files.sloth] });
     await prom.start();
+    const rulesLoadedAt = nowS();
     // The rollups of the groups whose instant fell between the backfill and now: the live group
     // starts with its next one. (An instant both evaluated, after the rules loaded, is one sample:
     // the same millisecond.) A group with an instant in the next minute or so, before Prometheus
@@ -309,6 +365,12 @@ async function main() {
           : {}),
       };
       log(`${set}: ${out.alone[set].cpuSecondsPerMinute.toFixed(2)} CPU s per minute`);
+      if (set === 'burnrate') {
+        // Burnrate's rules have run without a break since they loaded: its windows as served at
+        // every minute since (after 6 minutes of settling: blocks loaded, tails continued).
+        out.accuracyOverMinutes = await accuracyOverMinutes(prom, traffic, rulesLoadedAt + 360, nowS());
+        log('as-served accuracy at every minute measured');
+      }
     }
   } finally {
     if (prom) {
@@ -726,6 +788,101 @@ async function panelQueries(prom) {
     rows.push(row);
   }
   return rows;
+}
+
+/**
+ * The 1d, 3d and 30d windows as served at every minute from `fromS` to `toS` against the exact
+ * ratio over the window ending at that minute (the model's counts), per route-minute: the relative
+ * error, and the smallest relative error against the exact windows ending up to 5 minutes earlier
+ * (within that, the window is "at most 5 minutes behind"). Burnrate's SLOs with even numbers have
+ * the tails a window ago (as after a window of running), the odd ones none (the first window
+ * after the rules arrive); Sloth-style's values exist while its rules were loaded.
+ */
+async function accuracyOverMinutes(prom, traffic, fromS, toS) {
+  const from = Math.ceil(fromS / 60) * 60;
+  const to = Math.floor(toS / 60) * 60;
+  const windows = {};
+  for (const [name, w] of WINDOWS) {
+    const exact = new Map();
+    const exactAt = (t) => {
+      if (!exact.has(t)) {
+        exact.set(t, traffic.truth(t, w));
+      }
+      return exact.get(t);
+    };
+    windows[name] = {};
+    for (const [set, sel, sloLabel] of [
+      ['burnrate', 'slo_service=~"svc-.+"', 'slo'],
+      ['sloth', 'sloth_service=~"svc-.+"', 'sloth_slo'],
+    ]) {
+      const res = await prom.queryRange(`slo:sli_error:ratio_rate${name}{${sel}}`, from, to, 60);
+      const errors = { steady: [], first: [] };
+      for (const s of res.result) {
+        const slo = s.metric[sloLabel];
+        const key = `${slo}|${s.metric.route}`;
+        const regime = Number(slo.replace('slo-', '')) % 2 === 0 ? 'steady' : 'first';
+        for (const [t, v] of s.values) {
+          const e = exactAt(t)?.get(key);
+          if (!(e > 0)) {
+            continue;
+          }
+          const rel = Math.abs(Number(v) / e - 1);
+          let behind = rel;
+          for (let k = 1; k <= 5; k++) {
+            const ek = exactAt(t - 60 * k)?.get(key);
+            if (ek > 0) {
+              behind = Math.min(behind, Math.abs(Number(v) / ek - 1));
+            }
+          }
+          errors[regime].push([rel, behind]);
+        }
+      }
+      errors.all = [...errors.steady, ...errors.first];
+      windows[name][set] = Object.fromEntries(Object.entries(errors).map(([k, xs]) => [k, errorSummary(xs)]));
+    }
+  }
+  return { from: new Date(from * 1000).toISOString(), to: new Date(to * 1000).toISOString(), minutes: (to - from) / 60 + 1, windows };
+}
+
+/** [[relative error, within 5 minutes]] -> median, p99, worst, and shares within 1%. */
+function errorSummary(xs) {
+  const rel = xs.map((x) => x[0]).sort((a, b) => a - b);
+  const q = (p) => (rel.length ? rel[Math.min(rel.length - 1, Math.floor(p * rel.length))] : NaN);
+  return {
+    routeMinutes: xs.length,
+    median: q(0.5),
+    p99: q(0.99),
+    max: rel.length ? rel[rel.length - 1] : NaN,
+    within1pct: xs.filter((x) => x[0] <= 0.01).length / xs.length,
+    within1pctOr5minBehind: xs.filter((x) => x[1] <= 0.01).length / xs.length,
+    maxWithin5min: xs.reduce((m, x) => Math.max(m, x[1]), 0),
+  };
+}
+
+/** Offsets and intervals of SLO `i`'s groups, for modelTails. */
+function tailPhases(burnrate, file, i) {
+  const of = (part) => burnrate.find((g) => g.name === `burnrate:${serviceOf(i)}:slo-${i}${part}`);
+  const [main, period, rollup] = [of(''), of(':period'), of(':rollup')];
+  const s = (g) => durationSeconds(g.interval);
+  return {
+    phases: {
+      main: groupPhase(main.name, file, s(main)),
+      period: groupPhase(period.name, file, s(period)),
+      rollup: groupPhase(rollup.name, file, s(rollup)),
+    },
+    mainS: s(main),
+    periodS: s(period),
+  };
+}
+
+/** Writes OpenMetrics `tails.text` and converts it into blocks in dataDir. */
+async function tailBlocks(name, tails, work, dataDir) {
+  const file = path.join(work, `tails-${name}.om`);
+  fs.writeFileSync(file, tails.text + '# EOF\n');
+  const t0 = Date.now();
+  await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', file, dataDir], { quiet: true });
+  fs.unlinkSync(file);
+  return { samples: tails.samples, promtoolMs: Date.now() - t0 };
 }
 
 main().catch((e) => {
