@@ -1,10 +1,9 @@
 // When Prometheus evaluates a rule group: every `interval`, at a fixed offset within it that
 // Prometheus derives from the group's name and file (rules/manager.go, Group.EvalTimestamp in
 // 2.42): offset = xxhash64("file" 0xff <file> 0xff "name" 0xff <name> 0xff) mod interval, in
-// nanoseconds. The bench backfills Burnrate's hourly rollups at the same instants the live group
-// will use, so that the first live rollup continues the backfilled ones instead of overlapping the
-// last of them (up to an hour counted twice in every window that sums them).
-'use strict';
+// nanoseconds. Rollups written for the past (history backfill, the bench) go at the instants the
+// live group uses, so that the first live rollup continues them instead of overlapping the last
+// of them (up to an hour counted twice in every window that sums them).
 
 const M = (1n << 64n) - 1n;
 const P1 = 0x9e3779b185ebca87n;
@@ -13,16 +12,17 @@ const P3 = 0x165667b19e3779f9n;
 const P4 = 0x85ebca77c2b2ae63n;
 const P5 = 0x27d4eb2f165667c5n;
 
-const rotl = (x, r) => ((x << BigInt(r)) | (x >> BigInt(64 - r))) & M;
-const round = (acc, lane) => (rotl((acc + lane * P2) & M, 31) * P1) & M;
-const merge = (acc, v) => ((acc ^ round(0n, v)) * P1 + P4) & M;
+const rotl = (x: bigint, r: number): bigint => ((x << BigInt(r)) | (x >> BigInt(64 - r))) & M;
+const round = (acc: bigint, lane: bigint): bigint => (rotl((acc + lane * P2) & M, 31) * P1) & M;
+const merge = (acc: bigint, v: bigint): bigint => ((acc ^ round(0n, v)) * P1 + P4) & M;
 
 /** XXH64 with seed 0 (the hash Prometheus's labels.Hash uses). */
-function xxhash64(buf) {
+export function xxhash64(buf: Uint8Array): bigint {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const len = buf.length;
-  const u64 = (i) => buf.readBigUInt64LE(i);
+  const u64 = (i: number) => view.getBigUint64(i, true);
   let i = 0;
-  let h;
+  let h: bigint;
   if (len >= 32) {
     let v1 = (P1 + P2) & M;
     let v2 = P2;
@@ -48,7 +48,7 @@ function xxhash64(buf) {
     h = (rotl(h, 27) * P1 + P4) & M;
   }
   if (i + 4 <= len) {
-    h ^= (BigInt(buf.readUInt32LE(i)) * P1) & M;
+    h ^= (BigInt(view.getUint32(i, true)) * P1) & M;
     h = (rotl(h, 23) * P2 + P3) & M;
     i += 4;
   }
@@ -69,25 +69,21 @@ function xxhash64(buf) {
  * which Prometheus 2.x evaluates the group `name` loaded from `file` (the path as written in
  * rule_files, after glob expansion).
  */
-function groupPhase(name, file, intervalS) {
-  const sep = Buffer.from([0xff]);
-  const key = Buffer.concat([
-    Buffer.from('file'),
-    sep,
-    Buffer.from(file),
-    sep,
-    Buffer.from('name'),
-    sep,
-    Buffer.from(name),
-    sep,
-  ]);
+export function groupPhase(name: string, file: string, intervalS: number): number {
+  const utf8 = new TextEncoder();
+  const parts = [utf8.encode('file'), utf8.encode(file), utf8.encode('name'), utf8.encode(name)];
+  const key = new Uint8Array(parts.reduce((n, p) => n + p.length + 1, 0));
+  let at = 0;
+  for (const p of parts) {
+    key.set(p, at);
+    key[at + p.length] = 0xff;
+    at += p.length + 1;
+  }
   const ns = xxhash64(key) % BigInt(Math.round(intervalS * 1e9));
   return Math.floor(Number(ns / 1000000n)) / 1000;
 }
 
 /** The group's first evaluation at or after `t`: every `stepS` seconds, `phase` into each. */
-function evaluationAtOrAfter(t, stepS, phase = 0) {
+export function evaluationAtOrAfter(t: number, stepS: number, phase = 0): number {
   return Math.ceil((t - phase) / stepS) * stepS + phase;
 }
-
-module.exports = { groupPhase, evaluationAtOrAfter, xxhash64 };
