@@ -5,16 +5,17 @@
 // live group uses, so that the first live rollup continues them instead of overlapping the last
 // of them (up to an hour counted twice in every window that sums them).
 
-const M = (1n << 64n) - 1n;
-const P1 = 0x9e3779b185ebca87n;
-const P2 = 0xc2b2ae3d27d4eb4fn;
-const P3 = 0x165667b19e3779f9n;
-const P4 = 0x85ebca77c2b2ae63n;
-const P5 = 0x27d4eb2f165667c5n;
+// BigInt() calls, not literals: core is also compiled for the browser, below ES2020.
+const M = (BigInt(1) << BigInt(64)) - BigInt(1);
+const P1 = BigInt('0x9e3779b185ebca87');
+const P2 = BigInt('0xc2b2ae3d27d4eb4f');
+const P3 = BigInt('0x165667b19e3779f9');
+const P4 = BigInt('0x85ebca77c2b2ae63');
+const P5 = BigInt('0x27d4eb2f165667c5');
 
 const rotl = (x: bigint, r: number): bigint => ((x << BigInt(r)) | (x >> BigInt(64 - r))) & M;
 const round = (acc: bigint, lane: bigint): bigint => (rotl((acc + lane * P2) & M, 31) * P1) & M;
-const merge = (acc: bigint, v: bigint): bigint => ((acc ^ round(0n, v)) * P1 + P4) & M;
+const merge = (acc: bigint, v: bigint): bigint => ((acc ^ round(BigInt(0), v)) * P1 + P4) & M;
 
 /** XXH64 with seed 0 (the hash Prometheus's labels.Hash uses). */
 export function xxhash64(buf: Uint8Array): bigint {
@@ -26,8 +27,8 @@ export function xxhash64(buf: Uint8Array): bigint {
   if (len >= 32) {
     let v1 = (P1 + P2) & M;
     let v2 = P2;
-    let v3 = 0n;
-    let v4 = (M + 1n - P1) & M;
+    let v3 = BigInt(0);
+    let v4 = (M + BigInt(1) - P1) & M;
     for (; i + 32 <= len; i += 32) {
       v1 = round(v1, u64(i));
       v2 = round(v2, u64(i + 8));
@@ -44,7 +45,7 @@ export function xxhash64(buf: Uint8Array): bigint {
   }
   h = (h + BigInt(len)) & M;
   for (; i + 8 <= len; i += 8) {
-    h ^= round(0n, u64(i));
+    h ^= round(BigInt(0), u64(i));
     h = (rotl(h, 27) * P1 + P4) & M;
   }
   if (i + 4 <= len) {
@@ -56,11 +57,11 @@ export function xxhash64(buf: Uint8Array): bigint {
     h ^= (BigInt(buf[i]) * P5) & M;
     h = (rotl(h, 11) * P1) & M;
   }
-  h ^= h >> 33n;
+  h ^= h >> BigInt(33);
   h = (h * P2) & M;
-  h ^= h >> 29n;
+  h ^= h >> BigInt(29);
   h = (h * P3) & M;
-  h ^= h >> 32n;
+  h ^= h >> BigInt(32);
   return h;
 }
 
@@ -80,7 +81,7 @@ export function groupPhase(name: string, file: string, intervalS: number): numbe
     at += p.length + 1;
   }
   const ns = xxhash64(key) % BigInt(Math.round(intervalS * 1e9));
-  return Math.floor(Number(ns / 1000000n)) / 1000;
+  return Math.floor(Number(ns / BigInt(1000000))) / 1000;
 }
 
 /** The group's first evaluation at or after `t`: every `stepS` seconds, `phase` into each. */
