@@ -28,7 +28,7 @@ export class Upstream {
 
   async request(
     url: string,
-    init: { method?: string; headers?: Record<string, string>; body?: string; retry?: boolean; timeoutMs?: number } = {}
+    init: { method?: string; headers?: Record<string, string>; body?: string | Blob; retry?: boolean; timeoutMs?: number } = {}
   ): Promise<UpstreamResponse> {
     const origin = new URL(url).origin;
     if (!this.opts.allowedOrigins.includes(origin)) {
