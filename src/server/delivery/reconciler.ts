@@ -29,7 +29,9 @@ export class Reconciler {
     private readonly sinks: RuleSink[],
     private readonly log: Logger,
     private readonly metrics: ServerMetrics,
-    private readonly intervalMs: number
+    private readonly intervalMs: number,
+    /** Told each SLO's outcome per target after every pass (starts the history backfill). */
+    private readonly onOutcome?: (target: string, key: string, outcome: SyncOutcome) => void
   ) {}
 
   start(): void {
@@ -101,6 +103,7 @@ export class Reconciler {
         counts[o.state]++;
         const [service, name] = d.key.split('/');
         this.setState(service, name, sink.target, o);
+        this.onOutcome?.(sink.target, d.key, o);
       }
       // Targets an SLO no longer needs (e.g. it stopped reading Loki) keep no stale state.
       const keep = new Set(desired.map((d) => d.key));
