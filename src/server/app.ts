@@ -10,6 +10,7 @@ import { allowedOrigins, ServerConfig } from './config';
 import { Db, openDb, writeTransaction } from './db';
 import { PrometheusDirectorySink } from './delivery/prometheusSink';
 import { Reconciler } from './delivery/reconciler';
+import { HistoryMode, HistoryService } from './history/historyService';
 import { RulerSink } from './delivery/rulerSink';
 import { RuleSink } from './delivery/sink';
 import { GitOpsSource } from './gitops';
@@ -67,7 +68,12 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   if (config.lokiRuler) {
     sinks.push(new RulerSink('loki', { url: config.lokiRuler.url, tenant: config.lokiRuler.tenant, api: 'loki' }, upstream, log));
   }
-  const reconciler = new Reconciler(db, store, sinks, log, metrics, config.reconcileIntervalMs);
+  const history = new HistoryService(store, upstream, historyMode(config, prometheus), log);
+  const reconciler = new Reconciler(db, store, sinks, log, metrics, config.reconcileIntervalMs, (target, key, o) => {
+    if (target === 'prometheus') {
+      history.delivered(key, o);
+    }
+  });
   const status = new StatusService(prometheus, metrics, config.statusCacheMs);
   const gitops = config.gitopsDir ? new GitOpsSource(config.gitopsDir, store, log, (s, n) => reconciler.changed(s, n)) : undefined;
   const router = new Router(tokens, log, metrics, config.maxBodyBytes);
@@ -77,6 +83,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     tokens,
     status,
     reconciler,
+    history,
     metrics,
     ready: () =>
       reconciler.lastRun || sinks.length === 0 ? { ready: true } : { ready: false, reason: 'the first rule sync has not finished' },
@@ -123,4 +130,16 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       db.close();
     },
   };
+}
+
+/** History backfill needs the rules loaded by a Prometheus the server can write to (directory mode). */
+function historyMode(config: ServerConfig, prometheus: PrometheusClient | undefined): HistoryMode {
+  const rules = config.prometheusRules;
+  if (rules.mode === 'ruler') {
+    return { kind: 'unsupported', reason: `history backfill into a ${rules.api} ruler's storage is not built yet: the rollups fill from the creation on` };
+  }
+  if (!prometheus || !config.prometheusUrl) {
+    return { kind: 'unsupported', reason: 'no Prometheus URL configured: the rollups fill from the creation on' };
+  }
+  return { kind: 'directory', prometheusUrl: config.prometheusUrl, prometheus };
 }

@@ -17,7 +17,7 @@ export interface UpstreamOptions {
   retries: number;
 }
 
-export type UpstreamInit = { method?: string; headers?: Record<string, string>; body?: string; retry?: boolean; timeoutMs?: number };
+export type UpstreamInit = { method?: string; headers?: Record<string, string>; body?: string | Blob; retry?: boolean; timeoutMs?: number };
 
 export interface UpstreamResponse {
   status: number;

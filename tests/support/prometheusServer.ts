@@ -41,6 +41,10 @@ export interface PrometheusOptions {
   scrapeInterval?: string;
   evaluationInterval?: string;
   extraArgs?: string[];
+  /** OpenMetrics text backfilled into the data directory (promtool) before Prometheus starts. */
+  openMetrics?: string;
+  /** Accept remote write, with an out-of-order window of 31d (history backfill writes past hours). */
+  remoteWriteReceiver?: boolean;
 }
 
 const running = new Set<ChildProcess>();
@@ -172,6 +176,7 @@ export async function startPrometheus(o: PrometheusOptions): Promise<PrometheusP
       'global:',
       `  scrape_interval: ${o.scrapeInterval ?? '1s'}`,
       `  evaluation_interval: ${o.evaluationInterval ?? '1s'}`,
+      ...(o.remoteWriteReceiver ? ['storage:', '  tsdb:', '    out_of_order_time_window: 31d'] : []),
       'rule_files:',
       `  - ${JSON.stringify(join(o.rulesDir, '*.yaml'))}`,
       'scrape_configs:',
@@ -181,7 +186,13 @@ export async function startPrometheus(o: PrometheusOptions): Promise<PrometheusP
       '',
     ].join('\n')
   );
-  const p = new PrometheusProcess(await freePort(), dataDir, configFile, o.extraArgs ?? []);
+  if (o.openMetrics !== undefined) {
+    const file = join(base, 'history.om');
+    writeFileSync(file, o.openMetrics);
+    execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', file, dataDir], { stdio: 'pipe' });
+  }
+  const args = [...(o.remoteWriteReceiver ? ['--web.enable-remote-write-receiver'] : []), ...(o.extraArgs ?? [])];
+  const p = new PrometheusProcess(await freePort(), dataDir, configFile, args);
   await p.start();
   return p;
 }

@@ -15,6 +15,7 @@ import { Ctx, HttpError, Router } from '../http/router';
 import { ServerMetrics } from '../metrics';
 import { offThread } from '../offThread/offThread';
 import { SloStore, StoreError, StoredSlo } from '../sloStore';
+import { HistoryService } from '../history/historyService';
 import { StatusService, StatusUnavailable } from '../status/statusService';
 import { nextTurn } from '../timeSlice';
 import { openApiDocument } from './openapi';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   tokens: TokenStore;
   status: StatusService;
   reconciler: Reconciler;
+  /** Backfill state of each SLO's history (directory mode). */
+  history?: HistoryService;
   metrics: ServerMetrics;
   ready: () => { ready: boolean; reason?: string };
 }
@@ -100,7 +103,8 @@ function int(ctx: Ctx, name: string, fallback: number, max: number): number {
   return n;
 }
 
-function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states(s.service, s.name)) {
+function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states(s.service, s.name), history?: HistoryService) {
+  const filled = history?.state(s.service, s.name);
   return {
     service: s.service,
     name: s.name,
@@ -115,6 +119,7 @@ function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states
     groupBy: s.slo.groupBy,
     spec: s.spec,
     sync: syncFor(sync, s.version),
+    ...(filled ? { history: filled } : {}),
     createdAt: new Date(s.createdAt).toISOString(),
     updatedAt: new Date(s.updatedAt).toISOString(),
     updatedBy: s.updatedBy,
@@ -162,7 +167,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
       const groups = summaries?.get(`${s.service}/${s.name}`);
       const worst = groups?.[0];
       return {
-        ...describe(s, reconciler, sync.get(`${s.service}/${s.name}`) ?? []),
+        ...describe(s, reconciler, sync.get(`${s.service}/${s.name}`) ?? [], d.history),
         spec: undefined,
         status: groups
           ? {
@@ -192,12 +197,12 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     }
     const s = storeCall(() => store.create(v.spec!, v.slo!, ctx.principal.name));
     reconciler.changed(s.service, s.name);
-    return { status: 201, body: describe(s, reconciler), headers: { ETag: etag(s.version), Location: `/api/v1/slos/${encodeURIComponent(s.service)}/${encodeURIComponent(s.name)}` } };
+    return { status: 201, body: describe(s, reconciler, undefined, d.history), headers: { ETag: etag(s.version), Location: `/api/v1/slos/${encodeURIComponent(s.service)}/${encodeURIComponent(s.name)}` } };
   });
 
   r.add('GET', '/api/v1/slos/{service}/{name}', 'viewer', (ctx) => {
     const s = get(ctx);
-    return { body: describe(s, reconciler), headers: { ETag: etag(s.version) } };
+    return { body: describe(s, reconciler, undefined, d.history), headers: { ETag: etag(s.version) } };
   });
 
   r.add('PUT', '/api/v1/slos/{service}/{name}', 'editor', async (ctx) => {
@@ -208,7 +213,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     }
     const s = storeCall(() => store.update(ctx.params.service, ctx.params.name, v.spec!, v.slo!, version, ctx.principal.name));
     reconciler.changed(s.service, s.name);
-    return { body: describe(s, reconciler), headers: { ETag: etag(s.version) } };
+    return { body: describe(s, reconciler, undefined, d.history), headers: { ETag: etag(s.version) } };
   });
 
   r.add('DELETE', '/api/v1/slos/{service}/{name}', 'editor', (ctx) => {
