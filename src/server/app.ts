@@ -69,9 +69,9 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     sinks.push(new RulerSink('loki', { url: config.lokiRuler.url, tenant: config.lokiRuler.tenant, api: 'loki' }, upstream, log));
   }
   const history = new HistoryService(store, upstream, historyMode(config, prometheus), log);
-  const reconciler = new Reconciler(db, store, sinks, log, metrics, config.reconcileIntervalMs, (target, key, o) => {
+  const reconciler = new Reconciler(db, store, sinks, log, metrics, config.reconcileIntervalMs, (target, key, version, o) => {
     if (target === 'prometheus') {
-      history.delivered(key, o);
+      history.delivered(key, version, o);
     }
   });
   const status = new StatusService(prometheus, metrics, config.statusCacheMs);

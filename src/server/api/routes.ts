@@ -104,7 +104,7 @@ function int(ctx: Ctx, name: string, fallback: number, max: number): number {
 }
 
 function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states(s.service, s.name), history?: HistoryService) {
-  const filled = history?.state(s.service, s.name);
+  const backfill = history?.state(s.service, s.name);
   return {
     service: s.service,
     name: s.name,
@@ -119,7 +119,7 @@ function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states
     groupBy: s.slo.groupBy,
     spec: s.spec,
     sync: syncFor(sync, s.version),
-    ...(filled ? { history: filled } : {}),
+    ...(backfill ? { backfill } : {}),
     createdAt: new Date(s.createdAt).toISOString(),
     updatedAt: new Date(s.updatedAt).toISOString(),
     updatedBy: s.updatedBy,

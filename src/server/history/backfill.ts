@@ -17,7 +17,7 @@ import { Upstream } from '../upstream';
 import { encodeWriteRequest, REMOTE_WRITE_HEADERS, snappyLiteralBlock, WriteSeries } from './remoteWrite';
 
 export interface HistoryState {
-  state: 'running' | 'done' | 'failed' | 'unsupported';
+  state: 'queued' | 'running' | 'done' | 'failed' | 'unsupported';
   /** Hours of the period with a rollup after the backfill. */
   coveredHours?: number;
   periodHours?: number;
