@@ -133,6 +133,12 @@ test('a new SLO over 10 days of history reads 700 of 1,000 failures, 30% left, b
   expect(item.body.backfill).toMatchObject({ state: 'done', periodHours: 720 });
   expect(item.body.backfill.coveredHours).toBe(Math.round(g.coverage * 720));
 
+  // The short windows' 5m rates are filled over the last 6h too, at the main group's 1m instants
+  // (the live rule would hold a handful of samples by now): 360 of them, give or take the ends.
+  const n = await prom.query('count_over_time(slo:sli_events:rate5m{slo="requests", slo_service="billing"}[6h])');
+  expect(Number(n[0].value[1])).toBeGreaterThanOrEqual(355);
+  expect(g.windows.find((w: any) => w.window === '6h').burnRate).toBeCloseTo(2.1, 1);
+
   const gate = await runCli(['gate', '--service', 'billing', '--server', server.url, '--token', ADMIN]);
   expect(gate.code).toBe(1);
   expect(gate.stdout).toMatch(/FREEZE/);

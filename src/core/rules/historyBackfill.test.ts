@@ -4,7 +4,7 @@
 import { stringify } from 'yaml';
 import { loadText } from '../load';
 import { Slo } from '../spec/types';
-import { classifyRollups, deriveAt, planHistory, rollupGroup, Series } from './historyBackfill';
+import { classifyRollups, deriveAt, planHistory, rollupGroup, Series, shortRatePlan, slotsBack } from './historyBackfill';
 import { sloRuleGroups } from './ruleGroups';
 
 function slo(extra: Record<string, unknown> = {}): Slo {
@@ -102,5 +102,23 @@ describe('deriveAt', () => {
     expect(values['slo:sli_events:increase_month_to_date']).toBe(106000);
     expect(values['slo:sli_covered_hours:month_to_date']).toBe(106);
     expect(values['slo:calendar_month:number']).toBe(12 + 12 * 2026);
+  });
+});
+
+describe('shortRatePlan', () => {
+  test('the main group: the two 5m rates, read back over the 6h window, every evaluation', () => {
+    const s = slo({ evaluationInterval: '30s' });
+    const plan = shortRatePlan(sloRuleGroups(s).prometheus, s)!;
+    expect(plan.rules.map((r) => r.record)).toEqual(['slo:sli_error_events:rate5m', 'slo:sli_events:rate5m']);
+    expect(plan.intervalSeconds).toBe(30);
+    expect(plan.spanSeconds).toBe(6 * H);
+  });
+
+  test('slots every 30 s at the phase over 6h: 721 instants, the filled ones left out', () => {
+    const all = slotsBack(NOW, 30, 12.5, 6 * H);
+    expect(all).toHaveLength(721);
+    expect(all[all.length - 1]).toBe(NOW - 30 + 12.5);
+    expect(all[0]).toBe(NOW - 30 + 12.5 - 6 * H);
+    expect(slotsBack(NOW, 30, 12.5, 6 * H, all.slice(700))).toHaveLength(700);
   });
 });

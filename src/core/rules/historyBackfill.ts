@@ -129,3 +129,53 @@ export function deriveAt(derived: RecordingRule[], base: Map<string, Series[]>, 
   }
   return out;
 }
+
+/** The short windows' inputs in the SLO's main group, and how far back the windows over them read. */
+export interface ShortRatePlan {
+  /** Rules of the main group that read raw data (the 5m rates): evaluated for the past. */
+  rules: RecordingRule[];
+  /** The group's interval (s): the rates are written at its instants. */
+  intervalSeconds: number;
+  /** The longest range any of the SLO's rules reads them over (the 6h window). */
+  spanSeconds: number;
+}
+
+/**
+ * The 5m, 30m, 1h and 6h windows sum the main group's 5m rates, which start at the SLO's
+ * creation like the rollups: without their past, a new SLO's page and freeze windows hold only
+ * the minutes since creation. Undefined when no rule reads them over a range.
+ */
+export function shortRatePlan(groups: RuleGroup[], slo: Slo): ShortRatePlan | undefined {
+  const main = groups.find((g) => g.name === groupName(slo));
+  const interval = main?.interval ? parseDuration(main.interval) : undefined;
+  if (!main || interval === undefined) {
+    return undefined;
+  }
+  const recorded = groups.flatMap((g) => g.rules).flatMap((r) => ('record' in r ? [r.record] : []));
+  const readsRecorded = (expr: string) => recorded.some((n) => expr.includes(`${n}{`));
+  const rules = main.rules.filter((r): r is RecordingRule => 'record' in r && !readsRecorded(r.expr));
+  let span = 0;
+  for (const r of groups.flatMap((g) => g.rules)) {
+    for (const base of rules) {
+      const range = new RegExp(`${base.record.replace(/[.]/g, '\\.')}\\{[^}]*\\}\\[(\\w+)\\]`, 'g');
+      for (const m of r.expr.matchAll(range)) {
+        span = Math.max(span, parseDuration(m[1]) ?? 0);
+      }
+    }
+  }
+  return rules.length > 0 && span > 0 ? { rules, intervalSeconds: interval, spanSeconds: span } : undefined;
+}
+
+/** Instants of a group running every `stepS` at `phase` over the `spanS` up to now, oldest first, without `filled`. */
+export function slotsBack(nowS: number, stepS: number, phase: number, spanS: number, filled: Iterable<number> = []): number[] {
+  const newest = Math.floor((nowS - phase) / stepS) * stepS + phase;
+  const have = new Set([...filled].map((t) => Math.round(t * 1000)));
+  const out: number[] = [];
+  for (let i = Math.ceil(spanS / stepS); i >= 0; i--) {
+    const t = newest - i * stepS;
+    if (!have.has(Math.round(t * 1000))) {
+      out.push(t);
+    }
+  }
+  return out;
+}

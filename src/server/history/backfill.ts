@@ -9,9 +9,11 @@
 // remote-write receiver and an out-of-order window (the samples are older than the head).
 
 import { groupPhase } from '../../core/rules/groupPhase';
-import { classifyRollups, deriveAt, planHistory, rollupGroup, Series } from '../../core/rules/historyBackfill';
+import { classifyRollups, deriveAt, planHistory, rollupGroup, Series, shortRatePlan, slotsBack } from '../../core/rules/historyBackfill';
 import { sloRuleGroups } from '../../core/rules/ruleGroups';
+import { groupName } from '../../core/rules/seriesNames';
 import { sloSelector } from '../../core/rules/sliSignals';
+import { RecordingRule } from '../../core/rules/types';
 import { Slo } from '../../core/spec/types';
 import { Upstream } from '../upstream';
 import { encodeWriteRequest, REMOTE_WRITE_HEADERS, snappyLiteralBlock, WriteSeries } from './remoteWrite';
@@ -92,8 +94,42 @@ export async function backfillHistory(o: BackfillOptions): Promise<HistoryState>
   }
 }
 
+/**
+ * Evaluates `rules` for the past at `slots` (query_range of their own exprs, `stepS` apart) and
+ * writes the values the live group has not recorded; returns what was written and what is held.
+ */
+async function fillBase(o: BackfillOptions, rules: RecordingRule[], slots: number[], stepS: number, have: Map<string, Series[]>): Promise<WriteSeries[]> {
+  const todo = new Set(slots.map((t) => Math.round(t * 1000)));
+  const writes: WriteSeries[] = [];
+  if (slots.length === 0) {
+    return writes;
+  }
+  for (const r of rules) {
+    const m = await api(o, '/api/v1/query_range', {
+      query: r.expr,
+      start: slots[0].toFixed(3),
+      end: slots[slots.length - 1].toFixed(3),
+      step: String(stepS),
+    });
+    for (const s of m) {
+      const labels = { ...s.metric, ...r.labels, __name__: r.record };
+      const samples = s.values.map(([t, v]): [number, number] => [Number(t), Number(v)]).filter(([t]) => todo.has(Math.round(t * 1000)));
+      if (samples.length > 0) {
+        writes.push({ labels, samples });
+        have.set(r.record, [...(have.get(r.record) ?? []), { labels, samples }]);
+      }
+    }
+  }
+  await remoteWrite(o, writes);
+  return writes;
+}
+
+const count = (ws: WriteSeries[]) => ws.reduce((n, s) => n + s.samples.length, 0);
+const instants = (have: Map<string, Series[]>) => [...have.values()].flatMap((ss) => ss.flatMap((s) => s.samples.map(([t]) => t)));
+
 async function run(o: BackfillOptions): Promise<HistoryState> {
-  const group = rollupGroup(sloRuleGroups(o.slo).prometheus, o.slo);
+  const groups = sloRuleGroups(o.slo).prometheus;
+  const group = rollupGroup(groups, o.slo);
   if (!group) {
     return { state: 'unsupported', reason: 'the SLO has no hourly rollup group' };
   }
@@ -106,38 +142,27 @@ async function run(o: BackfillOptions): Promise<HistoryState> {
   for (const r of base) {
     have.set(r.record, await existing(o, r.record, first, newest));
   }
-  const filled = [...have.values()].flatMap((ss) => ss.flatMap((s) => s.samples.map(([t]) => t)));
-  const plan = planHistory(o.slo, o.nowS, phase, { filled });
-  const todo = new Set(plan.slots.map((t) => Math.round(t * 1000)));
-  const writes: WriteSeries[] = [];
-  if (plan.slots.length > 0) {
-    for (const r of base) {
-      const m = await api(o, '/api/v1/query_range', {
-        query: r.expr,
-        start: plan.slots[0].toFixed(3),
-        end: plan.slots[plan.slots.length - 1].toFixed(3),
-        step: '3600',
-      });
-      for (const s of m) {
-        const labels = { ...s.metric, ...r.labels, __name__: r.record };
-        const samples = s.values.map(([t, v]): [number, number] => [Number(t), Number(v)]).filter(([t]) => todo.has(Math.round(t * 1000)));
-        if (samples.length > 0) {
-          writes.push({ labels, samples });
-          have.set(r.record, [...(have.get(r.record) ?? []), { labels, samples }]);
-        }
-      }
-    }
-  }
-  let written = writes.reduce((n, s) => n + s.samples.length, 0);
-  await remoteWrite(o, writes);
+  const plan = planHistory(o.slo, o.nowS, phase, { filled: instants(have) });
+  let written = count(await fillBase(o, base, plan.slots, 3600, have));
   // The sums at the newest slot, unless the live group already recorded that slot.
-  if (todo.has(Math.round(newest * 1000)) && written > 0) {
+  if (plan.slots.includes(newest) && written > 0) {
     const sums = deriveAt(derived, have, newest).map((d) => ({ labels: { ...d.labels, __name__: d.name }, samples: [[newest, d.value]] as Array<[number, number]> }));
     await remoteWrite(o, sums);
     written += sums.length;
   }
-  const counted = new Set(
-    [...have.values()].flatMap((ss) => ss.flatMap((s) => s.samples.map(([t]) => Math.round(t)))).filter((t) => t > newest - all.periodHours * 3600)
-  );
+  const counted = new Set(instants(have).map((t) => Math.round(t)).filter((t) => t > newest - all.periodHours * 3600));
+
+  // The short windows' 5m rates over the last 6h, at the main group's own instants.
+  const short = shortRatePlan(groups, o.slo);
+  if (short) {
+    const step = short.intervalSeconds;
+    const mainPhase = groupPhase(groupName(o.slo), o.ruleFile, step);
+    const held = new Map<string, Series[]>();
+    for (const r of short.rules) {
+      held.set(r.record, await existing(o, r.record, o.nowS - short.spanSeconds - step, o.nowS));
+    }
+    // Only instants no rate holds yet: the live group writes both rates at once.
+    written += count(await fillBase(o, short.rules, slotsBack(o.nowS, step, mainPhase, short.spanSeconds, instants(held)), step, held));
+  }
   return { state: 'done', coveredHours: counted.size, periodHours: all.periodHours, written };
 }
