@@ -53,6 +53,17 @@ export function openApiDocument() {
             kind: { type: 'string' },
             spec: ref('SloSpec'),
             sync: { type: 'array', items: { type: 'object', properties: { target: { type: 'string' }, state: { type: 'string', enum: ['pending', 'in-sync', 'failed'] }, reason: { type: 'string' }, version: { type: 'integer', description: 'the version of the SLO this state is about; a state about an earlier version is shown as pending' }, updatedAt: { type: 'integer', description: 'when this state last changed (ms since the epoch)' } } } },
+            backfill: {
+              type: 'object',
+              description: "The fill of the SLO's hourly rollups and 5m rates from the raw history Prometheus holds (rules directory only; absent until its rules are first confirmed loaded)",
+              properties: {
+                state: { type: 'string', enum: ['queued', 'running', 'done', 'failed', 'unsupported'] },
+                coveredHours: { type: 'integer', description: 'hours of the period with a rollup after the fill' },
+                periodHours: { type: 'integer' },
+                written: { type: 'integer', description: 'samples written by the last run (0 on a rerun)' },
+                reason: { type: 'string', description: 'why it failed or is unsupported' },
+              },
+            },
           },
         },
         GroupStatus: {
