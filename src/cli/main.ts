@@ -37,7 +37,7 @@ Commands:
   import --from F FILE   convert an OpenSLO v1 or Sloth file into a native Burnrate file
   export --to openslo PATH...   write the SLOs as OpenSLO v1
   serve                  run the Burnrate server (API, storage, rule delivery, status, gate)
-  gate --service S       ask the server whether S (or one --route) may ship; exit 0 ship, 1 freeze
+  gate --service S       ask the server whether S (or one --route) may ship; exit 0 ship, 1 freeze, 3 cannot decide
   token create           create an API token in the server's database
   simulate               run the LLM traffic simulator (metrics, scenarios, backfilled history)
 
@@ -68,11 +68,18 @@ Runs the server. Options override the environment (BURNRATE_HOST, BURNRATE_PORT,
 BURNRATE_PROMETHEUS_URL, BURNRATE_RULES_DIR, BURNRATE_GITOPS_DIR; see docs/server.md for all,
 and BURNRATE_CONFIG for a config file). Defaults: 127.0.0.1:8787, .burnrate/burnrate.db.
 Set BURNRATE_ADMIN_TOKEN on first start to create an admin token. Stops cleanly on Ctrl-C.`,
-  gate: `Usage: burnrate gate --service S [--route R] [--server URL] [--token TOKEN] [--json]
+  gate: `Usage: burnrate gate --service S [--route R] [--on-no-data unknown|freeze|ship] [--server URL] [--token TOKEN] [--json]
 
-Asks the server's release gate. Exit 0: ship; 1: freeze (the reasons are printed);
-3: no answer (server or Prometheus unavailable). Defaults come from BURNRATE_URL
-(http://127.0.0.1:8787) and BURNRATE_TOKEN.`,
+Asks the server's release gate whether S (or one route R of it) may ship, and prints the answer
+with its reasons. Exit 0: ship; 1: freeze; 3: cannot decide. It cannot decide when the server
+or Prometheus is unavailable, when no SLO knows the service or the route (the known ones are
+listed), or when an SLO has no data yet for what was asked (a new SLO, or a route it has not
+seen), unless --on-no-data says otherwise:
+  --on-no-data unknown   an SLO without data: cannot decide, exit 3 (default)
+  --on-no-data freeze    an SLO without data freezes, exit 1
+  --on-no-data ship      an SLO without data is only a warning; the SLOs with data decide
+A manual freeze always answers freeze. Defaults come from BURNRATE_URL (http://127.0.0.1:8787)
+and BURNRATE_TOKEN.`,
   token: `Usage: burnrate token create --name NAME --role viewer|editor|admin [--db FILE]
 
 Creates an API token directly in the server's database (default: BURNRATE_DB or

@@ -8,6 +8,7 @@ import { renderRuleFile } from '../../core/rules/render';
 import { toNativeYaml } from '../../core/spec/serialize';
 import { exportOpenSLO } from '../../core/formats/opensloExport';
 import { worstState } from '../../core/policy/status';
+import { nameList, ON_NO_DATA, OnNoData } from '../../core/policy/gate';
 import { ActionStore } from '../actionStore';
 import { Role, TokenStore } from '../auth';
 import { Reconciler, syncFor } from '../delivery/reconciler';
@@ -296,11 +297,16 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
       throw new HttpError(400, 'service is required: /api/v1/gate?service=...&route=...');
     }
     const route = ctx.query.get('route') ?? undefined;
+    const onNoData = (ctx.query.get('onNoData') ?? 'unknown') as OnNoData;
+    if (!ON_NO_DATA.includes(onNoData)) {
+      throw new HttpError(400, `onNoData must be ${ON_NO_DATA.join(', ')}`);
+    }
     const slos = store.byService(service);
     if (slos.length === 0) {
-      throw new HttpError(404, `no SLOs for service ${JSON.stringify(service)}`);
+      const known = store.services();
+      throw new HttpError(404, `no SLO knows service ${JSON.stringify(service)}; known services: ${known.length ? nameList(known) : 'none'}`, { knownServices: known });
     }
-    const decision = await statusCall(() => d.status.gate(service, route, slos, d.actions.active(service)));
+    const decision = await statusCall(() => d.status.gate(service, route, slos, d.actions.active(service), onNoData));
     return { body: decision };
   });
 
