@@ -3,13 +3,13 @@
 
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'fs';
 import { basename, dirname, join } from 'path';
-import { checkUnique, detectFormat, Format, loadParsed, loadText } from '../core/load';
+import { checkUnique, detectFormat, Format, loadParsed, loadText, requireSlo } from '../core/load';
 import { generateRules } from '../core/rules/generate';
 import { renderPrometheusRule, renderRuleFile } from '../core/rules/render';
 import { parseDocuments } from '../core/spec/document';
 import { toNativeYaml } from '../core/spec/serialize';
 import { Diagnostic, formatDiagnostic, Slo } from '../core/spec/types';
-import { exportOpenSLO } from '../core/formats/opensloExport';
+import { exportDiagnostics, exportOpenSLODocuments } from '../core/formats/opensloExport';
 import { parseArgs, UsageError } from './args';
 import { cmdGate, cmdServe, cmdToken } from './serverCommands';
 import { cmdSimulate, SIMULATE_HELP } from './simulateCommand';
@@ -85,11 +85,16 @@ and BURNRATE_TOKEN.`,
 Creates an API token directly in the server's database (default: BURNRATE_DB or
 .burnrate/burnrate.db) and prints it once. Use it to create the first admin token.`,
   simulate: SIMULATE_HELP,
-  export: `Usage: burnrate export --to openslo PATH... [-o FILE]
+  export: `Usage: burnrate export --to openslo PATH... [-o FILE] [--skip-unsupported]
 
 Writes the SLOs found in PATH (files or folders) as OpenSLO v1 documents.
-  --to FORMAT     openslo
-  -o, --out FILE  write here (default: stdout)`,
+  --to FORMAT          openslo
+  -o, --out FILE       write here (default: stdout)
+  --skip-unsupported   write the SLOs OpenSLO can express and warn about each of the others
+                       (cost SLOs, blended quality SLOs, native histograms, ...). Without it,
+                       such an SLO is an error naming it and why, and nothing is written (exit 1).
+Settings OpenSLO has no place for (alerting, release policy, evaluation interval, judge
+agreement) are left out of an exported SLO with a warning naming the SLO and them.`,
 };
 
 /** Why a path could not be read, in words rather than an errno code. */
@@ -246,12 +251,13 @@ function cmdImport(argv: string[], io: Io): number {
   }
   const parsed = parseDocuments(text, file);
   const formats = new Set<Format | undefined>(parsed.docs.map((d) => detectFormat(d.value)));
-  if (parsed.diagnostics.length === 0 && (formats.size !== 1 || !formats.has(from))) {
+  // An empty file holds no format to compare: loadParsed says it holds no document.
+  if (parsed.diagnostics.length === 0 && formats.size > 0 && (formats.size !== 1 || !formats.has(from))) {
     const found = [...formats].map((f) => f ?? 'unknown').join(', ');
     io.stderr(`${file}: error: --from ${from} but the file holds ${found} documents\n`);
     return 1;
   }
-  const r = loadParsed(parsed);
+  const r = requireSlo(loadParsed(parsed), file);
   if (report(io, r.diagnostics)) {
     return 1;
   }
@@ -260,18 +266,33 @@ function cmdImport(argv: string[], io: Io): number {
 }
 
 function cmdExport(argv: string[], io: Io): number {
-  const args = parseArgs(argv, { to: 'string', out: 'string', o: 'string' });
+  const args = parseArgs(argv, { to: 'string', out: 'string', o: 'string', 'skip-unsupported': 'boolean' });
   if (args.options.to !== 'openslo') {
     throw new UsageError('export needs --to openslo');
   }
   if (args.positional.length === 0) {
     throw new UsageError('export needs at least one PATH');
   }
+  const skipUnsupported = args.options['skip-unsupported'] === 'true';
   const loaded = loadPaths(args.positional);
   if (report(io, loaded.diagnostics)) {
     return 1;
   }
-  writeAll(io, [{ file: args.options.out ?? args.options.o, text: exportOpenSLO(loaded.slos) }]);
+  if (loaded.slos.length === 0) {
+    io.stderr(`error: no SLO in ${args.positional.join(', ')}: nothing to export\n`);
+    return 1;
+  }
+  const r = exportOpenSLODocuments(loaded.slos);
+  if (report(io, exportDiagnostics(r, skipUnsupported))) {
+    io.stderr(`error: ${plural(r.skipped.length, 'SLO')} of ${loaded.slos.length} cannot be written as OpenSLO; nothing written (--skip-unsupported writes the other ${r.exported})\n`);
+    return 1;
+  }
+  if (r.exported === 0) {
+    io.stderr('error: no SLO could be written as OpenSLO; nothing written\n');
+    return 1;
+  }
+  writeAll(io, [{ file: args.options.out ?? args.options.o, text: r.text }]);
+  io.stderr(`exported ${plural(r.exported, 'SLO')} to OpenSLO${r.skipped.length ? `; skipped ${r.skipped.length}` : ''}\n`);
   return 0;
 }
 

@@ -148,7 +148,20 @@ export function openApiDocument() {
           responses: { 201: { description: 'created' }, 409: err('an SLO exists'), 422: err('invalid') },
         },
       },
-      '/api/v1/export': { get: { summary: 'Export SLOs', parameters: [q('format', 'openslo or burnrate'), q('service', 'one service')], responses: { 200: { description: 'YAML' } } } },
+      '/api/v1/export': {
+        get: {
+          summary: 'Export SLOs',
+          parameters: [
+            q('format', 'openslo or burnrate'),
+            q('service', 'one service'),
+            q('skipUnsupported', 'true: leave out the SLOs OpenSLO cannot express (cost, blended quality, native histograms, ...), named in comments at the top of the YAML', { type: 'boolean' }),
+          ],
+          responses: {
+            200: { description: 'YAML; an OpenSLO export starts with a comment per SLO left out and per setting an exported SLO lost' },
+            422: err('format=openslo: an SLO OpenSLO cannot express, named with why (details), and skipUnsupported is not true'),
+          },
+        },
+      },
       '/api/v1/gate': {
         get: {
           summary: 'May this service (route) ship now?',

@@ -6,7 +6,7 @@ import { Diagnostic, formatDiagnostic } from '../../core/spec/types';
 import { sloRuleGroups } from '../../core/rules/ruleGroups';
 import { renderRuleFile } from '../../core/rules/render';
 import { toNativeYaml } from '../../core/spec/serialize';
-import { exportOpenSLO } from '../../core/formats/opensloExport';
+import { exportDiagnostics, exportOpenSLODocuments } from '../../core/formats/opensloExport';
 import { worstState } from '../../core/policy/status';
 import { nameList, ON_NO_DATA, OnNoData } from '../../core/policy/gate';
 import { ActionStore } from '../actionStore';
@@ -283,7 +283,15 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     const service = ctx.query.get('service') ?? undefined;
     const slos = store.byService(service).map((s) => s.slo);
     if (format === 'openslo') {
-      return { raw: exportOpenSLO(slos), headers: { 'Content-Type': 'application/yaml' } };
+      // What OpenSLO cannot express is refused by name, unless the caller asked to leave it out:
+      // then the YAML says, in comments at its top, what it does not hold.
+      const r = exportOpenSLODocuments(slos);
+      const problems = exportDiagnostics(r, ctx.query.get('skipUnsupported') === 'true');
+      if (problems.some((p) => p.severity === 'error')) {
+        throw invalid(problems);
+      }
+      const notes = problems.map((p) => `# ${p.message.replace(/\s+/g, ' ')}\n`).join('');
+      return { raw: notes + r.text, headers: { 'Content-Type': 'application/yaml' } };
     }
     if (format === 'burnrate') {
       return { raw: toNativeYaml(slos), headers: { 'Content-Type': 'application/yaml' } };
