@@ -1,15 +1,16 @@
 // `burnrate` command line: a thin shell over core. Exit codes: 0 success, 1 invalid input
 // (messages on stderr), 2 wrong usage. Nothing is written unless every input is valid.
 
-import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'fs';
+import { readFileSync, renameSync, writeFileSync } from 'fs';
 import { basename, dirname, join } from 'path';
-import { checkUnique, detectFormat, Format, loadParsed, loadText, requireSlo } from '../core/load';
+import { detectFormat, Format, loadParsed, requireSlo } from '../core/load';
 import { generateRules } from '../core/rules/generate';
 import { renderPrometheusRule, renderRuleFile } from '../core/rules/render';
 import { parseDocuments } from '../core/spec/document';
 import { toNativeYaml } from '../core/spec/serialize';
-import { Diagnostic, formatDiagnostic, Slo } from '../core/spec/types';
+import { Diagnostic, formatDiagnostic } from '../core/spec/types';
 import { exportDiagnostics, exportOpenSLODocuments } from '../core/formats/opensloExport';
+import { cannotRead, loadDefinitions } from '../server/definitionFiles';
 import { parseArgs, UsageError } from './args';
 import { cmdGate, cmdServe, cmdToken } from './serverCommands';
 import { cmdSimulate, SIMULATE_HELP } from './simulateCommand';
@@ -97,67 +98,7 @@ Settings OpenSLO has no place for (alerting, release policy, evaluation interval
 agreement) are left out of an exported SLO with a warning naming the SLO and them.`,
 };
 
-/** Why a path could not be read, in words rather than an errno code. */
-function cannotRead(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  const words: Record<string, string> = { ENOENT: 'no such file or folder', EACCES: 'permission denied', EISDIR: 'is a folder, not a file', ENOTDIR: 'a part of the path is not a folder' };
-  return (code && words[code]) ?? `cannot read: ${code ?? (e as Error).message}`;
-}
-
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-function listFiles(path: string): string[] {
-  const st = statSync(path);
-  if (!st.isDirectory()) {
-    return [path];
-  }
-  return readdirSync(path)
-    .sort()
-    .flatMap((name) => {
-      const full = join(path, name);
-      if (statSync(full).isDirectory()) {
-        return name.startsWith('.') || name === 'node_modules' ? [] : listFiles(full);
-      }
-      return /\.(ya?ml|json)$/i.test(name) ? [full] : [];
-    });
-}
-
-interface Loaded {
-  slos: Slo[];
-  diagnostics: Diagnostic[];
-  files: string[];
-}
-
-function loadPaths(paths: string[]): Loaded {
-  const diagnostics: Diagnostic[] = [];
-  const files: string[] = [];
-  for (const p of paths) {
-    try {
-      const found = listFiles(p);
-      if (found.length === 0) {
-        diagnostics.push({ severity: 'error', file: p, message: 'no *.yaml, *.yml or *.json files in this folder' });
-      }
-      files.push(...found);
-    } catch (e) {
-      diagnostics.push({ severity: 'error', file: p, message: cannotRead(e) });
-    }
-  }
-  const slos: Slo[] = [];
-  for (const f of files) {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch (e) {
-      diagnostics.push({ severity: 'error', file: f, message: cannotRead(e) });
-      continue;
-    }
-    const r = loadText(text, f);
-    diagnostics.push(...r.diagnostics);
-    slos.push(...r.slos);
-  }
-  const unique = checkUnique(slos, diagnostics);
-  return { ...unique, files };
-}
 
 function report(io: Io, diagnostics: Diagnostic[]): boolean {
   for (const d of diagnostics) {
@@ -192,7 +133,7 @@ function cmdValidate(argv: string[], io: Io): number {
   if (args.positional.length === 0) {
     throw new UsageError('validate needs at least one PATH');
   }
-  const loaded = loadPaths(args.positional);
+  const loaded = loadDefinitions(args.positional, { requireFiles: true });
   if (report(io, loaded.diagnostics)) {
     return 1;
   }
@@ -211,7 +152,7 @@ function cmdGenerate(argv: string[], io: Io): number {
   }
   const out = args.options.out ?? args.options.o;
   const lokiOut = args.options['loki-out'];
-  const loaded = loadPaths(args.positional);
+  const loaded = loadDefinitions(args.positional, { requireFiles: true });
   if (report(io, loaded.diagnostics)) {
     return 1;
   }
@@ -274,7 +215,7 @@ function cmdExport(argv: string[], io: Io): number {
     throw new UsageError('export needs at least one PATH');
   }
   const skipUnsupported = args.options['skip-unsupported'] === 'true';
-  const loaded = loadPaths(args.positional);
+  const loaded = loadDefinitions(args.positional, { requireFiles: true });
   if (report(io, loaded.diagnostics)) {
     return 1;
   }

@@ -178,6 +178,17 @@ export function openApiDocument() {
           },
         },
       },
+      '/api/v1/gitops': {
+        get: {
+          summary: 'The GitOps folder (BURNRATE_GITOPS_DIR): applied, or rejected with why; a rejected folder changes nothing',
+          responses: {
+            200: {
+              description:
+                '{"enabled": false} without a folder; else {"enabled": true, "state": "applied"|"rejected", "checkedAt", "appliedAt", "files", "slos", "problems": [{"severity", "file", "line", "message"}]}',
+            },
+          },
+        },
+      },
       '/api/v1/freezes': {
         get: { summary: 'Manual freezes and overrides in force', parameters: [q('service', 'one service')], responses: { 200: { description: 'actions' } } },
         post: {

@@ -10,6 +10,7 @@ import { exportDiagnostics, exportOpenSLODocuments } from '../../core/formats/op
 import { worstState } from '../../core/policy/status';
 import { nameList, ON_NO_DATA, OnNoData } from '../../core/policy/gate';
 import { ActionStore } from '../actionStore';
+import type { GitOpsStatus } from '../gitops';
 import { Role, TokenStore } from '../auth';
 import { Reconciler, syncFor } from '../delivery/reconciler';
 import { Ctx, HttpError, Router } from '../http/router';
@@ -28,6 +29,8 @@ export interface ApiDeps {
   reconciler: Reconciler;
   metrics: ServerMetrics;
   ready: () => { ready: boolean; reason?: string };
+  /** The GitOps folder's state, when one is configured. */
+  gitops?: () => GitOpsStatus;
 }
 
 function invalid(diagnostics: Diagnostic[]): HttpError {
@@ -316,6 +319,12 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     }
     const decision = await statusCall(() => d.status.gate(service, route, slos, d.actions.active(service), onNoData));
     return { body: decision };
+  });
+
+  // The GitOps folder: applied, or rejected with the problems by file and line.
+  r.add('GET', '/api/v1/gitops', 'viewer', () => {
+    const status = d.gitops?.();
+    return { body: status ? { enabled: true, ...status } : { enabled: false } };
   });
 
   r.add('GET', '/api/v1/freezes', 'viewer', (ctx) => ({ body: { items: d.actions.active(ctx.query.get('service') ?? undefined) } }));
