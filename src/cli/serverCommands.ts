@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../server/config';
 import { openDb } from '../server/db';
 import { TokenStore } from '../server/auth';
 import { startServer } from '../server/app';
+import { GateAnswer, ON_NO_DATA, OnNoData } from '../core/policy/gate';
 import { parseArgs, untilStopped, UsageError } from './args';
 import type { Io } from './main';
 
@@ -36,15 +37,22 @@ export async function cmdServe(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
+const EXIT: Record<GateAnswer, number> = { ship: 0, freeze: 1, unknown: 3 };
+const HEADLINE: Record<GateAnswer, string> = { ship: 'SHIP', freeze: 'FREEZE', unknown: 'CANNOT DECIDE' };
+
 export async function cmdGate(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, { service: 'string', route: 'string', server: 'string', token: 'string', json: 'boolean' });
+  const args = parseArgs(argv, { service: 'string', route: 'string', server: 'string', token: 'string', json: 'boolean', 'on-no-data': 'string' });
   const jsonOut = args.options.json === 'true';
   if (!args.options.service) {
     throw new UsageError('gate needs --service');
   }
+  const onNoData = args.options['on-no-data'] ?? 'unknown';
+  if (!ON_NO_DATA.includes(onNoData as OnNoData)) {
+    throw new UsageError(`--on-no-data must be ${ON_NO_DATA.join(', ').replace(/, (?=[^,]*$)/, ' or ')}`);
+  }
   const base = (args.options.server ?? process.env.BURNRATE_URL ?? 'http://127.0.0.1:8787').replace(/\/$/, '');
   const token = args.options.token ?? process.env.BURNRATE_TOKEN;
-  const qs = new URLSearchParams({ service: args.options.service, ...(args.options.route ? { route: args.options.route } : {}) });
+  const qs = new URLSearchParams({ service: args.options.service, ...(args.options.route ? { route: args.options.route } : {}), onNoData });
   let res: Response;
   try {
     res = await fetch(`${base}/api/v1/gate?${qs}`, { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(15000) });
@@ -54,14 +62,16 @@ export async function cmdGate(argv: string[], io: Io): Promise<number> {
   }
   const body = (await res.json().catch(() => ({}))) as any;
   if (res.status !== 200) {
-    io.stderr(`gate: the server answered ${res.status}: ${body?.error?.message ?? 'no reason given'}\n`);
+    io.stderr(`gate: cannot decide: the server answered ${res.status}: ${body?.error?.message ?? 'no reason given'}\n`);
     return 3;
   }
+  // An answer this CLI does not know cannot mean ship.
+  const decision: GateAnswer = body.decision in EXIT ? body.decision : 'unknown';
   if (jsonOut) {
     io.stdout(JSON.stringify(body, null, 2) + '\n');
   } else {
     const where = body.route ? `${body.service} route ${body.route}` : body.service;
-    io.stdout(`${body.decision.toUpperCase()}: ${where}\n`);
+    io.stdout(`${HEADLINE[decision]}: ${where}\n`);
     for (const r of body.reasons ?? []) {
       io.stdout(`  - ${r}\n`);
     }
@@ -75,7 +85,7 @@ export async function cmdGate(argv: string[], io: Io): Promise<number> {
       }
     }
   }
-  return body.decision === 'ship' ? 0 : 1;
+  return EXIT[decision];
 }
 
 export function cmdToken(argv: string[], io: Io): number {

@@ -85,6 +85,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     reconciler,
     history,
     metrics,
+    gitops: gitops ? () => gitops.status() : undefined,
     ready: () =>
       reconciler.lastRun || sinks.length === 0 ? { ready: true } : { ready: false, reason: 'the first rule sync has not finished' },
   });

@@ -6,9 +6,11 @@ import { Diagnostic, formatDiagnostic } from '../../core/spec/types';
 import { sloRuleGroups } from '../../core/rules/ruleGroups';
 import { renderRuleFile } from '../../core/rules/render';
 import { toNativeYaml } from '../../core/spec/serialize';
-import { exportOpenSLO } from '../../core/formats/opensloExport';
+import { exportDiagnostics, exportOpenSLODocuments } from '../../core/formats/opensloExport';
 import { worstState } from '../../core/policy/status';
+import { nameList, ON_NO_DATA, OnNoData } from '../../core/policy/gate';
 import { ActionStore } from '../actionStore';
+import type { GitOpsStatus } from '../gitops';
 import { Role, TokenStore } from '../auth';
 import { Reconciler, syncFor } from '../delivery/reconciler';
 import { Ctx, HttpError, Router } from '../http/router';
@@ -30,6 +32,8 @@ export interface ApiDeps {
   history?: HistoryService;
   metrics: ServerMetrics;
   ready: () => { ready: boolean; reason?: string };
+  /** The GitOps folder's state, when one is configured. */
+  gitops?: () => GitOpsStatus;
 }
 
 function invalid(diagnostics: Diagnostic[]): HttpError {
@@ -287,7 +291,15 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     const service = ctx.query.get('service') ?? undefined;
     const slos = store.byService(service).map((s) => s.slo);
     if (format === 'openslo') {
-      return { raw: exportOpenSLO(slos), headers: { 'Content-Type': 'application/yaml' } };
+      // What OpenSLO cannot express is refused by name, unless the caller asked to leave it out:
+      // then the YAML says, in comments at its top, what it does not hold.
+      const r = exportOpenSLODocuments(slos);
+      const problems = exportDiagnostics(r, ctx.query.get('skipUnsupported') === 'true');
+      if (problems.some((p) => p.severity === 'error')) {
+        throw invalid(problems);
+      }
+      const notes = problems.map((p) => `# ${p.message.replace(/\s+/g, ' ')}\n`).join('');
+      return { raw: notes + r.text, headers: { 'Content-Type': 'application/yaml' } };
     }
     if (format === 'burnrate') {
       return { raw: toNativeYaml(slos), headers: { 'Content-Type': 'application/yaml' } };
@@ -301,12 +313,23 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
       throw new HttpError(400, 'service is required: /api/v1/gate?service=...&route=...');
     }
     const route = ctx.query.get('route') ?? undefined;
+    const onNoData = (ctx.query.get('onNoData') ?? 'unknown') as OnNoData;
+    if (!ON_NO_DATA.includes(onNoData)) {
+      throw new HttpError(400, `onNoData must be ${ON_NO_DATA.join(', ')}`);
+    }
     const slos = store.byService(service);
     if (slos.length === 0) {
-      throw new HttpError(404, `no SLOs for service ${JSON.stringify(service)}`);
+      const known = store.services();
+      throw new HttpError(404, `no SLO knows service ${JSON.stringify(service)}; known services: ${known.length ? nameList(known) : 'none'}`, { knownServices: known });
     }
-    const decision = await statusCall(() => d.status.gate(service, route, slos, d.actions.active(service)));
+    const decision = await statusCall(() => d.status.gate(service, route, slos, d.actions.active(service), onNoData));
     return { body: decision };
+  });
+
+  // The GitOps folder: applied, or rejected with the problems by file and line.
+  r.add('GET', '/api/v1/gitops', 'viewer', () => {
+    const status = d.gitops?.();
+    return { body: status ? { enabled: true, ...status } : { enabled: false } };
   });
 
   r.add('GET', '/api/v1/freezes', 'viewer', (ctx) => ({ body: { items: d.actions.active(ctx.query.get('service') ?? undefined) } }));
