@@ -19,7 +19,7 @@ import { join } from 'path';
 import { RunningServer, startServer } from '../../src/server/app';
 import { PrometheusProcess, requirePrometheus, startPrometheus, stopAllPrometheus, waitFor } from '../support/prometheusServer';
 import { buildNode, runCli } from '../support/serverProcess';
-import { Api, captureLog, secret, serverConfig, tempDir } from './helpers';
+import { Api, captureLog, CapturedLog, secret, serverConfig, tempDir } from './helpers';
 
 jest.setTimeout(300_000);
 
@@ -60,6 +60,7 @@ function history(): string {
 let prom: PrometheusProcess;
 let server: RunningServer;
 let admin: Api;
+let logs: CapturedLog;
 
 beforeAll(async () => {
   requirePrometheus();
@@ -80,7 +81,7 @@ beforeAll(async () => {
       bootstrapAdminToken: ADMIN,
       upstreamTimeoutMs: 30_000,
     }),
-    captureLog().log
+    (logs = captureLog()).log
   );
   admin = new Api(server.url, ADMIN);
 }, 180_000);
@@ -101,16 +102,23 @@ const slo = (service: string, name: string, objective: number, metric: string, b
 /** The group status once the period budget is served, and how long that took from `since`. */
 async function servedBudget(service: string, name: string, since: number): Promise<{ g: any; seconds: number }> {
   let g: any;
-  await waitFor(
-    `${service}/${name} serves a period budget`,
-    async () => {
-      const r = await admin.get(`/api/v1/slos/${service}/${name}/status`);
-      g = r.status === 200 ? r.body.groups?.[0] : undefined;
-      return g?.budgetRemaining !== undefined && g?.coverage !== undefined;
-    },
-    240_000,
-    1000
-  );
+  try {
+    await waitFor(
+      `${service}/${name} serves a period budget`,
+      async () => {
+        const r = await admin.get(`/api/v1/slos/${service}/${name}/status`);
+        g = r.status === 200 ? r.body.groups?.[0] : undefined;
+        return g?.budgetRemaining !== undefined && g?.coverage !== undefined;
+      },
+      240_000,
+      1000
+    );
+  } catch (e) {
+    // Say where it stopped: the fill's state, the last status and what the server logged about it.
+    const item = await admin.get(`/api/v1/slos/${service}/${name}`);
+    const logged = logs.lines.filter((l) => l.includes(`${service}/${name}`) || /backfill|history/.test(l)).slice(-10);
+    throw new Error(`${(e as Error).message}\nbackfill: ${JSON.stringify(item.body.backfill)}\nsync: ${JSON.stringify(item.body.sync)}\nstatus group: ${JSON.stringify(g)}\nlog:\n${logged.join('\n')}`);
+  }
   return { g, seconds: (Date.now() - since) / 1000 };
 }
 
