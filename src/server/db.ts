@@ -113,10 +113,12 @@ export function isDatabaseBusy(e: unknown): boolean {
   return typeof (e as { code?: unknown })?.code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test((e as { code: string }).code);
 }
 
-export function migrate(db: Db): number {
+/** Applies the migrations not applied yet, up to `upTo` (all by default; tests of an upgrade stop
+ * at an older version). */
+export function migrate(db: Db, upTo = MIGRATIONS.length): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
   let applied = 0;
-  MIGRATIONS.forEach((migration, i) => {
+  MIGRATIONS.slice(0, upTo).forEach((migration, i) => {
     const version = i + 1;
     // Checked inside the write lock: two servers starting on one file apply each migration once.
     writeTransaction(db, () => {

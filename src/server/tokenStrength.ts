@@ -30,14 +30,14 @@ function period(chars: string[]): number {
   return chars.length;
 }
 
-/** The estimated bits of a token, rounded down. */
+/** The estimated bits of a token, rounded. */
 export function estimatedBits(token: string): number {
   const chars = [...token];
   if (chars.length < 2) {
     return 0;
   }
   const steps = chars.slice(1).map((c, i) => c.codePointAt(0)! - chars[i].codePointAt(0)!);
-  return Math.floor(period(chars) * Math.min(entropyPerSymbol(chars), entropyPerSymbol(steps)));
+  return Math.round(period(chars) * Math.min(entropyPerSymbol(chars), entropyPerSymbol(steps)));
 }
 
 /** Why a token is too weak to accept, or undefined when it is strong enough. */
