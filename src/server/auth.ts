@@ -21,6 +21,9 @@ export function allows(p: Principal, needed: Role): boolean {
 
 export class TokenError extends Error {}
 
+/** docker-compose.yaml's default admin token before each stack made its own. */
+const PUBLISHED_DEFAULT_TOKEN = 'burnrate-demo-token-change-me';
+
 export class TokenStore {
   /** The database's token key (made by its migration, never changed). */
   private readonly key: Buffer;
@@ -79,10 +82,12 @@ export class TokenStore {
   /** The principal for an `Authorization: Bearer ...` header, if the token is known. */
   authenticate(header: string | undefined): Principal | undefined {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!m) {
-      return undefined;
-    }
-    const hash = this.stored(m[1]);
+    return m ? this.findByToken(m[1]) : undefined;
+  }
+
+  /** The principal whose token is `token`, if any. */
+  findByToken(token: string): Principal | undefined {
+    const hash = this.stored(token);
     const row = this.db.prepare('SELECT name, role, hash FROM tokens WHERE hash = ?').get(hash) as { name: string; role: Role; hash: string } | undefined;
     if (!row || !timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash))) {
       return undefined;
@@ -111,6 +116,10 @@ export function storeConfiguredTokens(db: Db, tokens: TokenStore, config: { boot
       }
     }
   });
+  const published = tokens.findByToken(PUBLISHED_DEFAULT_TOKEN);
+  if (published) {
+    log.warn(`the token named ${published.name} (${published.role}) is the default admin token of earlier compose stacks, published in this repository: revoke it (DELETE /api/v1/tokens/${published.name})`);
+  }
   if (tokens.count() === 0) {
     log.warn('no API tokens exist: set BURNRATE_ADMIN_TOKEN, or run `burnrate token create`, before using the API');
   }

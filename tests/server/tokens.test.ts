@@ -123,19 +123,23 @@ describe('the Grafana app token', () => {
     expect(list.body.items.map((t: any) => `${t.name}:${t.role}`)).toEqual(['admin:admin', 'grafana:editor']);
   });
 
-  it('upgrading a stack whose app held the admin token: the admin token stays, the app gets its own editor token, and a rotated app token replaces the old one', async () => {
+  it('upgrading a compose stack whose app held its default admin token: that token stays (with a warning to revoke it), the app gets its own editor token, and a rotated app token replaces the old one', async () => {
     const path = join(tempDir('tokens-app-upgrade'), 'burnrate.db');
-    const admin = secret();
+    const admin = 'burnrate-demo-token-change-me'; // docker-compose.yaml's default before issue 15
     databaseOfTheVersionBefore(path, [['admin', 'admin', admin]]);
     const first = secret();
-    let server = await serve({ dbPath: path, bootstrapAdminToken: admin, grafanaToken: first });
+    const firstLog = captureLog();
+    let server = await serve({ dbPath: path, grafanaToken: first }, firstLog);
+    expect(firstLog.lines.map((l) => JSON.parse(l).msg)).toContain(
+      'the token named admin (admin) is the default admin token of earlier compose stacks, published in this repository: revoke it (DELETE /api/v1/tokens/admin)'
+    );
     expect((await new Api(server.url, admin).get('/api/v1/tokens')).body.items.map((t: any) => `${t.name}:${t.role}`)).toEqual(['admin:admin', 'grafana:editor']);
     expect((await new Api(server.url, first).get('/api/v1/slos')).status).toBe(200);
     await stop(server);
 
     const second = secret();
     const log = captureLog();
-    server = await serve({ dbPath: path, bootstrapAdminToken: admin, grafanaToken: second }, log);
+    server = await serve({ dbPath: path, grafanaToken: second }, log);
     expect((await new Api(server.url, first).get('/api/v1/slos')).status).toBe(401);
     expect((await new Api(server.url, second).get('/api/v1/slos')).status).toBe(200);
     expect(log.lines.join('')).toContain("updated the Grafana app's token (named grafana, role editor)");
