@@ -81,10 +81,12 @@ seen), unless --on-no-data says otherwise:
   --on-no-data ship      an SLO without data is only a warning; the SLOs with data decide
 A manual freeze always answers freeze. Defaults come from BURNRATE_URL (http://127.0.0.1:8787)
 and BURNRATE_TOKEN.`,
-  token: `Usage: burnrate token create --name NAME --role viewer|editor|admin [--db FILE]
+  token: `Usage: burnrate token create --name NAME --role viewer|editor|admin [--db FILE] [--create]
 
 Creates an API token directly in the server's database (default: BURNRATE_DB or
-.burnrate/burnrate.db) and prints it once. Use it to create the first admin token.`,
+.burnrate/burnrate.db) and prints it once. Use it to create the first admin token.
+The database must exist (the server makes it on first start): a token written anywhere else
+is never accepted. --create makes a new database when there is none.`,
   simulate: SIMULATE_HELP,
   export: `Usage: burnrate export --to openslo PATH... [-o FILE] [--skip-unsupported]
 

@@ -1,7 +1,9 @@
 // `burnrate serve`, `burnrate gate` and `burnrate token`: the server's commands.
 
+import { resolve } from 'path';
 import { ConfigError, loadConfig } from '../server/config';
 import { openDb } from '../server/db';
+import { DbMissingError } from '../server/dbFiles';
 import { TokenStore } from '../server/auth';
 import { startServer } from '../server/app';
 import { GateAnswer, ON_NO_DATA, OnNoData } from '../core/policy/gate';
@@ -93,19 +95,34 @@ export function cmdToken(argv: string[], io: Io): number {
   if (sub !== 'create') {
     throw new UsageError('token needs a subcommand: create');
   }
-  const args = parseArgs(rest, { name: 'string', role: 'string', db: 'string' });
+  const args = parseArgs(rest, { name: 'string', role: 'string', db: 'string', create: 'boolean' });
   if (!args.options.name || !['viewer', 'editor', 'admin'].includes(args.options.role ?? '')) {
     throw new UsageError('token create needs --name and --role viewer|editor|admin');
   }
-  const db = openDb(args.options.db ?? process.env.BURNRATE_DB ?? '.burnrate/burnrate.db');
+  const path = args.options.db ?? process.env.BURNRATE_DB ?? '.burnrate/burnrate.db';
+  let db;
+  try {
+    // A token in a database the server does not read is never accepted: a mistyped path must not
+    // make a new, empty database.
+    db = openDb(path, { create: args.options.create === 'true' });
+  } catch (e) {
+    if (e instanceof DbMissingError) {
+      io.stderr(`token create: ${e.message}: give the server's database (--db or BURNRATE_DB), or pass --create to make a new one\n`);
+      return 1;
+    }
+    throw e;
+  }
   try {
     const secret = new TokenStore(db).create(args.options.name, args.options.role as 'viewer' | 'editor' | 'admin');
     io.stdout(secret + '\n');
-    io.stderr(`created token ${args.options.name} (${args.options.role}); it is shown only this once\n`);
+    io.stderr(`created token ${args.options.name} (${args.options.role}) in ${resolve(path)}; it is shown only this once\n`);
     return 0;
-  } catch {
-    io.stderr(`token ${args.options.name} exists already\n`);
-    return 1;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      io.stderr(`token ${args.options.name} exists already\n`);
+      return 1;
+    }
+    throw e;
   } finally {
     db.close();
   }

@@ -5,9 +5,9 @@ import { createServer, Server } from 'http';
 import { AddressInfo } from 'net';
 import { ActionStore } from './actionStore';
 import { registerRoutes } from './api/routes';
-import { TokenStore } from './auth';
+import { storeConfiguredTokens, TokenStore } from './auth';
 import { allowedOrigins, ServerConfig } from './config';
-import { Db, openDb, writeTransaction } from './db';
+import { Db, openDb } from './db';
 import { PrometheusDirectorySink } from './delivery/prometheusSink';
 import { Reconciler } from './delivery/reconciler';
 import { HistoryMode, HistoryService } from './history/historyService';
@@ -39,34 +39,18 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const store = new SloStore(db);
   const tokens = new TokenStore(db);
   const actions = new ActionStore(db, store);
-  // Counted inside the write lock: two servers starting on one file create the token once.
-  const bootstrap = config.bootstrapAdminToken;
-  const bootstrapped =
-    !!bootstrap &&
-    writeTransaction(db, () => {
-      if (tokens.count() > 0) {
-        return false;
-      }
-      tokens.create('admin', 'admin', bootstrap);
-      return true;
-    });
-  if (bootstrapped) {
-    log.info('created the admin token from BURNRATE_ADMIN_TOKEN');
-  }
-  if (tokens.count() === 0) {
-    log.warn('no API tokens exist: set BURNRATE_ADMIN_TOKEN, or run `burnrate token create`, before using the API');
-  }
+  storeConfiguredTokens(db, tokens, config, log);
   const upstream = new Upstream({ allowedOrigins: allowedOrigins(config), timeoutMs: config.upstreamTimeoutMs, retries: config.upstreamRetries });
-  const prometheus = config.prometheusUrl ? new PrometheusClient(config.prometheusUrl, upstream) : undefined;
+  const prometheus = config.prometheusUrl ? new PrometheusClient(config.prometheusUrl, upstream, config.prometheusAuth) : undefined;
   const sinks: RuleSink[] = [];
   const rules = config.prometheusRules;
   if (rules.mode === 'directory') {
     sinks.push(new PrometheusDirectorySink(rules.dir, prometheus, log));
   } else if (rules.mode === 'ruler') {
-    sinks.push(new RulerSink('prometheus', { url: rules.url, tenant: rules.tenant, api: rules.api, prefix: rules.prefix }, upstream, log));
+    sinks.push(new RulerSink('prometheus', { url: rules.url, tenant: rules.tenant, api: rules.api, prefix: rules.prefix, auth: rules.auth }, upstream, log));
   }
   if (config.lokiRuler) {
-    sinks.push(new RulerSink('loki', { url: config.lokiRuler.url, tenant: config.lokiRuler.tenant, api: 'loki' }, upstream, log));
+    sinks.push(new RulerSink('loki', { url: config.lokiRuler.url, tenant: config.lokiRuler.tenant, api: 'loki', auth: config.lokiRuler.auth }, upstream, log));
   }
   const history = new HistoryService(store, upstream, historyMode(config, prometheus), log);
   const reconciler = new Reconciler(db, store, sinks, log, metrics, config.reconcileIntervalMs, (target, key, version, o) => {
@@ -142,5 +126,5 @@ function historyMode(config: ServerConfig, prometheus: PrometheusClient | undefi
   if (!prometheus || !config.prometheusUrl) {
     return { kind: 'unsupported', reason: 'no Prometheus URL configured: the rollups fill from the creation on' };
   }
-  return { kind: 'directory', prometheusUrl: config.prometheusUrl, prometheus };
+  return { kind: 'directory', prometheusUrl: config.prometheusUrl, prometheus, auth: config.prometheusAuth };
 }

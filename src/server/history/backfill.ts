@@ -16,6 +16,7 @@ import { sloSelector } from '../../core/rules/sliSignals';
 import { RecordingRule } from '../../core/rules/types';
 import { Slo } from '../../core/spec/types';
 import { Upstream } from '../upstream';
+import { UpstreamAuth } from '../upstreamAuth';
 import { encodeWriteRequest, REMOTE_WRITE_HEADERS, snappyLiteralBlock, WriteSeries } from './remoteWrite';
 
 export interface HistoryState {
@@ -31,6 +32,8 @@ export interface HistoryState {
 export interface BackfillOptions {
   upstream: Upstream;
   prometheusUrl: string;
+  /** Prometheus's credentials, as its status queries send them. */
+  auth?: UpstreamAuth;
   slo: Slo;
   /** The rule file's path as Prometheus loaded it (the group's phase depends on it). */
   ruleFile: string;
@@ -43,6 +46,7 @@ async function api(o: BackfillOptions, path: string, params: Record<string, stri
   const res = await o.upstream.request(`${o.prometheusUrl}${path}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    auth: o.auth,
     body: new URLSearchParams(params).toString(),
     timeoutMs: 60000,
   });
@@ -69,6 +73,7 @@ async function remoteWrite(o: BackfillOptions, series: WriteSeries[]): Promise<v
   const res = await o.upstream.request(`${o.prometheusUrl}/api/v1/write`, {
     method: 'POST',
     headers: REMOTE_WRITE_HEADERS,
+    auth: o.auth,
     // A fresh array from Writer.finish(): its buffer holds exactly the block.
     body: new Blob([body.buffer as ArrayBuffer]),
     retry: false,

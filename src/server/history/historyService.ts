@@ -14,9 +14,10 @@ import { Logger } from '../log';
 import { SloStore } from '../sloStore';
 import { PrometheusClient } from '../status/prometheusClient';
 import { Upstream } from '../upstream';
+import { UpstreamAuth } from '../upstreamAuth';
 import { backfillHistory, HistoryState } from './backfill';
 
-export type HistoryMode = { kind: 'directory'; prometheusUrl: string; prometheus: PrometheusClient } | { kind: 'unsupported'; reason: string };
+export type HistoryMode = { kind: 'directory'; prometheusUrl: string; prometheus: PrometheusClient; auth?: UpstreamAuth } | { kind: 'unsupported'; reason: string };
 
 /** A failed backfill is tried again on a later pass, not on every one. */
 const RETRY_FAILED_MS = 5 * 60_000;
@@ -120,7 +121,7 @@ export class HistoryService {
         this.listing = undefined;
         return { state: 'failed', reason: 'Prometheus does not list the rollup group yet; the next rule sync retries' };
       }
-      return await backfillHistory({ upstream: this.upstream, prometheusUrl: mode.prometheusUrl, slo, ruleFile: file, nowS: this.now() });
+      return await backfillHistory({ upstream: this.upstream, prometheusUrl: mode.prometheusUrl, auth: mode.auth, slo, ruleFile: file, nowS: this.now() });
     } catch (e) {
       return { state: 'failed', reason: (e as Error).message };
     }
