@@ -116,9 +116,14 @@ export class HistoryService {
   private async run(mode: Extract<HistoryMode, { kind: 'directory' }>, slo: Slo): Promise<HistoryState> {
     try {
       // The group's phase depends on the rule file's path as Prometheus loaded it.
-      const file = (await this.loadedGroups(mode)).find((g) => g.name === groupName(slo, 'rollup'))?.file;
+      const name = groupName(slo, 'rollup');
+      let file = (await this.loadedGroups(mode)).find((g) => g.name === name)?.file;
       if (!file) {
+        // A listing from before this SLO's rules were loaded: ask again once.
         this.listing = undefined;
+        file = (await this.loadedGroups(mode)).find((g) => g.name === name)?.file;
+      }
+      if (!file) {
         return { state: 'failed', reason: 'Prometheus does not list the rollup group yet; the next rule sync retries' };
       }
       return await backfillHistory({ upstream: this.upstream, prometheusUrl: mode.prometheusUrl, auth: mode.auth, slo, ruleFile: file, nowS: this.now() });
