@@ -4,7 +4,7 @@ import { resolve } from 'path';
 import { ConfigError, loadConfig } from '../server/config';
 import { openDb } from '../server/db';
 import { DbMissingError } from '../server/dbFiles';
-import { TokenStore } from '../server/auth';
+import { TokenError, TokenStore } from '../server/auth';
 import { startServer } from '../server/app';
 import { GateAnswer, ON_NO_DATA, OnNoData } from '../core/policy/gate';
 import { parseArgs, untilStopped, UsageError } from './args';
@@ -32,7 +32,17 @@ export async function cmdServe(argv: string[], io: Io): Promise<number> {
     }
     throw e;
   }
-  const server = await startServer(config);
+  let server;
+  try {
+    server = await startServer(config);
+  } catch (e) {
+    // A configured token that another token already is: a mistake in the configuration.
+    if (e instanceof TokenError) {
+      io.stderr(`burnrate serve: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
   io.stderr(`Burnrate server on ${server.url} (API description: ${server.url}/api/openapi.json). Ctrl-C stops it.\n`);
   await untilStopped();
   await server.close();
