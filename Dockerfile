@@ -51,9 +51,11 @@ COPY bin bin
 COPY schema schema
 COPY package.json LICENSE README.md ./
 # Folders the compose stack mounts volumes on, owned by the unprivileged user so that new
-# volumes start writable (SQLite, delivered rule files, backfilled history).
+# volumes start writable (SQLite, delivered rule files, backfilled history); the database's
+# folder is readable by that user only.
 RUN mkdir -p /var/lib/burnrate /etc/prometheus/rules/burnrate /backfill /etc/burnrate/slos \
- && chown node:node /var/lib/burnrate /etc/prometheus/rules/burnrate /backfill
+ && chown node:node /var/lib/burnrate /etc/prometheus/rules/burnrate /backfill \
+ && chmod 700 /var/lib/burnrate
 USER node
 EXPOSE 8787 9464
 VOLUME ["/var/lib/burnrate"]

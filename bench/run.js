@@ -21,7 +21,7 @@ const { run, freePort, sleep, stopAllSync, onExit } = require('./lib/proc');
 const { writeResultsMd } = require('./lib/report');
 const { backfillRules } = require('./lib/rulebackfill');
 const { ModelRecorded } = require('./lib/modelRecorded');
-const { groupPhase, evaluationAtOrAfter } = require('./lib/groupPhase');
+const { groupPhase, evaluationAtOrAfter } = require('../build/core/rules/groupPhase');
 const { modelTails, tailLines, sloRoutes } = require('./lib/modelTails');
 
 const durationSeconds = (d) => ({ s: 1, m: 60, h: 3600, d: 86400 })[d.slice(-1)] * Number(d.slice(0, -1));
@@ -117,7 +117,7 @@ async function main() {
     traffic.keepErrorSeries(kept);
     const from = { sloth5m: startS + 600, burnrate1h: startS + 3600 };
     // Burnrate's hourly rollups are backfilled at the instants the live groups will evaluate them
-    // (lib/groupPhase.js), so that the first live rollup continues the backfilled ones.
+    // (src/core/rules/groupPhase.ts), so that the first live rollup continues the backfilled ones.
     const phaseOf = (g) => (g.interval === '1h' ? groupPhase(g.name, files.burnrate, 3600) : 0);
     const sloIndex = (r) => Number((r.labels.sloth_slo ?? r.labels.slo).replace('slo-', ''));
     const modelSeries = (groups, name, kind, until) =>
@@ -194,7 +194,7 @@ async function main() {
     // 5. Recording rules that the long windows read, backfilled from the raw data (see
     // lib/rulebackfill.js) into a separate directory while Prometheus serves the raw blocks.
     // Burnrate's hourly rollups at the instants the live groups will evaluate them
-    // (lib/groupPhase.js), so that the first live rollup continues the backfilled ones.
+    // (src/core/rules/groupPhase.ts), so that the first live rollup continues the backfilled ones.
     const bfEnd = Math.floor(nowS() / 60) * 60 - 60;
     const pickRules = (groups, names, step) =>
       groups.flatMap((g) =>

@@ -4,7 +4,7 @@
 // the raw samples at that instant. Raw samples are minute-aligned: at an aligned evaluation time
 // `rate(x[5m])` and `increase(x[1h])` cover their whole range and are exactly the counters'
 // difference over the window; at an evaluation time between minutes (a group's offset, see
-// groupPhase.js) the samples span a minute less and Prometheus extrapolates the difference to the
+// src/core/rules/groupPhase.ts) the samples span a minute less and Prometheus extrapolates the difference to the
 // whole window, and so does this. Only three kinds of rule are needed: the inputs of the two 30d
 // windows.
 //   errorRatio: Sloth's slo:sli_error:ratio_rate5m, sum by (route) of errors over total, 5m
@@ -13,7 +13,7 @@
 'use strict';
 const { routeName } = require('./traffic');
 const { omTime, omEscape: esc } = require('./openmetrics');
-const { evaluationAtOrAfter } = require('./groupPhase');
+const { evaluationAtOrAfter } = require('../../build/core/rules/groupPhase');
 
 const KINDS = { errorRatio: 300, errors: 3600, total: 3600 };
 
@@ -22,7 +22,7 @@ class ModelRecorded {
    * @param traffic the model, before its first step
    * @param series [{record, labels, slo, kind, step, phase, until}]: the rule's output name and
    *   labels, the SLO index whose routes it covers, its kind, its group's evaluation interval and
-   *   offset within it (s, see groupPhase.js; default 0), and the first evaluation time left to the
+   *   offset within it (s, see src/core/rules/groupPhase.ts; default 0), and the first evaluation time left to the
    *   real backfill from raw samples (exclusive end here)
    */
   constructor(traffic, series) {

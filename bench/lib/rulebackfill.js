@@ -10,13 +10,13 @@ const fs = require('fs');
 const path = require('path');
 const { run } = require('./proc');
 const { omTime, omEscape: esc } = require('./openmetrics');
-const { evaluationAtOrAfter } = require('./groupPhase');
+const { evaluationAtOrAfter } = require('../../build/core/rules/groupPhase');
 
 const DAY = 86400;
 
 /**
  * @param rules [{record, expr, labels, step, phase}] (step in seconds: the group's interval; phase:
- *   the group's offset within it, see groupPhase.js, default 0)
+ *   the group's offset within it, see src/core/rules/groupPhase.ts, default 0)
  * @param from, to  unix seconds (inclusive range of evaluation times)
  */
 async function backfillRules(prom, rules, from, to, workDir, dataDir, name) {

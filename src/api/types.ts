@@ -11,6 +11,15 @@ export interface SyncState {
   reason?: string;
 }
 
+/** The server's fill of an SLO's recorded history from the raw series Prometheus holds. */
+export interface BackfillState {
+  state: 'queued' | 'running' | 'done' | 'failed' | 'unsupported';
+  coveredHours?: number;
+  periodHours?: number;
+  written?: number;
+  reason?: string;
+}
+
 export interface SloSummaryStatus {
   state: PolicyState;
   budgetRemaining?: number;
@@ -41,6 +50,7 @@ export interface SloItem {
   /** The stored definition: native SLO fields plus service (not in list answers). */
   spec?: Record<string, unknown>;
   sync: SyncState[];
+  backfill?: BackfillState;
   createdAt: string;
   updatedAt: string;
   updatedBy: string;

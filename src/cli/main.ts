@@ -1,15 +1,16 @@
 // `burnrate` command line: a thin shell over core. Exit codes: 0 success, 1 invalid input
 // (messages on stderr), 2 wrong usage. Nothing is written unless every input is valid.
 
-import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'fs';
+import { readFileSync, renameSync, writeFileSync } from 'fs';
 import { basename, dirname, join } from 'path';
-import { checkUnique, detectFormat, Format, loadParsed, loadText } from '../core/load';
+import { detectFormat, Format, loadParsed, requireSlo } from '../core/load';
 import { generateRules } from '../core/rules/generate';
 import { renderPrometheusRule, renderRuleFile } from '../core/rules/render';
 import { parseDocuments } from '../core/spec/document';
 import { toNativeYaml } from '../core/spec/serialize';
-import { Diagnostic, formatDiagnostic, Slo } from '../core/spec/types';
-import { exportOpenSLO } from '../core/formats/opensloExport';
+import { Diagnostic, formatDiagnostic } from '../core/spec/types';
+import { exportDiagnostics, exportOpenSLODocuments } from '../core/formats/opensloExport';
+import { cannotRead, loadDefinitions } from '../server/definitionFiles';
 import { parseArgs, UsageError } from './args';
 import { cmdGate, cmdServe, cmdToken } from './serverCommands';
 import { cmdSimulate, SIMULATE_HELP } from './simulateCommand';
@@ -37,7 +38,7 @@ Commands:
   import --from F FILE   convert an OpenSLO v1 or Sloth file into a native Burnrate file
   export --to openslo PATH...   write the SLOs as OpenSLO v1
   serve                  run the Burnrate server (API, storage, rule delivery, status, gate)
-  gate --service S       ask the server whether S (or one --route) may ship; exit 0 ship, 1 freeze
+  gate --service S       ask the server whether S (or one --route) may ship; exit 0 ship, 1 freeze, 3 cannot decide
   token create           create an API token in the server's database
   simulate               run the LLM traffic simulator (metrics, scenarios, backfilled history)
 
@@ -68,84 +69,38 @@ Runs the server. Options override the environment (BURNRATE_HOST, BURNRATE_PORT,
 BURNRATE_PROMETHEUS_URL, BURNRATE_RULES_DIR, BURNRATE_GITOPS_DIR; see docs/server.md for all,
 and BURNRATE_CONFIG for a config file). Defaults: 127.0.0.1:8787, .burnrate/burnrate.db.
 Set BURNRATE_ADMIN_TOKEN on first start to create an admin token. Stops cleanly on Ctrl-C.`,
-  gate: `Usage: burnrate gate --service S [--route R] [--server URL] [--token TOKEN] [--json]
+  gate: `Usage: burnrate gate --service S [--route R] [--on-no-data unknown|freeze|ship] [--server URL] [--token TOKEN] [--json]
 
-Asks the server's release gate. Exit 0: ship; 1: freeze (the reasons are printed);
-3: no answer (server or Prometheus unavailable). Defaults come from BURNRATE_URL
-(http://127.0.0.1:8787) and BURNRATE_TOKEN.`,
-  token: `Usage: burnrate token create --name NAME --role viewer|editor|admin [--db FILE]
+Asks the server's release gate whether S (or one route R of it) may ship, and prints the answer
+with its reasons. Exit 0: ship; 1: freeze; 3: cannot decide. It cannot decide when the server
+or Prometheus is unavailable, when no SLO knows the service or the route (the known ones are
+listed), or when an SLO has no data yet for what was asked (a new SLO, or a route it has not
+seen), unless --on-no-data says otherwise:
+  --on-no-data unknown   an SLO without data: cannot decide, exit 3 (default)
+  --on-no-data freeze    an SLO without data freezes, exit 1
+  --on-no-data ship      an SLO without data is only a warning; the SLOs with data decide
+A manual freeze always answers freeze. Defaults come from BURNRATE_URL (http://127.0.0.1:8787)
+and BURNRATE_TOKEN.`,
+  token: `Usage: burnrate token create --name NAME --role viewer|editor|admin [--db FILE] [--create]
 
 Creates an API token directly in the server's database (default: BURNRATE_DB or
-.burnrate/burnrate.db) and prints it once. Use it to create the first admin token.`,
+.burnrate/burnrate.db) and prints it once. Use it to create the first admin token.
+The database must exist (the server makes it on first start): a token written anywhere else
+is never accepted. --create makes a new database when there is none.`,
   simulate: SIMULATE_HELP,
-  export: `Usage: burnrate export --to openslo PATH... [-o FILE]
+  export: `Usage: burnrate export --to openslo PATH... [-o FILE] [--skip-unsupported]
 
 Writes the SLOs found in PATH (files or folders) as OpenSLO v1 documents.
-  --to FORMAT     openslo
-  -o, --out FILE  write here (default: stdout)`,
+  --to FORMAT          openslo
+  -o, --out FILE       write here (default: stdout)
+  --skip-unsupported   write the SLOs OpenSLO can express and warn about each of the others
+                       (cost SLOs, blended quality SLOs, native histograms, ...). Without it,
+                       such an SLO is an error naming it and why, and nothing is written (exit 1).
+Settings OpenSLO has no place for (alerting, release policy, evaluation interval, judge
+agreement) are left out of an exported SLO with a warning naming the SLO and them.`,
 };
 
-/** Why a path could not be read, in words rather than an errno code. */
-function cannotRead(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  const words: Record<string, string> = { ENOENT: 'no such file or folder', EACCES: 'permission denied', EISDIR: 'is a folder, not a file', ENOTDIR: 'a part of the path is not a folder' };
-  return (code && words[code]) ?? `cannot read: ${code ?? (e as Error).message}`;
-}
-
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-function listFiles(path: string): string[] {
-  const st = statSync(path);
-  if (!st.isDirectory()) {
-    return [path];
-  }
-  return readdirSync(path)
-    .sort()
-    .flatMap((name) => {
-      const full = join(path, name);
-      if (statSync(full).isDirectory()) {
-        return name.startsWith('.') || name === 'node_modules' ? [] : listFiles(full);
-      }
-      return /\.(ya?ml|json)$/i.test(name) ? [full] : [];
-    });
-}
-
-interface Loaded {
-  slos: Slo[];
-  diagnostics: Diagnostic[];
-  files: string[];
-}
-
-function loadPaths(paths: string[]): Loaded {
-  const diagnostics: Diagnostic[] = [];
-  const files: string[] = [];
-  for (const p of paths) {
-    try {
-      const found = listFiles(p);
-      if (found.length === 0) {
-        diagnostics.push({ severity: 'error', file: p, message: 'no *.yaml, *.yml or *.json files in this folder' });
-      }
-      files.push(...found);
-    } catch (e) {
-      diagnostics.push({ severity: 'error', file: p, message: cannotRead(e) });
-    }
-  }
-  const slos: Slo[] = [];
-  for (const f of files) {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch (e) {
-      diagnostics.push({ severity: 'error', file: f, message: cannotRead(e) });
-      continue;
-    }
-    const r = loadText(text, f);
-    diagnostics.push(...r.diagnostics);
-    slos.push(...r.slos);
-  }
-  const unique = checkUnique(slos, diagnostics);
-  return { ...unique, files };
-}
 
 function report(io: Io, diagnostics: Diagnostic[]): boolean {
   for (const d of diagnostics) {
@@ -180,7 +135,7 @@ function cmdValidate(argv: string[], io: Io): number {
   if (args.positional.length === 0) {
     throw new UsageError('validate needs at least one PATH');
   }
-  const loaded = loadPaths(args.positional);
+  const loaded = loadDefinitions(args.positional, { requireFiles: true });
   if (report(io, loaded.diagnostics)) {
     return 1;
   }
@@ -199,7 +154,7 @@ function cmdGenerate(argv: string[], io: Io): number {
   }
   const out = args.options.out ?? args.options.o;
   const lokiOut = args.options['loki-out'];
-  const loaded = loadPaths(args.positional);
+  const loaded = loadDefinitions(args.positional, { requireFiles: true });
   if (report(io, loaded.diagnostics)) {
     return 1;
   }
@@ -239,12 +194,13 @@ function cmdImport(argv: string[], io: Io): number {
   }
   const parsed = parseDocuments(text, file);
   const formats = new Set<Format | undefined>(parsed.docs.map((d) => detectFormat(d.value)));
-  if (parsed.diagnostics.length === 0 && (formats.size !== 1 || !formats.has(from))) {
+  // An empty file holds no format to compare: loadParsed says it holds no document.
+  if (parsed.diagnostics.length === 0 && formats.size > 0 && (formats.size !== 1 || !formats.has(from))) {
     const found = [...formats].map((f) => f ?? 'unknown').join(', ');
     io.stderr(`${file}: error: --from ${from} but the file holds ${found} documents\n`);
     return 1;
   }
-  const r = loadParsed(parsed);
+  const r = requireSlo(loadParsed(parsed), file);
   if (report(io, r.diagnostics)) {
     return 1;
   }
@@ -253,18 +209,33 @@ function cmdImport(argv: string[], io: Io): number {
 }
 
 function cmdExport(argv: string[], io: Io): number {
-  const args = parseArgs(argv, { to: 'string', out: 'string', o: 'string' });
+  const args = parseArgs(argv, { to: 'string', out: 'string', o: 'string', 'skip-unsupported': 'boolean' });
   if (args.options.to !== 'openslo') {
     throw new UsageError('export needs --to openslo');
   }
   if (args.positional.length === 0) {
     throw new UsageError('export needs at least one PATH');
   }
-  const loaded = loadPaths(args.positional);
+  const skipUnsupported = args.options['skip-unsupported'] === 'true';
+  const loaded = loadDefinitions(args.positional, { requireFiles: true });
   if (report(io, loaded.diagnostics)) {
     return 1;
   }
-  writeAll(io, [{ file: args.options.out ?? args.options.o, text: exportOpenSLO(loaded.slos) }]);
+  if (loaded.slos.length === 0) {
+    io.stderr(`error: no SLO in ${args.positional.join(', ')}: nothing to export\n`);
+    return 1;
+  }
+  const r = exportOpenSLODocuments(loaded.slos);
+  if (report(io, exportDiagnostics(r, skipUnsupported))) {
+    io.stderr(`error: ${plural(r.skipped.length, 'SLO')} of ${loaded.slos.length} cannot be written as OpenSLO; nothing written (--skip-unsupported writes the other ${r.exported})\n`);
+    return 1;
+  }
+  if (r.exported === 0) {
+    io.stderr('error: no SLO could be written as OpenSLO; nothing written\n');
+    return 1;
+  }
+  writeAll(io, [{ file: args.options.out ?? args.options.o, text: r.text }]);
+  io.stderr(`exported ${plural(r.exported, 'SLO')} to OpenSLO${r.skipped.length ? `; skipped ${r.skipped.length}` : ''}\n`);
   return 0;
 }
 

@@ -1,9 +1,12 @@
 // `burnrate serve`, `burnrate gate` and `burnrate token`: the server's commands.
 
+import { resolve } from 'path';
 import { ConfigError, loadConfig } from '../server/config';
 import { openDb } from '../server/db';
-import { TokenStore } from '../server/auth';
+import { DbMissingError } from '../server/dbFiles';
+import { TokenError, TokenStore } from '../server/auth';
 import { startServer } from '../server/app';
+import { GateAnswer, ON_NO_DATA, OnNoData } from '../core/policy/gate';
 import { parseArgs, untilStopped, UsageError } from './args';
 import type { Io } from './main';
 
@@ -29,22 +32,39 @@ export async function cmdServe(argv: string[], io: Io): Promise<number> {
     }
     throw e;
   }
-  const server = await startServer(config);
+  let server;
+  try {
+    server = await startServer(config);
+  } catch (e) {
+    // A configured token that another token already is: a mistake in the configuration.
+    if (e instanceof TokenError) {
+      io.stderr(`burnrate serve: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
   io.stderr(`Burnrate server on ${server.url} (API description: ${server.url}/api/openapi.json). Ctrl-C stops it.\n`);
   await untilStopped();
   await server.close();
   return 0;
 }
 
+const EXIT: Record<GateAnswer, number> = { ship: 0, freeze: 1, unknown: 3 };
+const HEADLINE: Record<GateAnswer, string> = { ship: 'SHIP', freeze: 'FREEZE', unknown: 'CANNOT DECIDE' };
+
 export async function cmdGate(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, { service: 'string', route: 'string', server: 'string', token: 'string', json: 'boolean' });
+  const args = parseArgs(argv, { service: 'string', route: 'string', server: 'string', token: 'string', json: 'boolean', 'on-no-data': 'string' });
   const jsonOut = args.options.json === 'true';
   if (!args.options.service) {
     throw new UsageError('gate needs --service');
   }
+  const onNoData = args.options['on-no-data'] ?? 'unknown';
+  if (!ON_NO_DATA.includes(onNoData as OnNoData)) {
+    throw new UsageError(`--on-no-data must be ${ON_NO_DATA.join(', ').replace(/, (?=[^,]*$)/, ' or ')}`);
+  }
   const base = (args.options.server ?? process.env.BURNRATE_URL ?? 'http://127.0.0.1:8787').replace(/\/$/, '');
   const token = args.options.token ?? process.env.BURNRATE_TOKEN;
-  const qs = new URLSearchParams({ service: args.options.service, ...(args.options.route ? { route: args.options.route } : {}) });
+  const qs = new URLSearchParams({ service: args.options.service, ...(args.options.route ? { route: args.options.route } : {}), onNoData });
   let res: Response;
   try {
     res = await fetch(`${base}/api/v1/gate?${qs}`, { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(15000) });
@@ -54,14 +74,16 @@ export async function cmdGate(argv: string[], io: Io): Promise<number> {
   }
   const body = (await res.json().catch(() => ({}))) as any;
   if (res.status !== 200) {
-    io.stderr(`gate: the server answered ${res.status}: ${body?.error?.message ?? 'no reason given'}\n`);
+    io.stderr(`gate: cannot decide: the server answered ${res.status}: ${body?.error?.message ?? 'no reason given'}\n`);
     return 3;
   }
+  // An answer this CLI does not know cannot mean ship.
+  const decision: GateAnswer = body.decision in EXIT ? body.decision : 'unknown';
   if (jsonOut) {
     io.stdout(JSON.stringify(body, null, 2) + '\n');
   } else {
     const where = body.route ? `${body.service} route ${body.route}` : body.service;
-    io.stdout(`${body.decision.toUpperCase()}: ${where}\n`);
+    io.stdout(`${HEADLINE[decision]}: ${where}\n`);
     for (const r of body.reasons ?? []) {
       io.stdout(`  - ${r}\n`);
     }
@@ -75,7 +97,7 @@ export async function cmdGate(argv: string[], io: Io): Promise<number> {
       }
     }
   }
-  return body.decision === 'ship' ? 0 : 1;
+  return EXIT[decision];
 }
 
 export function cmdToken(argv: string[], io: Io): number {
@@ -83,19 +105,34 @@ export function cmdToken(argv: string[], io: Io): number {
   if (sub !== 'create') {
     throw new UsageError('token needs a subcommand: create');
   }
-  const args = parseArgs(rest, { name: 'string', role: 'string', db: 'string' });
+  const args = parseArgs(rest, { name: 'string', role: 'string', db: 'string', create: 'boolean' });
   if (!args.options.name || !['viewer', 'editor', 'admin'].includes(args.options.role ?? '')) {
     throw new UsageError('token create needs --name and --role viewer|editor|admin');
   }
-  const db = openDb(args.options.db ?? process.env.BURNRATE_DB ?? '.burnrate/burnrate.db');
+  const path = args.options.db ?? process.env.BURNRATE_DB ?? '.burnrate/burnrate.db';
+  let db;
+  try {
+    // A token in a database the server does not read is never accepted: a mistyped path must not
+    // make a new, empty database.
+    db = openDb(path, { create: args.options.create === 'true' });
+  } catch (e) {
+    if (e instanceof DbMissingError) {
+      io.stderr(`token create: ${e.message}: give the server's database (--db or BURNRATE_DB), or pass --create to make a new one\n`);
+      return 1;
+    }
+    throw e;
+  }
   try {
     const secret = new TokenStore(db).create(args.options.name, args.options.role as 'viewer' | 'editor' | 'admin');
     io.stdout(secret + '\n');
-    io.stderr(`created token ${args.options.name} (${args.options.role}); it is shown only this once\n`);
+    io.stderr(`created token ${args.options.name} (${args.options.role}) in ${resolve(path)}; it is shown only this once\n`);
     return 0;
-  } catch {
-    io.stderr(`token ${args.options.name} exists already\n`);
-    return 1;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      io.stderr(`token ${args.options.name} exists already\n`);
+      return 1;
+    }
+    throw e;
   } finally {
     db.close();
   }

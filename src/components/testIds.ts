@@ -60,6 +60,7 @@ export const testIds = {
   detail: {
     container: 'data-testid br-detail',
     state: 'data-testid br-detail-state',
+    backfill: 'data-testid br-detail-backfill',
     burndown: 'data-testid br-detail-burndown',
     burnHistory: 'data-testid br-detail-burn-history',
     windows: 'data-testid br-detail-windows',

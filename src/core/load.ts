@@ -95,6 +95,15 @@ export function loadParsed(parsed: ParsedFile): LoadResult {
   return checkUnique(diagnostics.some((d) => d.severity === 'error') ? [] : slos, diagnostics);
 }
 
+/** For an import: a file that holds no SLO is an error, so that writing or storing nothing never
+ * looks like success. (Other files tell why: an OpenSLO file of Service or SLI objects only.) */
+export function requireSlo(r: LoadResult, file?: string): LoadResult {
+  if (r.slos.length > 0 || r.diagnostics.some((d) => d.severity === 'error')) {
+    return r;
+  }
+  return { slos: [], diagnostics: [...r.diagnostics, { severity: 'error', file, message: 'the file holds no SLO: nothing to import' }] };
+}
+
 /** SLOs are identified by service and name; a second definition is an error. */
 export function checkUnique(slos: Slo[], diagnostics: Diagnostic[] = []): LoadResult {
   const seen = new Map<string, Slo>();

@@ -3,33 +3,27 @@
 // 1. The simulator (src/simulator) writes N days of history (default 14) as OpenMetrics, one file
 //    per day; `promtool tsdb create-blocks-from openmetrics` turns them into blocks in a fresh
 //    Prometheus data dir (.burnrate/demo/prometheus).
-// 2. Prometheus starts on 127.0.0.1 (--web.enable-lifecycle, retention 60d or more, rule_files =
+// 2. Prometheus starts on 127.0.0.1 (--web.enable-lifecycle, --web.enable-remote-write-receiver,
+//    an out-of-order window of 31d or more, retention 60d or more, rule_files =
 //    the server's rules directory), scraping the simulator, which keeps serving live metrics that
 //    continue the history (same counters, same seed).
 // 3. The Burnrate server starts on its embedded SQLite with a fresh admin token; the example SLOs
 //    (src/demo/slos.yaml) are loaded through its API and it delivers their rules.
 // 4. History of the recorded series: the budget windows (1d, 3d, the period) sum the hourly
-//    rollups, which Prometheus only records from now on. So the demo backfills the rollup groups
-//    over the whole history, and the 5m rates of the short windows over the recent hours, with
-//    `promtool tsdb create-blocks-from rules` against the running Prometheus, using the very rules
-//    the server delivered; then restarts Prometheus so it loads those blocks. The budget windows
-//    themselves are not backfilled: they run every 2 minutes and read the whole window each time, so
-//    their first evaluation after the restart already shows the real numbers. Where the recorded
-//    history meets the live rollups, less than one hour may be counted twice (the live group runs
-//    at its own offset within the hour): out of days of history, a negligible error.
-//    (`promtool tsdb create-blocks-from rules` would do the same evaluation, but 2.42 writes one
-//    block per rule per two hours: thousands of blocks for two weeks, minutes to write and load.)
+//    rollups, which Prometheus only records from now on. The server fills them, and the 5m rates
+//    of the short windows over the last 6 hours, from the raw history above, as it does for any new
+//    SLO (remote write into Prometheus's out-of-order window, at the live groups' own instants, so
+//    nothing is counted twice). The budget windows run every 2 minutes and read the whole window
+//    each time: their first evaluation after the fill shows the real numbers.
 // 5. A status table (budget, burn, freeze per route) refreshes every few seconds, until Ctrl-C,
 //    which stops everything started here.
 
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { join, resolve } from 'path';
-import { parse, stringify } from 'yaml';
-import { withRawInputs } from '../core/rules/rawExprs';
-import { groupPart } from '../core/rules/seriesNames';
+import { stringify } from 'yaml';
 import { parseDuration } from '../core/spec/duration';
 import { loadConfig } from '../server/config';
 import { startServer, RunningServer } from '../server/app';
@@ -305,85 +299,25 @@ async function api(server: RunningServer, token: string, method: string, path: s
   return parsed;
 }
 
-// ---------- recorded history ----------
+// ---------- history ----------
 
-interface RuleGroupText {
-  name: string;
-  interval?: string;
-  rules: Array<{ record?: string; expr: string; labels?: Record<string, string> }>;
-}
-
-const omEscape = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-
-/**
- * Evaluates recording rules over past time the way Prometheus would have (a range query of each
- * rule's expression is the rule evaluated at every step), and writes the results as OpenMetrics
- * for promtool. This is what `promtool tsdb create-blocks-from rules` does, except that promtool
- * 2.42 writes one block per rule per 2 hours (thousands of blocks for two weeks); one file per
- * range imported with --max-block-duration=24h gives one block per day.
- */
-async function recordHistory(
-  promUrl: string,
-  parts: Array<{ groups: RuleGroupText[]; startMs: number; endMs: number; stepS: number }>,
-  file: string
-): Promise<{ series: number; samples: number }> {
-  const byName = new Map<string, Map<string, Array<[number, string]>>>();
-  for (const part of parts) {
-    for (const g of part.groups) {
-      for (const rule of g.rules) {
-        if (!rule.record) {
-          continue;
-        }
-        const params = new URLSearchParams({
-          query: rule.expr,
-          start: String(part.startMs / 1000),
-          end: String(part.endMs / 1000),
-          step: String(part.stepS),
-        });
-        const r = await fetch(`${promUrl}/api/v1/query_range`, { method: 'POST', body: params, signal: AbortSignal.timeout(120000) });
-        const body = (await r.json()) as any;
-        if (body.status !== 'success') {
-          throw new Error(`recording ${rule.record} of ${g.name}: ${body.error ?? r.status}`);
-        }
-        let series = byName.get(rule.record);
-        if (!series) {
-          byName.set(rule.record, (series = new Map()));
-        }
-        for (const res of body.data.result as Array<{ metric: Record<string, string>; values: Array<[number, string]> }>) {
-          const labels = { ...res.metric, ...(rule.labels ?? {}) };
-          delete labels.__name__;
-          const key = Object.keys(labels)
-            .sort()
-            .map((k) => `${k}="${omEscape(labels[k])}"`)
-            .join(',');
-          const list = series.get(key) ?? [];
-          list.push(...res.values.filter(([, v]) => Number.isFinite(Number(v))));
-          series.set(key, list);
-        }
-      }
+/** Waits until the server's history backfill has run for every SLO; a failed one stops the demo. */
+async function waitForBackfill(server: RunningServer, token: string, timeoutMs: number): Promise<{ slos: number; written: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const items = (await api(server, token, 'GET', '/api/v1/slos?status=false&limit=1000')).items as Array<{ name: string; backfill?: { state: string; written?: number; reason?: string } }>;
+    const broken = items.find((i) => i.backfill?.state === 'failed' || i.backfill?.state === 'unsupported');
+    if (broken) {
+      throw new Error(`history backfill of ${broken.name} ${broken.backfill!.state}: ${broken.backfill!.reason}`);
     }
-  }
-  const lines: string[] = [];
-  let count = 0;
-  let samples = 0;
-  for (const [name, series] of byName) {
-    lines.push(`# TYPE ${name} gauge`);
-    for (const [key, values] of series) {
-      count++;
-      values.sort((a, b) => a[0] - b[0]);
-      let last = -Infinity;
-      for (const [t, v] of values) {
-        if (t > last) {
-          lines.push(`${name}{${key}} ${v} ${t}`);
-          samples++;
-          last = t;
-        }
-      }
+    if (items.every((i) => i.backfill?.state === 'done')) {
+      return { slos: items.length, written: items.reduce((n, i) => n + (i.backfill!.written ?? 0), 0) };
     }
+    if (Date.now() > deadline) {
+      throw new Error(`history backfill not done after ${timeoutMs / 1000} s: ${items.filter((i) => i.backfill?.state !== 'done').map((i) => i.name).join(', ')}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
   }
-  lines.push('# EOF');
-  writeFileSync(file, lines.join('\n') + '\n');
-  return { series: count, samples };
 }
 
 // ---------- status table ----------
@@ -507,7 +441,7 @@ async function main(): Promise<void> {
       throw new Error(`${o.dir} is not empty and not a demo folder: pass an empty or new --dir`);
     }
     rmSync(o.dir, { recursive: true, force: true });
-    const dirs = { data: join(o.dir, 'prometheus'), rules: join(o.dir, 'rules'), history: join(o.dir, 'history'), ruleBlocks: join(o.dir, 'rule-blocks'), logs: join(o.dir, 'logs') };
+    const dirs = { data: join(o.dir, 'prometheus'), rules: join(o.dir, 'rules'), history: join(o.dir, 'history'), logs: join(o.dir, 'logs') };
     Object.values(dirs).forEach((d) => mkdirSync(d, { recursive: true }));
     const ports = {
       prometheus: await pickPort(o.ports.prometheus),
@@ -530,6 +464,8 @@ async function main(): Promise<void> {
       promConfig,
       stringify({
         global: { scrape_interval: '15s', evaluation_interval: '15s' },
+        // The server writes each new SLO's past rollups (up to its 30d period) by remote write.
+        storage: { tsdb: { out_of_order_time_window: `${Math.max(31, Math.ceil(o.days) + 1)}d` } },
         rule_files: [join(dirs.rules, '*.yaml')],
         scrape_configs: [
           { job_name: 'llm-gateway', static_configs: [{ targets: [`127.0.0.1:${ports.simulator}`] }] },
@@ -546,6 +482,7 @@ async function main(): Promise<void> {
         `--storage.tsdb.retention.time=${retentionDays}d`,
         `--web.listen-address=127.0.0.1:${ports.prometheus}`,
         '--web.enable-lifecycle',
+        '--web.enable-remote-write-receiver',
         '--log.level=warn',
       ],
       join(dirs.logs, 'prometheus.log')
@@ -576,49 +513,11 @@ async function main(): Promise<void> {
     }
     say(`Burnrate server on ${server.url}: ${imported.created.length} SLOs loaded through the API, rules delivered to ${dirs.rules}`);
 
-    // 4. Recorded history: rollups over the whole range, short-window rates over the recent hours.
-    const rollups: any[] = [];
-    const shortRates: any[] = [];
-    for (const s of list) {
-      const r = await api(server, token, 'GET', `/api/v1/slos/${encodeURIComponent(s.service)}/${encodeURIComponent(s.name)}/rules`);
-      for (const g of parse(r.prometheus).groups as Array<{ name: string; interval: string; rules: any[] }>) {
-        const part = groupPart(g.name);
-        if (part === 'rollup') {
-          rollups.push(g);
-        } else if (part === undefined) {
-          // Only the 5m rates read raw series; the windows over them are computed live from these.
-          // The bad-events rate reads the recorded total: from raw data, the total's own expr.
-          shortRates.push({ ...g, rules: withRawInputs(g.rules.filter((x) => /:rate5m$/.test(x.record))) });
-        }
-      }
-    }
-    const endMs = Date.now();
-    const startMs = bf.startMs + 3_600_000;
-    say(`recording the history of the hourly rollups (${rollups.length} groups) and of the recent 5m rates ...`);
-    const recorded = join(o.dir, 'recorded.om');
-    // The hourly sums over 1d, 3d and the period read the hourly rollups, so they are recorded in a
-    // second pass, once the rollups' history is in Prometheus.
-    const isSum = (x: { record?: string }) => /_hourly$/.test(x.record ?? '');
-    const written = await recordHistory(prom.url, [
-      { groups: rollups.map((g) => ({ ...g, rules: g.rules.filter((x: { record?: string }) => !isSum(x)) })), startMs, endMs, stepS: 3600 },
-      { groups: shortRates, startMs: Math.max(startMs, endMs - 6 * 3_600_000), endMs, stepS: 60 },
-    ], recorded);
-    await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', recorded, dirs.ruleBlocks], join(dirs.logs, 'promtool.log'));
-    say(`recorded ${written.samples} samples of ${written.series} series`);
-    say('restarting Prometheus to load the recorded history ...');
-    await prom.stop();
-    for (const b of readdirSync(dirs.ruleBlocks)) {
-      renameSync(join(dirs.ruleBlocks, b), join(dirs.data, b));
-    }
-    await prom.start();
-    const sums = join(o.dir, 'recorded-sums.om');
-    await recordHistory(prom.url, [{ groups: rollups.map((g) => ({ ...g, rules: g.rules.filter(isSum) })), startMs: endMs - 2 * 3_600_000, endMs, stepS: 3600 }], sums);
-    await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', sums, dirs.ruleBlocks], join(dirs.logs, 'promtool.log'));
-    for (const b of readdirSync(dirs.ruleBlocks)) {
-      // Prometheus picks up blocks added to its data directory within about 20 s.
-      renameSync(join(dirs.ruleBlocks, b), join(dirs.data, b));
-    }
-    say(`Prometheus back; budget numbers appear within about 3 minutes (the budget rules run every 2 minutes)`);
+    // 4. History: the server fills each new SLO's rollups and short-window rates from the raw
+    // history above (remote write into Prometheus's out-of-order window), as it would in production.
+    say('filling the rollups of the SLOs from the history Prometheus holds ...');
+    const filled = await waitForBackfill(server, token, 240_000);
+    say(`history filled: ${filled.written} samples written for ${filled.slos} SLOs; budget numbers appear within about 2 minutes (the budget rules run every 2 minutes)`);
 
     // 5. Status table.
     const scenarioList = Object.keys(SCENARIOS).join(', ');

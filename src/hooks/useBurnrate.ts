@@ -10,8 +10,14 @@ export function useSloList(filter: ListFilter = {}, refreshMs = 30000) {
   return state;
 }
 
+/** While the server fills the SLO's history, asks again every few seconds to show its progress. */
+export const BACKFILL_REFRESH_MS = 3000;
+
 export function useSlo(service?: string, name?: string) {
-  return useAsync(() => api.getSlo(service!, name!), [service, name], { skip: !service || !name });
+  return useAsync(() => api.getSlo(service!, name!), [service, name], {
+    skip: !service || !name,
+    refreshMs: (v) => (v?.backfill?.state === 'queued' || v?.backfill?.state === 'running' ? BACKFILL_REFRESH_MS : 0),
+  });
 }
 
 export function useSloStatus(service: string, name: string, refreshMs = 30000) {

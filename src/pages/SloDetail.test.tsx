@@ -181,4 +181,34 @@ describe('SLO detail', () => {
       duration: '4h',
     });
   });
+
+  it('shows the history fill while it runs, then how much of the period Prometheus held', async () => {
+    let backfill: Record<string, unknown> = { state: 'running' };
+    fakeBackend()
+      .on('GET', BASE, () => ({ data: sloItem({ spec, version: 1, backfill }), headers: { ETag: '"1"' } }))
+      .on('GET', `${BASE}/status`, {
+        data: {
+          service: 'llm-gateway',
+          name: 'chat-availability',
+          state: 'ship',
+          evaluatedAt: 1764403200000,
+          groups: [],
+        },
+      })
+      .on('GET', `${BASE}/history`, { data: { range: 1, step: 1, series: {} } })
+      .on('GET', `${BASE}/audit`, { data: { items: [] } })
+      .on('GET', `${PROXY}/api/v1/freezes`, { data: { items: [] } });
+    renderAt('slos/llm-gateway/chat-availability', <SloDetail />, 'slos/:service/:name');
+    const notice = await screen.findByTestId(testIds.detail.backfill, {}, WAIT);
+    expect(notice).toHaveTextContent('Filling the history from Prometheus');
+    // The page asks again while the fill runs: Prometheus held 10 of the period's 30 days.
+    backfill = { state: 'done', coveredHours: 240, periodHours: 720, written: 480 };
+    await waitFor(
+      () =>
+        expect(screen.getByTestId(testIds.detail.backfill)).toHaveTextContent(
+          'The budget covers 10 of 30 days: Prometheus holds 10 days'
+        ),
+      WAIT
+    );
+  });
 });

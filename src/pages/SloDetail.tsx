@@ -32,6 +32,7 @@ import { alertWindows } from '../core/rules/burnRateWindows';
 import { previewQueries } from '../core/rules/sliSignals';
 import { burn, dateTime, duration, groupText, percent, spentOfBudget } from '../utils/format';
 import { coverageText } from '../core/policy/status';
+import { BackfillNotice } from '../components/detail/BackfillNotice';
 import { dashboardUrl, exploreUrl, sloPath } from '../utils/utils.routing';
 import { DASHBOARDS } from '../constants';
 
@@ -136,6 +137,7 @@ export function SloDetail() {
           ))}
         </Stack>
         {item.description && <p className={t.muted}>{item.description}</p>}
+        <BackfillNotice backfill={item.backfill} />
         {status.error && (
           <Alert severity="warning" title="Live status is unavailable">
             {status.error.message}

@@ -5,11 +5,12 @@ import { createServer, Server } from 'http';
 import { AddressInfo } from 'net';
 import { ActionStore } from './actionStore';
 import { registerRoutes } from './api/routes';
-import { TokenStore } from './auth';
+import { storeConfiguredTokens, TokenStore } from './auth';
 import { allowedOrigins, ServerConfig } from './config';
-import { Db, openDb, writeTransaction } from './db';
+import { Db, openDb } from './db';
 import { PrometheusDirectorySink } from './delivery/prometheusSink';
 import { Reconciler } from './delivery/reconciler';
+import { HistoryMode, HistoryService } from './history/historyService';
 import { RulerSink } from './delivery/rulerSink';
 import { RuleSink } from './delivery/sink';
 import { GitOpsSource } from './gitops';
@@ -38,36 +39,25 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const store = new SloStore(db);
   const tokens = new TokenStore(db);
   const actions = new ActionStore(db, store);
-  // Counted inside the write lock: two servers starting on one file create the token once.
-  const bootstrap = config.bootstrapAdminToken;
-  const bootstrapped =
-    !!bootstrap &&
-    writeTransaction(db, () => {
-      if (tokens.count() > 0) {
-        return false;
-      }
-      tokens.create('admin', 'admin', bootstrap);
-      return true;
-    });
-  if (bootstrapped) {
-    log.info('created the admin token from BURNRATE_ADMIN_TOKEN');
-  }
-  if (tokens.count() === 0) {
-    log.warn('no API tokens exist: set BURNRATE_ADMIN_TOKEN, or run `burnrate token create`, before using the API');
-  }
+  storeConfiguredTokens(db, tokens, config, log);
   const upstream = new Upstream({ allowedOrigins: allowedOrigins(config), timeoutMs: config.upstreamTimeoutMs, retries: config.upstreamRetries });
-  const prometheus = config.prometheusUrl ? new PrometheusClient(config.prometheusUrl, upstream) : undefined;
+  const prometheus = config.prometheusUrl ? new PrometheusClient(config.prometheusUrl, upstream, config.prometheusAuth) : undefined;
   const sinks: RuleSink[] = [];
   const rules = config.prometheusRules;
   if (rules.mode === 'directory') {
     sinks.push(new PrometheusDirectorySink(rules.dir, prometheus, log));
   } else if (rules.mode === 'ruler') {
-    sinks.push(new RulerSink('prometheus', { url: rules.url, tenant: rules.tenant, api: rules.api, prefix: rules.prefix }, upstream, log));
+    sinks.push(new RulerSink('prometheus', { url: rules.url, tenant: rules.tenant, api: rules.api, prefix: rules.prefix, auth: rules.auth }, upstream, log));
   }
   if (config.lokiRuler) {
-    sinks.push(new RulerSink('loki', { url: config.lokiRuler.url, tenant: config.lokiRuler.tenant, api: 'loki' }, upstream, log));
+    sinks.push(new RulerSink('loki', { url: config.lokiRuler.url, tenant: config.lokiRuler.tenant, api: 'loki', auth: config.lokiRuler.auth }, upstream, log));
   }
-  const reconciler = new Reconciler(db, store, sinks, log, metrics, config.reconcileIntervalMs);
+  const history = new HistoryService(store, upstream, historyMode(config, prometheus), log);
+  const reconciler = new Reconciler(db, store, sinks, log, metrics, config.reconcileIntervalMs, (target, key, version, o) => {
+    if (target === 'prometheus') {
+      history.delivered(key, version, o);
+    }
+  });
   const status = new StatusService(prometheus, metrics, config.statusCacheMs);
   const gitops = config.gitopsDir ? new GitOpsSource(config.gitopsDir, store, log, (s, n) => reconciler.changed(s, n)) : undefined;
   const router = new Router(tokens, log, metrics, config.maxBodyBytes);
@@ -77,7 +67,9 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     tokens,
     status,
     reconciler,
+    history,
     metrics,
+    gitops: gitops ? () => gitops.status() : undefined,
     ready: () =>
       reconciler.lastRun || sinks.length === 0 ? { ready: true } : { ready: false, reason: 'the first rule sync has not finished' },
   });
@@ -123,4 +115,16 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       db.close();
     },
   };
+}
+
+/** History backfill needs the rules loaded by a Prometheus the server can write to (directory mode). */
+function historyMode(config: ServerConfig, prometheus: PrometheusClient | undefined): HistoryMode {
+  const rules = config.prometheusRules;
+  if (rules.mode === 'ruler') {
+    return { kind: 'unsupported', reason: `history backfill into a ${rules.api} ruler's storage is not built yet: the rollups fill from the creation on` };
+  }
+  if (!prometheus || !config.prometheusUrl) {
+    return { kind: 'unsupported', reason: 'no Prometheus URL configured: the rollups fill from the creation on' };
+  }
+  return { kind: 'directory', prometheusUrl: config.prometheusUrl, prometheus, auth: config.prometheusAuth };
 }

@@ -1,14 +1,19 @@
 // Server configuration: environment variables, optionally a YAML/JSON config file
 // (BURNRATE_CONFIG), environment winning. Every URL the server may ever contact is listed here;
-// nothing else is reachable from the server (see allowedUrl).
+// nothing else is reachable from the server (see allowedOrigins). Credentials and API tokens are
+// read by configSecrets.ts.
 
 import { readFileSync } from 'fs';
 import { parseDocuments } from '../core/spec/document';
 import { formatDiagnostic } from '../core/spec/types';
+import { apiToken, ConfigError, httpUrl, upstream } from './configSecrets';
+import { UpstreamAuth } from './upstreamAuth';
+
+export { ConfigError };
 
 export type RulesTarget =
   | { mode: 'directory'; dir: string }
-  | { mode: 'ruler'; url: string; tenant?: string; api: 'mimir' | 'cortex'; prefix?: string }
+  | { mode: 'ruler'; url: string; tenant?: string; api: 'mimir' | 'cortex'; prefix?: string; auth?: UpstreamAuth }
   | { mode: 'none' };
 
 export interface ServerConfig {
@@ -17,13 +22,17 @@ export interface ServerConfig {
   dbPath: string;
   /** Prometheus (or Mimir) for status queries and, in directory mode, /-/reload. */
   prometheusUrl?: string;
+  /** Credentials sent with every request to prometheusUrl (queries, rules list, reload, writes). */
+  prometheusAuth?: UpstreamAuth;
   prometheusRules: RulesTarget;
   /** Loki ruler for Loki SLIs' first stage. */
-  lokiRuler?: { url: string; tenant?: string };
+  lokiRuler?: { url: string; tenant?: string; auth?: UpstreamAuth };
   /** Read-only SLO files (native, OpenSLO, Sloth), watched for changes. */
   gitopsDir?: string;
   /** Token created with the admin role on first start when the database has no tokens. */
   bootstrapAdminToken?: string;
+  /** The Grafana app's token: kept as the token named `grafana`, with the editor role. */
+  grafanaToken?: string;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   /** Timeout of every call to Prometheus or a ruler, in ms. */
@@ -38,8 +47,6 @@ export interface ServerConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
-export class ConfigError extends Error {}
-
 function num(value: string | number | undefined, name: string, fallback: number): number {
   if (value === undefined || value === '') {
     return fallback;
@@ -51,19 +58,13 @@ function num(value: string | number | undefined, name: string, fallback: number)
   return n;
 }
 
-function url(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === null || value === '') {
-    return undefined;
+/** A URL put into alerts and shown to people: credentials in it would be published. */
+function linkUrl(value: unknown, name: string): string | undefined {
+  const u = httpUrl(value, name);
+  if (u && (new URL(u).username || new URL(u).password)) {
+    throw new ConfigError(`${name}: must not hold credentials (it is written into every alert)`);
   }
-  try {
-    const u = new URL(String(value));
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-      throw new Error();
-    }
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    throw new ConfigError(`${name}: expected an http(s) URL, got ${JSON.stringify(value)}`);
-  }
+  return u;
 }
 
 /** Reads configuration from `env` and the file it names. */
@@ -85,7 +86,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   }
   const prom = file.prometheus ?? {};
   const rulesDir = env.BURNRATE_RULES_DIR ?? prom.rulesDir;
-  const rulerUrl = url(env.BURNRATE_PROMETHEUS_RULER_URL ?? prom.ruler?.url, 'prometheus ruler url');
+  const prometheus = upstream(env, 'BURNRATE_PROMETHEUS', prom, 'prometheus');
+  const ruler = upstream(env, 'BURNRATE_PROMETHEUS_RULER', prom.ruler, 'prometheus.ruler');
+  const loki = upstream(env, 'BURNRATE_LOKI_RULER', file.loki?.ruler, 'loki.ruler');
+  const rulerUrl = ruler.url;
   let prometheusRules: RulesTarget = { mode: 'none' };
   if (rulesDir && rulerUrl) {
     throw new ConfigError('give either a Prometheus rules directory or a ruler URL, not both');
@@ -103,9 +107,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       api,
       tenant: env.BURNRATE_PROMETHEUS_TENANT ?? prom.ruler?.tenant,
       prefix: prom.ruler?.prefix,
+      auth: ruler.auth,
     };
   }
-  const lokiUrl = url(env.BURNRATE_LOKI_RULER_URL ?? file.loki?.ruler?.url, 'loki ruler url');
+  const adminToken = apiToken(env, 'BURNRATE_ADMIN_TOKEN', file, 'adminToken');
+  const grafanaToken = apiToken(env, 'BURNRATE_GRAFANA_TOKEN', file, 'grafanaToken');
+  if (adminToken !== undefined && adminToken === grafanaToken) {
+    throw new ConfigError('the Grafana app token is the admin token: give the app a token of its own (it gets the editor role only)');
+  }
   const level = env.BURNRATE_LOG_LEVEL ?? file.logLevel ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level)) {
     throw new ConfigError(`log level: expected debug, info, warn or error, got ${JSON.stringify(level)}`);
@@ -114,17 +123,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: env.BURNRATE_HOST ?? file.host ?? '127.0.0.1',
     port: num(env.BURNRATE_PORT ?? file.port, 'port', 8787),
     dbPath: env.BURNRATE_DB ?? file.db ?? '.burnrate/burnrate.db',
-    prometheusUrl: url(env.BURNRATE_PROMETHEUS_URL ?? prom.url, 'prometheus url'),
+    prometheusUrl: prometheus.url,
+    prometheusAuth: prometheus.auth,
     prometheusRules,
-    lokiRuler: lokiUrl ? { url: lokiUrl, tenant: env.BURNRATE_LOKI_TENANT ?? file.loki?.ruler?.tenant } : undefined,
+    lokiRuler: loki.url ? { url: loki.url, tenant: env.BURNRATE_LOKI_TENANT ?? file.loki?.ruler?.tenant, auth: loki.auth } : undefined,
     gitopsDir: env.BURNRATE_GITOPS_DIR ?? file.gitopsDir,
-    bootstrapAdminToken: env.BURNRATE_ADMIN_TOKEN ?? file.adminToken,
+    bootstrapAdminToken: adminToken,
+    grafanaToken,
     maxBodyBytes: num(env.BURNRATE_MAX_BODY_BYTES ?? file.maxBodyBytes, 'max body bytes', 1024 * 1024),
     upstreamTimeoutMs: num(env.BURNRATE_UPSTREAM_TIMEOUT_MS ?? file.upstreamTimeoutMs, 'upstream timeout', 5000),
     upstreamRetries: num(env.BURNRATE_UPSTREAM_RETRIES ?? file.upstreamRetries, 'upstream retries', 2),
     reconcileIntervalMs: num(env.BURNRATE_RECONCILE_INTERVAL_MS ?? file.reconcileIntervalMs, 'reconcile interval', 30000),
     statusCacheMs: num(env.BURNRATE_STATUS_CACHE_MS ?? file.statusCacheMs, 'status cache', 5000),
-    grafanaUrl: url(env.BURNRATE_GRAFANA_URL ?? file.grafanaUrl, 'grafana url'),
+    grafanaUrl: linkUrl(env.BURNRATE_GRAFANA_URL ?? file.grafanaUrl, 'grafana url'),
     logLevel: level,
   };
 }

@@ -1,13 +1,17 @@
 // SQLite storage (better-sqlite3, one file, WAL). Migrations run in order at start, each in a
-// transaction, and are recorded so a restart applies only new ones.
+// transaction, and are recorded so a restart applies only new ones. The file holds token hashes
+// and everyone's SLOs: it is made readable by its owner only (dbFiles.ts).
 
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'fs';
-import { dirname } from 'path';
+import { prepareDbFile } from './dbFiles';
+import { keyedHash, newTokenKey } from './tokenHash';
 
 export type Db = Database.Database;
 
-const MIGRATIONS: string[] = [
+/** SQL, or a function for what SQL cannot do (such as an HMAC). */
+type Migration = string | ((db: Db) => void);
+
+const MIGRATIONS: Migration[] = [
   `CREATE TABLE slos (
      service TEXT NOT NULL,
      name TEXT NOT NULL,
@@ -60,12 +64,20 @@ const MIGRATIONS: string[] = [
   // The version of the SLO a sync state is about: a state recorded for version 1 says nothing
   // about version 2.
   `ALTER TABLE sync_state ADD COLUMN version INTEGER;`,
+  // Tokens were kept as their plain SHA-256, the same in every database: now keyed with a random
+  // key of this database (tokenHash.ts). Existing rows are rehashed, so their tokens keep working.
+  (db) => {
+    db.exec('CREATE TABLE token_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL)');
+    const key = newTokenKey();
+    db.prepare('INSERT INTO token_key (id, key) VALUES (1, ?)').run(key);
+    for (const r of db.prepare('SELECT id, hash FROM tokens').all() as Array<{ id: number; hash: string }>) {
+      db.prepare('UPDATE tokens SET hash = ? WHERE id = ?').run(keyedHash(key, r.hash), r.id);
+    }
+  },
 ];
 
-export function openDb(path: string): Db {
-  if (path !== ':memory:') {
-    mkdirSync(dirname(path), { recursive: true });
-  }
+export function openDb(path: string, options: { create?: boolean } = {}): Db {
+  prepareDbFile(path, options);
   const db = new Database(path);
   // Requests run the same few statements over and over: compile each once.
   const prepare = db.prepare.bind(db);
@@ -101,17 +113,23 @@ export function isDatabaseBusy(e: unknown): boolean {
   return typeof (e as { code?: unknown })?.code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test((e as { code: string }).code);
 }
 
-export function migrate(db: Db): number {
+/** Applies the migrations not applied yet, up to `upTo` (all by default; tests of an upgrade stop
+ * at an older version). */
+export function migrate(db: Db, upTo = MIGRATIONS.length): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
   let applied = 0;
-  MIGRATIONS.forEach((sql, i) => {
+  MIGRATIONS.slice(0, upTo).forEach((migration, i) => {
     const version = i + 1;
     // Checked inside the write lock: two servers starting on one file apply each migration once.
     writeTransaction(db, () => {
       if (db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(version)) {
         return;
       }
-      db.exec(sql);
+      if (typeof migration === 'string') {
+        db.exec(migration);
+      } else {
+        migration(db);
+      }
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());
       applied++;
     });

@@ -1,112 +1,191 @@
 // Read-only SLOs from a folder of files (native, OpenSLO, Sloth), typically a git checkout. The
-// folder is re-read every few seconds; SLOs from it are stored with source "git" and cannot be
-// changed through the API. A file that does not validate changes nothing: the SLOs it held keep
-// their last good version, and the error is logged.
+// folder is re-read every few seconds when a file in it changed; SLOs from it are stored with
+// source "git" and cannot be changed through the API. The folder applies whole or not at all, as
+// `burnrate validate` judges it (the same reader, definitionFiles.ts): an invalid file, an SLO
+// defined twice, a file that cannot be read, or an SLO that clashes with one created through the
+// API rejects the folder, and the store keeps the last good version of every SLO. Why is in the
+// log and in status() (GET /api/v1/gitops).
 
-import { readdirSync, readFileSync, statSync } from 'fs';
-import { join, relative } from 'path';
-import { loadText } from '../core/load';
-import { formatDiagnostic, Slo } from '../core/spec/types';
+import { statSync } from 'fs';
+import { relative } from 'path';
+import { Diagnostic, formatDiagnostic, Slo } from '../core/spec/types';
+import { listDefinitionFiles, loadDefinitions } from './definitionFiles';
 import { Logger } from './log';
 import { SloStore } from './sloStore';
 import { storedForm } from './storedForm';
 
-function files(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const full = join(dir, name);
-      if (name.startsWith('.')) {
-        return [];
-      }
-      return statSync(full).isDirectory() ? files(full) : /\.(ya?ml|json)$/i.test(name) ? [full] : [];
-    });
+export interface GitOpsStatus {
+  /** `applied`: the store holds the folder as last read; `rejected`: it holds the last good one. */
+  state: 'applied' | 'rejected';
+  /** When the folder was last read, and last applied (ms since the epoch). */
+  checkedAt: number;
+  appliedAt?: number;
+  /** Definition files in the folder as last read, and the SLOs they define (0 when rejected). */
+  files: number;
+  slos: number;
+  /** Errors (why the folder was rejected) and warnings, by file and line. */
+  problems: Array<Pick<Diagnostic, 'severity' | 'file' | 'line' | 'message'>>;
 }
 
+type Change =
+  | { kind: 'create'; slo: Slo; spec: Record<string, unknown>; path: string }
+  | { kind: 'update'; slo: Slo; spec: Record<string, unknown>; version: number }
+  | { kind: 'delete'; service: string; name: string };
+
 export class GitOpsSource {
-  private signature = '';
+  private signature?: string;
   private timer?: NodeJS.Timeout;
-  lastError?: string;
+  private current: GitOpsStatus;
+  private lastLogged = '';
 
   constructor(
     private readonly dir: string,
     private readonly store: SloStore,
     private readonly log: Logger,
     private readonly onChange: (service: string, name: string) => void,
-    private readonly intervalMs = 5000
-  ) {}
+    private readonly intervalMs = 5000,
+    private readonly now: () => number = Date.now
+  ) {
+    this.current = { state: 'applied', checkedAt: 0, files: 0, slos: 0, problems: [] };
+  }
 
   start(): void {
-    this.scan();
-    this.timer = setInterval(() => this.scan(), this.intervalMs);
+    this.scanSafely();
+    this.timer = setInterval(() => this.scanSafely(), this.intervalMs);
     this.timer.unref();
+  }
+
+  /** A pass that fails for a reason no check foresaw (the database, say) is reported, never thrown
+   * out of the timer, which would stop the server. */
+  private scanSafely(): void {
+    try {
+      this.scan();
+    } catch (e) {
+      const message = `the GitOps folder could not be applied: ${(e as Error).message}`;
+      this.current = { ...this.current, state: 'rejected', checkedAt: this.now(), problems: [{ severity: 'error', message }] };
+      this.logRejected([{ severity: 'error', message }]);
+      this.signature = undefined;
+    }
   }
 
   stop(): void {
     clearInterval(this.timer);
   }
 
-  /** Reads the folder if anything in it changed; returns true when it applied changes. */
+  status(): GitOpsStatus {
+    return this.current;
+  }
+
+  /** Names, sizes and times of every file, and what could not be listed: the folder is read
+   * again only when this changes. A file that vanished in between reads as gone. */
+  private folderSignature(): string {
+    const { files, diagnostics } = listDefinitionFiles([this.dir]);
+    const stats = files.map((f) => {
+      try {
+        const st = statSync(f);
+        return `${f}:${st.mtimeMs}:${st.ctimeMs}:${st.size}`;
+      } catch {
+        return `${f}:gone`;
+      }
+    });
+    return JSON.stringify([stats, diagnostics.map(formatDiagnostic)]);
+  }
+
+  /** Reads the folder if anything in it changed, and applies it when it is valid; returns whether it read it. */
   scan(): boolean {
-    let list: string[];
-    try {
-      list = files(this.dir);
-    } catch (e) {
-      this.lastError = `cannot read ${this.dir}: ${(e as Error).message}`;
-      this.log.error('gitops folder unreadable', { dir: this.dir, error: this.lastError });
-      return false;
-    }
-    const sig = list.map((f) => `${f}:${statSync(f).mtimeMs}:${statSync(f).size}`).join('|');
+    const sig = this.folderSignature();
     if (sig === this.signature) {
       return false;
     }
     this.signature = sig;
-    const found = new Map<string, { slo: Slo; path: string }>();
-    const broken = new Set<string>();
-    for (const f of list) {
-      const rel = relative(this.dir, f);
-      const r = loadText(readFileSync(f, 'utf8'), rel);
-      if (r.diagnostics.some((d) => d.severity === 'error')) {
-        broken.add(rel);
-        this.lastError = r.diagnostics.map(formatDiagnostic).join('\n');
-        this.log.error('gitops file invalid; its SLOs keep their last good version', { file: rel, errors: this.lastError });
-        continue;
-      }
-      for (const slo of r.slos) {
-        found.set(`${slo.service}/${slo.name}`, { slo, path: rel });
+    const loaded = loadDefinitions([this.dir], { name: (p) => relative(this.dir, p) || '.' });
+    const problems = [...loaded.diagnostics];
+    const changes = problems.some((d) => d.severity === 'error') ? [] : this.changes(loaded.slos, problems);
+    if (!problems.some((d) => d.severity === 'error')) {
+      try {
+        this.store.transaction(() => changes.forEach((c) => this.apply(c)));
+      } catch (e) {
+        problems.push({ severity: 'error', message: `the store refused the folder's changes: ${(e as Error).message}` });
+        // Nothing in the folder was wrong: try again on the next pass.
+        this.signature = undefined;
       }
     }
-    for (const [key, { slo: read, path }] of found) {
+    const rejected = problems.some((d) => d.severity === 'error');
+    const checkedAt = this.now();
+    this.current = {
+      state: rejected ? 'rejected' : 'applied',
+      checkedAt,
+      appliedAt: rejected ? this.current.appliedAt : checkedAt,
+      files: loaded.files.length,
+      slos: loaded.slos.length,
+      problems: problems.map(({ severity, file, line, message }) => ({ severity, file, line, message })),
+    };
+    if (rejected) {
+      this.logRejected(problems);
+      return true;
+    }
+    for (const c of changes) {
+      const [service, name] = c.kind === 'delete' ? [c.service, c.name] : [c.slo.service, c.slo.name];
+      this.onChange(service, name);
+    }
+    if (this.lastLogged !== '') {
+      this.log.info('gitops folder applied again', { dir: this.dir, slos: loaded.slos.length, changes: changes.length });
+      this.lastLogged = '';
+    }
+    return true;
+  }
+
+  private logRejected(problems: Diagnostic[]): void {
+    const errors = problems.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    // Once per distinct set of problems, not on every pass.
+    const key = errors.join('\n');
+    if (key !== this.lastLogged) {
+      this.log.error('gitops folder rejected: nothing in it was applied; every SLO keeps its last good version', { dir: this.dir, errors });
+      this.lastLogged = key;
+    }
+  }
+
+  /** What applying the folder's SLOs changes in the store; what cannot be stored goes to `problems`. */
+  private changes(slos: Slo[], problems: Diagnostic[]): Change[] {
+    const out: Change[] = [];
+    const found = new Set<string>();
+    for (const read of slos) {
+      const path = read.origin?.file ?? '';
+      found.add(`${read.service}/${read.name}`);
       const f = storedForm(read);
       if (f.error !== undefined) {
-        this.log.error('gitops SLO not applied', { slo: key, file: path, error: f.error });
+        problems.push({ severity: 'error', file: path, line: read.origin?.line, message: f.error });
         continue;
       }
-      const { spec, slo } = f;
-      const current = this.store.get(slo.service, slo.name);
-      try {
-        if (!current) {
-          this.store.create(spec, slo, 'gitops', { kind: 'git', path });
-          this.onChange(slo.service, slo.name);
-        } else if (current.source !== 'git') {
-          this.log.error('gitops SLO clashes with one created through the API; skipped', { slo: key, file: path });
-        } else if (JSON.stringify(current.spec) !== JSON.stringify(spec)) {
-          this.store.update(slo.service, slo.name, spec, slo, current.version, 'gitops', true);
-          this.onChange(slo.service, slo.name);
-        }
-      } catch (e) {
-        this.log.error('gitops SLO not applied', { slo: key, error: (e as Error).message });
+      const current = this.store.get(f.slo.service, f.slo.name);
+      if (!current) {
+        out.push({ kind: 'create', slo: f.slo, spec: f.spec, path });
+      } else if (current.source !== 'git') {
+        problems.push({
+          severity: 'error',
+          file: path,
+          line: read.origin?.line,
+          message: `SLO "${read.name}" of service "${read.service}" was created through the API: delete it there, or rename this one`,
+        });
+      } else if (JSON.stringify(current.spec) !== JSON.stringify(f.spec)) {
+        out.push({ kind: 'update', slo: f.slo, spec: f.spec, version: current.version });
       }
     }
     for (const s of this.store.all()) {
-      if (s.source === 'git' && !found.has(`${s.service}/${s.name}`) && !(s.sourcePath && broken.has(s.sourcePath))) {
-        this.store.delete(s.service, s.name, undefined, 'gitops', true);
-        this.onChange(s.service, s.name);
+      if (s.source === 'git' && !found.has(`${s.service}/${s.name}`)) {
+        out.push({ kind: 'delete', service: s.service, name: s.name });
       }
     }
-    if (broken.size === 0) {
-      this.lastError = undefined;
+    return out;
+  }
+
+  private apply(c: Change): void {
+    if (c.kind === 'create') {
+      this.store.create(c.spec, c.slo, 'gitops', { kind: 'git', path: c.path });
+    } else if (c.kind === 'update') {
+      this.store.update(c.slo.service, c.slo.name, c.spec, c.slo, c.version, 'gitops', true);
+    } else {
+      this.store.delete(c.service, c.name, undefined, 'gitops', true);
     }
-    return true;
   }
 }

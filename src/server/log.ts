@@ -1,5 +1,7 @@
 // Structured logs: one JSON object per line on stdout. Callers pass fields, never secrets: the
-// logger also drops any field whose name looks like one.
+// logger also drops any field whose name looks like one, and the credentials part of any URL.
+
+import { redact } from './upstreamAuth';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Level[] = ['debug', 'info', 'warn', 'error'];
@@ -19,7 +21,7 @@ export function createLogger(level: Level = 'info', write: (line: string) => voi
       return;
     }
     const clean = Object.fromEntries(Object.entries(fields).filter(([k]) => !SECRET.test(k)));
-    write(JSON.stringify({ ts: new Date().toISOString(), level: lvl, msg, ...clean }) + '\n');
+    write(redact(JSON.stringify({ ts: new Date().toISOString(), level: lvl, msg, ...clean })) + '\n');
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -150,6 +150,11 @@ export class SloStore {
     return (this.db.prepare('SELECT * FROM slos WHERE service = ? ORDER BY name').all(service) as Row[]).map((r) => this.toStored(r));
   }
 
+  /** The services that have an SLO, sorted. */
+  services(): string[] {
+    return (this.db.prepare('SELECT DISTINCT service FROM slos ORDER BY service').all() as Array<{ service: string }>).map((r) => r.service);
+  }
+
   list(f: ListFilter): { items: StoredSlo[]; total: number } {
     const where: string[] = [];
     const args: unknown[] = [];

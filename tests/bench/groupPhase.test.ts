@@ -1,5 +1,5 @@
-// The bench backfills Burnrate's hourly rollups at the instants Prometheus will evaluate the live
-// groups (bench/lib/groupPhase.js: Prometheus's own offset of a group within its interval, from an
+// The bench and the history backfill write Burnrate's hourly rollups at the instants Prometheus will
+// evaluate the live groups (src/core/rules/groupPhase.ts: Prometheus's own offset of a group within its interval, from an
 // XXH64 of the group's name and file). Checked here against a real Prometheus: groups with a 10 s
 // interval, where each recorded sample's timestamp is the group's evaluation time.
 // Needs prometheus (Debian package `prometheus`): fails, never skips, without it.
@@ -7,10 +7,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { groupPhase, xxhash64 } from '../../src/core/rules/groupPhase';
 import { PrometheusProcess, startPrometheus, stopAllPrometheus, waitFor } from '../support/prometheusServer';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { groupPhase, xxhash64 } = require('../../bench/lib/groupPhase');
 
 const NAMES = [
   'burnrate-svc-0-slo-0-rollup',

@@ -1,8 +1,9 @@
 // Plays Grafana's backend for the browser test: serves the host page and bundle, the built plugin
 // under /public/plugins/<id>/ (as Grafana does), and proxies
-//   /api/plugin-proxy/<id>/<route>...  by the `routes` of dist/plugin.json (URL and headers
-//                                      templated from jsonData/secureJsonData, method and role
-//                                      checked), so the token is added here, never in the browser;
+//   /api/plugin-proxy/<id>/<route>...  by the `routes` of dist/plugin.json, matched as Grafana 12
+//                                      matches them (grafanaRoutes.ts; URL and headers templated
+//                                      from jsonData/secureJsonData, method and role checked), so
+//                                      the token is added here, never in the browser;
 //   /api/datasources/proxy/uid/<uid>/... to the data source's URL;
 //   /api/plugins/<id>/settings          kept in memory (the settings page saves there).
 
@@ -10,6 +11,7 @@ import { readFileSync, existsSync, statSync } from 'fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
 import { extname, join, normalize } from 'path';
+import { joinUrl, matchRoute, PluginRoute } from '../support/grafanaRoutes';
 
 export interface HostConfig {
   distDir: string;
@@ -106,13 +108,7 @@ export function panelHostPage(c: HostConfig, panelPath: string): string {
 
 export async function startHost(c: HostConfig): Promise<HostServer> {
   const plugin = JSON.parse(readFileSync(join(c.distDir, 'plugin.json'), 'utf8'));
-  const routes: Array<{
-    path: string;
-    method?: string;
-    reqRole?: string;
-    url: string;
-    headers?: Array<{ name: string; content: string }>;
-  }> = plugin.routes ?? [];
+  const routes: PluginRoute[] = plugin.routes ?? [];
   const requests: string[] = [];
   const proxyPrefix = `/api/plugin-proxy/${c.pluginId}/`;
   const staticPrefix = `/public/plugins/${c.pluginId}/`;
@@ -145,22 +141,19 @@ export async function startHost(c: HostConfig): Promise<HostServer> {
         return serveFile(res, c.distDir, decodeURIComponent(url.pathname.slice(staticPrefix.length)));
       }
       if (url.pathname.startsWith(proxyPrefix)) {
-        const rest = url.pathname.slice(proxyPrefix.length);
-        // Grafana: the first route whose path prefixes the request and whose method matches.
-        const route = routes.find(
-          (r) => (rest === r.path || rest.startsWith(`${r.path}/`)) && (!r.method || r.method === req.method)
-        );
-        if (!route) {
+        const matched = matchRoute(routes, req.method ?? 'GET', url.pathname.slice(proxyPrefix.length));
+        if (!matched) {
           return res
             .writeHead(404, { 'Content-Type': 'application/json' })
             .end(JSON.stringify({ message: 'plugin route not found' }));
         }
+        const { route, rest } = matched;
         if (route.reqRole && ROLE_RANK[c.role] < ROLE_RANK[route.reqRole as keyof typeof ROLE_RANK]) {
           return res
             .writeHead(403, { 'Content-Type': 'application/json' })
             .end(JSON.stringify({ message: 'Permission denied' }));
         }
-        const target = template(route.url, c) + rest.slice(route.path.length) + url.search;
+        const target = joinUrl(template(route.url, c), rest) + url.search;
         const headers = Object.fromEntries((route.headers ?? []).map((h) => [h.name, template(h.content, c)]));
         return forward(req, res, target, headers);
       }

@@ -5,7 +5,7 @@
 // amtool from the Debian packages: required, these tests fail without them).
 
 import { execFileSync } from 'child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { builtinModules } from 'module';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
@@ -90,7 +90,7 @@ function requireTool(cmd: string): void {
 describe('docker-compose.yaml', () => {
   test('parses and has the whole stack', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['alertmanager', 'burnrate', 'grafana', 'loki', 'minio', 'minio-init', 'prometheus', 'prometheus-backfill', 'simulator'].sort()
+      ['alertmanager', 'burnrate', 'burnrate-tokens', 'grafana', 'loki', 'minio', 'minio-init', 'prometheus', 'prometheus-backfill', 'simulator'].sort()
     );
   });
 
@@ -151,7 +151,7 @@ describe('docker-compose.yaml', () => {
     }
   });
 
-  test('the app: plugin id, server URL and the same token as the server, data source UIDs that exist', () => {
+  test('the app: plugin id, server URL, data source UIDs that exist, and its own token, which the server makes an editor token', () => {
     const apps = yamlFile('provisioning/plugins/apps.yaml').apps as any[];
     expect(apps).toHaveLength(1);
     const app = apps[0];
@@ -161,12 +161,58 @@ describe('docker-compose.yaml', () => {
     const uids = (yamlFile('provisioning/datasources/burnrate.yaml').datasources as any[]).map((d) => d.uid);
     expect(uids).toContain(app.jsonData.defaultPrometheusUid);
     expect(uids).toContain(app.jsonData.defaultLokiUid);
-    // The token sits in secureJsonData, expanded by Grafana from its environment, which compose
-    // fills with the same value it gives the server.
-    expect(app.secureJsonData.apiToken).toBe('${BURNRATE_ADMIN_TOKEN}');
+    // The token sits in secureJsonData, read by Grafana from a file ($__file{}) that the server
+    // reads as the Grafana app's token (editor role). Before issue 15 the app got the admin token,
+    // so any Grafana Editor could mint Burnrate admin tokens through the app's POST api route.
     expect(app.jsonData.apiToken).toBeUndefined();
-    expect(env('grafana').BURNRATE_ADMIN_TOKEN).toBe(env('burnrate').BURNRATE_ADMIN_TOKEN);
-    expect(expand(env('burnrate').BURNRATE_ADMIN_TOKEN).length).toBeGreaterThanOrEqual(16);
+    const appFile = /^\$__file\{(.+)\}$/.exec(app.secureJsonData.apiToken)?.[1];
+    expect(appFile).toBeDefined();
+    expect(env('burnrate').BURNRATE_GRAFANA_TOKEN_FILE).toBe(appFile);
+    expect(env('burnrate').BURNRATE_ADMIN_TOKEN).toBeUndefined();
+    expect(env('grafana').BURNRATE_ADMIN_TOKEN).toBeUndefined();
+    const adminFile = env('burnrate').BURNRATE_ADMIN_TOKEN_FILE;
+    expect(adminFile).not.toBe(appFile);
+    // Each token file comes from its own volume, which the one-shot job fills; Grafana mounts the
+    // app's volume only.
+    const volumeOf = (service: string, file: string) => mounts(service).find((m) => file.startsWith(`${m.target}/`));
+    const appVolume = volumeOf('burnrate', appFile!)!;
+    const adminVolume = volumeOf('burnrate', adminFile)!;
+    expect(appVolume.source).not.toBe(adminVolume.source);
+    expect(volumeOf('grafana', appFile!)).toEqual(appVolume);
+    expect(mounts('grafana').map((m) => m.source)).not.toContain(adminVolume.source);
+    const job = services['burnrate-tokens'];
+    const script: string = job.command.join('\n');
+    for (const [file, volume] of [[appFile!, appVolume], [adminFile, adminVolume]] as const) {
+      expect(script).toContain(`newtoken ${file}`);
+      expect(mounts('burnrate-tokens')).toContainEqual({ ...volume, readOnly: false });
+    }
+    expect(script).toContain('randomBytes(32)');
+    expect(script).toContain(`chmod 600 ${adminFile}`);
+    for (const s of ['burnrate', 'grafana']) {
+      expect(services[s].depends_on['burnrate-tokens'].condition).toBe('service_completed_successfully');
+    }
+  });
+
+  test('the token job, run here by sh with its folders moved to a temp dir: two strong tokens the server accepts, the admin one 0600, kept on a second run', () => {
+    const base = mkdtempSync(join(tmpdir(), 'burnrate-tokens-'));
+    const script = (services['burnrate-tokens'].command.join('\n') as string)
+      .replace(/\$\$/g, '$')
+      .replace(/\/run\/burnrate\//g, `${base}/`)
+      .replace(/chown node:node /g, 'true ');
+    mkdirSync(join(base, 'admin'));
+    mkdirSync(join(base, 'app'));
+    execFileSync('sh', ['-c', script]);
+    const admin = readFileSync(join(base, 'admin/token'), 'utf8');
+    const app = readFileSync(join(base, 'app/token'), 'utf8');
+    expect(admin).toMatch(/^brt_[A-Za-z0-9_-]{43}$/);
+    expect(app).toMatch(/^brt_[A-Za-z0-9_-]{43}$/);
+    expect(app).not.toBe(admin);
+    expect(statSync(join(base, 'admin/token')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(base, 'app/token')).mode & 0o777).toBe(0o644);
+    const config = loadConfig({ BURNRATE_ADMIN_TOKEN_FILE: join(base, 'admin/token'), BURNRATE_GRAFANA_TOKEN_FILE: join(base, 'app/token') });
+    expect([config.bootstrapAdminToken, config.grafanaToken]).toEqual([admin, app]);
+    execFileSync('sh', ['-c', script]);
+    expect(readFileSync(join(base, 'admin/token'), 'utf8')).toBe(admin);
   });
 
   test('dashboards are provisioned from the mounted plugin, which ships them', () => {
@@ -326,7 +372,7 @@ describe('Kubernetes example', () => {
     expect(vol.configMap.name).toBe(cm.metadata.name);
     const file = join(mkdtempSync(join(tmpdir(), 'burnrate-k8s-')), 'burnrate.yaml');
     writeFileSync(file, cm.data[cfgPath.slice(mount.mountPath.length + 1)]);
-    const config = loadConfig({ BURNRATE_CONFIG: file, BURNRATE_ADMIN_TOKEN: 'x'.repeat(32) });
+    const config = loadConfig({ BURNRATE_CONFIG: file, BURNRATE_ADMIN_TOKEN: 'f3c1a9e07b5d42c8a6e19b04d7f2c58e3a0b6d91' });
     expect(config.port).toBe(cport.containerPort);
     expect(config.prometheusRules.mode).toBe('ruler');
     expect(config.lokiRuler).toBeDefined();
@@ -348,5 +394,9 @@ describe('Kubernetes example', () => {
     expect(u.hostname.split('.')[0]).toBe(svc.metadata.name);
     expect(Number(u.port)).toBe(svc.spec.ports[0].port);
     expect(app.secureJsonData.apiToken).toMatch(/^\$\{[A-Z_]+\}$/);
+    // The server keeps that token as the app's (editor role), from the Secret's grafana-token.
+    const env = byKind('Deployment').spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'BURNRATE_GRAFANA_TOKEN').valueFrom.secretKeyRef).toEqual({ name: 'burnrate', key: 'grafana-token' });
+    expect(read('deploy/kubernetes/grafana-burnrate-app.yaml')).toContain('grafana-token');
   });
 });

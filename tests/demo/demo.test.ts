@@ -91,7 +91,7 @@ describe('npm run demo', () => {
     child.stderr!.on('data', (b) => (out += b));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
     try {
-      const prom = await waitForOutput(child, () => out, /Prometheus back; /, 150000);
+      const prom = await waitForOutput(child, () => out, /history filled: \d+ samples written for \d+ SLOs/, 240000);
       expect(prom).toBeTruthy();
       const urls = await waitForOutput(child, () => out, /simulator\s+(http:\/\/127\.0\.0\.1:(\d+))\/metrics/, 10000);
       const promPort = Number(out.match(/Prometheus\s+http:\/\/127\.0\.0\.1:(\d+)/)![1]);
@@ -100,8 +100,8 @@ describe('npm run demo', () => {
       expect(out).toMatch(/admin token\s+[0-9a-f]{48}/);
       expect(out).toContain(`curl -XPOST ${simUrl}/scenario -d '{"name":"provider-outage"}'`);
       // Budget numbers: a row of the availability SLO with a percentage left and a state.
-      // Prometheus picks up the backfilled hourly sums, and the budget rules (the :period group) run
-      // every 2 minutes: about 3 minutes after the restart, more on a busy machine.
+      // The server has filled the hourly rollups; the budget rules (the :period group) run every
+      // 2 minutes: within about 2 minutes of the fill, more on a busy machine.
       await waitForOutput(child, () => out, /availability\s+30d\s+\/chat\s+(ship|caution|freeze)\s+-?\d+\.\d%/, 240000);
       const numbersAfter = (Date.now() - started) / 1000;
       process.stdout.write(`demo: budget numbers ${numbersAfter.toFixed(0)} s after npm run demo\n`);

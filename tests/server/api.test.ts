@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { RunningServer, startServer } from '../../src/server/app';
-import { hashToken } from '../../src/server/auth';
+import { tokenDigest } from '../../src/server/tokenHash';
 import { Api, availabilitySlo, captureLog, CapturedLog, secret, serverConfig, SERVICE, tempDir } from './helpers';
 
 jest.setTimeout(30_000);
@@ -213,7 +213,7 @@ describe('access', () => {
     expect((await editor.get('/api/v1/tokens')).status).toBe(403);
   });
 
-  it('tokens are stored hashed: no plaintext token anywhere in the SQLite files', async () => {
+  it('tokens are stored with a keyed hash: neither a token nor its plain SHA-256 anywhere in the SQLite files', async () => {
     const list = await admin.get('/api/v1/tokens');
     expect(list.body.items.map((t: any) => t.name).sort()).toEqual(['admin', 'ci-viewer', 'team-editor']);
     expect(JSON.stringify(list.body)).not.toMatch(/brt_/);
@@ -222,7 +222,9 @@ describe('access', () => {
     const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
     for (const s of secrets) {
       expect(bytes.includes(Buffer.from(s))).toBe(false);
-      expect(bytes.includes(Buffer.from(hashToken(s)))).toBe(true);
+      // Before issue 15 the plain SHA-256 was stored: the same in every database.
+      expect(bytes.includes(Buffer.from(tokenDigest(s)))).toBe(false);
+      expect(bytes.includes(Buffer.from(server.tokens.stored(s)))).toBe(true);
     }
   });
 

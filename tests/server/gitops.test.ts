@@ -1,10 +1,13 @@
 // SLOs from a watched folder: stored as managed by git, read-only through the API, updated and
-// removed as the files change, and a broken file keeps the last good version.
+// removed as the files change. A folder that `burnrate validate` would refuse (a broken file, an
+// SLO defined twice, a file that cannot be read) changes nothing, and says why.
 
-import { rmSync, writeFileSync } from 'fs';
+import { execFileSync } from 'child_process';
+import { rmSync, symlinkSync, writeFileSync } from 'fs';
+import { createServer, Server } from 'net';
 import { join } from 'path';
 import { RunningServer, startServer } from '../../src/server/app';
-import { Api, captureLog, secret, serverConfig, tempDir } from './helpers';
+import { Api, captureLog, CapturedLog, secret, serverConfig, tempDir } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -26,11 +29,13 @@ const second = `  - name: latency
 let server: RunningServer;
 let admin: Api;
 let dir: string;
+let logs: CapturedLog;
 
 beforeAll(async () => {
   dir = tempDir('gitops');
   writeFileSync(join(dir, 'checkout.yaml'), spec(0.99, second));
-  server = await startServer(serverConfig({ dbPath: join(tempDir('gitops-db'), 'db'), bootstrapAdminToken: ADMIN, gitopsDir: dir }), captureLog().log);
+  logs = captureLog();
+  server = await startServer(serverConfig({ dbPath: join(tempDir('gitops-db'), 'db'), bootstrapAdminToken: ADMIN, gitopsDir: dir }), logs.log);
   admin = new Api(server.url, ADMIN);
 });
 
@@ -62,7 +67,7 @@ it('follows the files: a change updates, a broken file keeps the last good versi
 
   writeFileSync(join(dir, 'checkout.yaml'), spec(1.5, second));
   expect(server.gitops!.scan()).toBe(true);
-  expect(server.gitops!.lastError).toContain('checkout.yaml:5: error: slos[0].objective: 1.5 is outside (0,1)');
+  expect(server.gitops!.status()).toMatchObject({ state: 'rejected', problems: [expect.objectContaining({ file: 'checkout.yaml', line: 5, message: expect.stringContaining('1.5 is outside (0,1)') })] });
   expect(server.store.get('checkout', 'availability')).toMatchObject({ version: 2, slo: { objective: 0.995 } });
   expect(server.store.get('checkout', 'latency')).toBeDefined();
 
@@ -74,4 +79,76 @@ it('follows the files: a change updates, a broken file keeps the last good versi
   rmSync(join(dir, 'checkout.yaml'));
   expect(server.gitops!.scan()).toBe(true);
   expect(server.store.all()).toEqual([]);
+});
+
+describe('a folder validate would refuse changes nothing, and the status API and the log say why', () => {
+  const other = `version: burnrate/v1
+service: checkout
+slos:
+  - name: availability
+    objective: 0.9
+    sli:
+      ratio: {errors: 'other_total{code="500"}', total: other_total}
+`;
+
+  beforeAll(() => {
+    writeFileSync(join(dir, 'checkout.yaml'), spec(0.99));
+    server.gitops!.scan();
+    expect(server.gitops!.status().state).toBe('applied');
+  });
+
+  afterEach(() => {
+    for (const f of ['other.yaml', 'sock.yaml', 'gone.yaml', 'pipe.yaml']) {
+      rmSync(join(dir, f), { force: true });
+    }
+  });
+
+  // Issue 15: the second definition silently replaced the first in the store.
+  it('two files defining the same SLO: rejected naming both files; the stored SLO stays as it was', async () => {
+    const before = server.store.get('checkout', 'availability')!;
+    writeFileSync(join(dir, 'other.yaml'), other);
+    const gitopsLogs = () => logs.lines.map((l) => JSON.parse(l)).filter((l) => l.msg.startsWith('gitops'));
+    const lines = gitopsLogs().length;
+    server.gitops!.scan();
+    expect(server.store.get('checkout', 'availability')).toMatchObject({ version: before.version, slo: { objective: 0.99 }, sourcePath: 'checkout.yaml' });
+    const status = await admin.get('/api/v1/gitops');
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ enabled: true, state: 'rejected', files: 2, slos: 0 });
+    const duplicate = 'duplicate SLO "availability" in service "checkout" (also defined at checkout.yaml:4)';
+    expect(status.body.problems).toEqual([{ severity: 'error', file: 'other.yaml', line: 4, message: duplicate }]);
+    expect(gitopsLogs().slice(lines)).toEqual([expect.objectContaining({ level: 'error', msg: expect.stringMatching(/^gitops folder rejected/), errors: [`other.yaml:4: error: ${duplicate}`] })]);
+    // The same problem is logged once, not on every pass that reads the folder.
+    writeFileSync(join(dir, 'other.yaml'), other + '\n');
+    server.gitops!.scan();
+    expect(gitopsLogs().length).toBe(lines + 1);
+
+    rmSync(join(dir, 'other.yaml'));
+    server.gitops!.scan();
+    expect((await admin.get('/api/v1/gitops')).body).toMatchObject({ state: 'applied', files: 1, slos: 1, problems: [] });
+  });
+
+  // Issue 15: a file that fails to read after it was listed threw out of the timer and stopped the
+  // server. A socket named *.yaml is listed and stat'ed like a file, and opening it fails (ENXIO):
+  // the same path as a file removed between listing and reading.
+  it('a file that cannot be read (a socket, a broken link, a FIFO) is reported like any invalid folder; nothing throws', async () => {
+    const sock: Server = createServer();
+    await new Promise<void>((resolve) => sock.listen(join(dir, 'sock.yaml'), resolve));
+    try {
+      symlinkSync(join(dir, 'removed.yaml'), join(dir, 'gone.yaml'));
+      // Reading a FIFO without a writer would block the server for good.
+      execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
+      writeFileSync(join(dir, 'other.yaml'), other.replace('name: availability', 'name: other'));
+      server.gitops!.scan();
+      expect(server.gitops!.status().problems).toEqual([
+        { severity: 'error', file: 'gone.yaml', line: undefined, message: 'no such file or folder' },
+        { severity: 'error', file: 'pipe.yaml', line: undefined, message: 'not a regular file (a FIFO, socket or device)' },
+        { severity: 'error', file: 'sock.yaml', line: undefined, message: 'not a file that can be read (a socket?)' },
+      ]);
+      // The valid new file was not applied either: the folder applies whole or not at all.
+      expect(server.store.get('checkout', 'other')).toBeUndefined();
+      expect((await admin.get('/healthz')).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => sock.close(resolve));
+    }
+  });
 });

@@ -24,6 +24,16 @@ jest.setTimeout(60_000);
 let prom: PrometheusProcess;
 let rulesDir: string;
 let sink: PrometheusDirectorySink;
+let client: CountingClient;
+
+/** The real client, counting the reloads it asks for. */
+class CountingClient extends PrometheusClient {
+  reloads = 0;
+  override async reload(timeoutMs?: number): Promise<void> {
+    this.reloads++;
+    return super.reload(timeoutMs);
+  }
+}
 
 function rules(spec: Record<string, unknown>): SloRules {
   const v = validateSloText(JSON.stringify(spec));
@@ -48,7 +58,8 @@ beforeAll(async () => {
   rulesDir = tempDir('sink-rules');
   prom = await startPrometheus({ rulesDir });
   const upstream = new Upstream({ allowedOrigins: [prom.url], timeoutMs: 3000, retries: 1 });
-  sink = new PrometheusDirectorySink(rulesDir, new PrometheusClient(prom.url, upstream), captureLog().log);
+  client = new CountingClient(prom.url, upstream);
+  sink = new PrometheusDirectorySink(rulesDir, client, captureLog().log);
 });
 
 afterAll(async () => {
@@ -79,6 +90,24 @@ it('a batch with one rejected SLO: that SLO failed with the reason, its file gon
     expect(names.has(g.name)).toBe(true);
   }
   expect([...names].some((n) => n.includes('bad-annotations'))).toBe(false);
+});
+
+it('rules Prometheus rejected are not sent again until they change: no reload, the same reason', async () => {
+  const before = client.reloads;
+  const out = await sink.sync([a, bad, t]);
+  expect(client.reloads).toBe(before);
+  expect(out.get(bad.key)!.state).toBe('failed');
+  expect(out.get(bad.key)!.reason).toMatch(/^Prometheus rejected the rules: .*\(not sent again until the SLO changes\)$/);
+  expect(out.get(a.key)).toEqual({ state: 'in-sync' });
+  // Fixed: sent, loaded, in-sync.
+  const fixed = rules(availabilitySlo({ name: 'bad-annotations' }));
+  expect((await sink.sync([a, fixed, t])).get(fixed.key)).toEqual({ state: 'in-sync' });
+  expect(client.reloads).toBeGreaterThan(before);
+  // Broken again: tried (a new version), rejected, and then left alone.
+  expect((await sink.sync([a, bad, t])).get(bad.key)!.state).toBe('failed');
+  const after = client.reloads;
+  await sink.sync([a, bad, t]);
+  expect(client.reloads).toBe(after);
 });
 
 it('an update Prometheus rejects: the previous file is restored byte for byte and stays loaded', async () => {

@@ -9,7 +9,10 @@
 //   GET    {base}/{namespace}/{group}  the group, or 404
 //   DELETE {base}/{namespace}/{group}  -> 202 (404 when missing)
 //   DELETE {base}/{namespace}          -> 202
-// Every request needs X-Scope-OrgID (401 "no org id" otherwise, as Mimir answers).
+// Every request needs X-Scope-OrgID (401 "no org id" otherwise, as Mimir answers), and, when
+// `authorization` is set, that Authorization header (401 otherwise, as a ruler behind an
+// authenticating gateway answers; with `echoAuthorization` the 401 repeats what it was sent, as
+// some gateways do).
 
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo, Socket } from 'net';
@@ -28,6 +31,7 @@ export interface LoggedRequest {
   path: string;
   tenant?: string;
   contentType?: string;
+  authorization?: string;
   body: string;
   status: number;
 }
@@ -48,6 +52,9 @@ export class RulerStandIn {
   readonly data = new Map<string, Map<string, Map<string, any>>>();
   /** When set, requests are accepted and never answered. */
   hang = false;
+  /** When set, the Authorization header every request must carry. */
+  authorization?: string;
+  echoAuthorization = false;
   private faults: Fault[] = [];
   private server?: Server;
   private sockets = new Set<Socket>();
@@ -116,7 +123,7 @@ export class RulerStandIn {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://x');
     const tenant = req.headers['x-scope-orgid'] as string | undefined;
-    const entry: LoggedRequest = { method, path: url.pathname, tenant, contentType: req.headers['content-type'], body, status: 0 };
+    const entry: LoggedRequest = { method, path: url.pathname, tenant, contentType: req.headers['content-type'], authorization: req.headers.authorization, body, status: 0 };
     this.requests.push(entry);
     if (this.hang) {
       return; // never answered
@@ -129,6 +136,9 @@ export class RulerStandIn {
     if (fault) {
       fault.times--;
       return send(fault.status, fault.body);
+    }
+    if (this.authorization !== undefined && req.headers.authorization !== this.authorization) {
+      return send(401, this.echoAuthorization ? `unauthorized: ${req.headers.authorization ?? 'no credentials'} is not accepted` : 'unauthorized');
     }
     if (!tenant) {
       return send(401, 'no org id');

@@ -41,6 +41,13 @@ export interface PrometheusOptions {
   scrapeInterval?: string;
   evaluationInterval?: string;
   extraArgs?: string[];
+  /** OpenMetrics text backfilled into the data directory (promtool) before Prometheus starts. */
+  openMetrics?: string;
+  /** Accept remote write, with an out-of-order window of 31d (history backfill writes past hours). */
+  remoteWriteReceiver?: boolean;
+  /** Basic auth on every endpoint (`--web.config.file` with basic_auth_users): the password and
+   * its bcrypt hash. This module's own calls (readiness, query, ruleGroups) then authenticate. */
+  basicAuth?: { username: string; password: string; bcrypt: string };
 }
 
 const running = new Set<ChildProcess>();
@@ -54,7 +61,9 @@ export class PrometheusProcess {
     readonly port: number,
     readonly dataDir: string,
     readonly configFile: string,
-    private readonly extraArgs: string[]
+    private readonly extraArgs: string[],
+    /** Headers of this module's own calls (basic auth when the web config asks for it). */
+    private readonly headers: Record<string, string> = {}
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -96,7 +105,7 @@ export class PrometheusProcess {
         throw new Error(`Prometheus exited at start:\n${this.output}`);
       }
       try {
-        const r = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1000) });
+        const r = await fetch(`${this.url}/-/ready`, { headers: this.headers, signal: AbortSignal.timeout(1000) });
         if (r.status === 200) {
           return;
         }
@@ -143,7 +152,7 @@ export class PrometheusProcess {
 
   async query(q: string, time?: number): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
     const params = new URLSearchParams({ query: q, ...(time !== undefined ? { time: String(time) } : {}) });
-    const r = await fetch(`${this.url}/api/v1/query`, { method: 'POST', body: params, signal: AbortSignal.timeout(5000) });
+    const r = await fetch(`${this.url}/api/v1/query`, { method: 'POST', body: params, headers: this.headers, signal: AbortSignal.timeout(5000) });
     const body = (await r.json()) as any;
     if (body.status !== 'success') {
       throw new Error(`query ${q} failed: ${JSON.stringify(body)}`);
@@ -152,7 +161,7 @@ export class PrometheusProcess {
   }
 
   async ruleGroups(): Promise<Array<{ name: string; file: string; interval: number; lastEvaluation: string; rules: any[] }>> {
-    const r = await fetch(`${this.url}/api/v1/rules`, { signal: AbortSignal.timeout(5000) });
+    const r = await fetch(`${this.url}/api/v1/rules`, { headers: this.headers, signal: AbortSignal.timeout(5000) });
     const body = (await r.json()) as any;
     return body.data.groups;
   }
@@ -172,6 +181,7 @@ export async function startPrometheus(o: PrometheusOptions): Promise<PrometheusP
       'global:',
       `  scrape_interval: ${o.scrapeInterval ?? '1s'}`,
       `  evaluation_interval: ${o.evaluationInterval ?? '1s'}`,
+      ...(o.remoteWriteReceiver ? ['storage:', '  tsdb:', '    out_of_order_time_window: 31d'] : []),
       'rule_files:',
       `  - ${JSON.stringify(join(o.rulesDir, '*.yaml'))}`,
       'scrape_configs:',
@@ -181,7 +191,20 @@ export async function startPrometheus(o: PrometheusOptions): Promise<PrometheusP
       '',
     ].join('\n')
   );
-  const p = new PrometheusProcess(await freePort(), dataDir, configFile, o.extraArgs ?? []);
+    if (o.openMetrics !== undefined) {
+    const file = join(base, 'history.om');
+    writeFileSync(file, o.openMetrics);
+    execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', file, dataDir], { stdio: 'pipe' });
+  }
+  const extraArgs = [...(o.remoteWriteReceiver ? ['--web.enable-remote-write-receiver'] : []), ...(o.extraArgs ?? [])];
+  const headers: Record<string, string> = {};
+  if (o.basicAuth) {
+    const webConfig = join(base, 'web.yml');
+    writeFileSync(webConfig, `basic_auth_users:\n  ${JSON.stringify(o.basicAuth.username)}: ${JSON.stringify(o.basicAuth.bcrypt)}\n`);
+    extraArgs.push(`--web.config.file=${webConfig}`);
+    headers.Authorization = `Basic ${Buffer.from(`${o.basicAuth.username}:${o.basicAuth.password}`).toString('base64')}`;
+  }
+  const p = new PrometheusProcess(await freePort(), dataDir, configFile, extraArgs, headers);
   await p.start();
   return p;
 }

@@ -5,8 +5,9 @@
 //                                 expression: the selector with exclusions as matchers, wrapped in
 //                                 `sum by (<groupBy>) (...)` (or `sum(...)`).
 //   ratio ({{.window}} queries)   the same when every placeholder is `rate(<selector>[{{.window}}])`
-//                                 (the rate is taken off again); otherwise skipped with a warning.
-//   ratio (Loki)                  ratioMetric with metricSource type Loki and the log queries; the
+//                                 (the rate is taken off again); otherwise not exported.
+//   ratio (Loki)                  ratioMetric with metricSource type Loki and the log queries, each
+//                                 exclusion a label filter `| label !~ "regex"` at the end; the
 //                                 group-by labels go into the annotation burnrate.dev/group-by.
 //   raw                           ratioMetric raw, rawType failure, the query at a 5m window.
 //   latency (classic histogram)   ratioMetric counter: true, good = `<m>_bucket{..., le="<t>"}`,
@@ -18,11 +19,13 @@
 //                                 ratioMetric with the annotation `burnrate.dev/note`; a blend of
 //                                 several weighted components has no OpenSLO form and is skipped.
 //   cost                          skipped: cost per request is not a ratio of good events.
-// Burnrate-only settings (alerting, policy, evaluation interval, minEvents) are not exported.
+// What is not exported is named per SLO (ExportResult.skipped); so are the Burnrate-only settings
+// an exported SLO loses (alerting, release policy, evaluation interval, judge agreement: .partial).
 
 import { parser as promParser } from '@prometheus-io/lezer-promql';
 import { stringify } from 'yaml';
-import { Slo } from '../spec/types';
+import { sloValue } from '../spec/serialize';
+import { Diagnostic, Slo } from '../spec/types';
 import { formatDuration } from '../spec/duration';
 import { formatNumber } from '../spec/numbers';
 import { isWindowTemplate, renderWindow, selector } from '../promql/queries';
@@ -30,9 +33,27 @@ import { quote, regexOneOf } from '../promql/escape';
 import { API_VERSION, GROUP_BY_ANNOTATION } from './opensloObjects';
 import { childList, firstParseError, matcherList, text } from './promqlRewrite';
 
+/** An SLO, and what OpenSLO cannot express of it. */
+export interface NotExported {
+  slo: Slo;
+  reason: string;
+}
+
 export interface ExportResult {
   text: string;
-  warnings: string[];
+  /** How many SLOs the text holds. */
+  exported: number;
+  /** SLOs that OpenSLO cannot express: they are not in the text. */
+  skipped: NotExported[];
+  /** Exported SLOs whose Burnrate-only settings OpenSLO has no place for. */
+  partial: NotExported[];
+}
+
+/** The Burnrate-only settings of an SLO that differ from their defaults, which OpenSLO cannot hold. */
+function lostSettings(slo: Slo): string[] {
+  const native = sloValue(slo);
+  const lost = (['alerting', 'policy', 'evaluationInterval'] as const).filter((k) => k in native);
+  return slo.sli.kind === 'quality' && slo.sli.agreement ? [...lost, 'quality.agreement'] : lost;
 }
 
 const EXPORT_NOTE = 'burnrate.dev/note';
@@ -99,13 +120,18 @@ function metricSource(source: string, query: string) {
   return { metricSource: { type: source === 'loki' ? 'Loki' : 'Prometheus', spec: { query } } };
 }
 
-/** OpenSLO documents for the SLOs, with the SLOs that could not be exported named in warnings. */
+/** A log query without the excluded events: the label filters the Loki ruler rules add. */
+function lokiQuery(slo: Slo, q: string): string {
+  return [q, ...slo.exclude.map((x) => `| ${x.label} !~ ${quote(x.values ? regexOneOf(x.values) : x.regex!)}`)].join(' ');
+}
+
+/** OpenSLO documents for the SLOs, with the SLOs that could not be exported, and why. */
 export function exportOpenSLODocuments(slos: Slo[]): ExportResult {
-  const warnings: string[] = [];
+  const skipped: NotExported[] = [];
+  const partial: NotExported[] = [];
   const docs: unknown[] = [];
   for (const slo of slos) {
-    const id = `${slo.service}/${slo.name}`;
-    const skip = (why: string) => warnings.push(`${id} not exported: ${why}`);
+    const skip = (reason: string) => skipped.push({ slo, reason });
     const sli = slo.sli;
     let indicator: Record<string, unknown> | undefined;
     let method = 'Occurrences';
@@ -124,8 +150,8 @@ export function exportOpenSLODocuments(slos: Slo[]): ExportResult {
         return {
           ratioMetric: {
             counter: true,
-            ...(good !== undefined ? { good: metricSource('loki', good) } : { bad: metricSource('loki', errors!) }),
-            total: metricSource('loki', total),
+            ...(good !== undefined ? { good: metricSource('loki', lokiQuery(slo, good)) } : { bad: metricSource('loki', lokiQuery(slo, errors!)) }),
+            total: metricSource('loki', lokiQuery(slo, total)),
           },
         };
       }
@@ -207,11 +233,15 @@ export function exportOpenSLODocuments(slos: Slo[]): ExportResult {
         }
         break;
       case 'cost':
-        skip('cost per request is a soft SLO on an average, not a ratio of good events; OpenSLO cannot express it');
+        skip('cost per request is a soft SLO on an average, not a ratio of good events');
         break;
     }
     if (!indicator) {
       continue;
+    }
+    const lost = lostSettings(slo);
+    if (lost.length) {
+      partial.push({ slo, reason: `exported without ${lost.join(', ')}: OpenSLO has no place for Burnrate's alerting, release policy, evaluation interval or judge agreement` });
     }
     const labels = Object.fromEntries(Object.entries(slo.labels).map(([k, v]) => [k, [v]]));
     const timeWindow =
@@ -237,10 +267,22 @@ export function exportOpenSLODocuments(slos: Slo[]): ExportResult {
     });
   }
   const text = docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
-  return { text, warnings };
+  return { text, exported: docs.length, skipped, partial };
 }
 
-/** OpenSLO v1 multi-document YAML for the SLOs that map (see exportOpenSLODocuments for the rest). */
-export function exportOpenSLO(slos: Slo[]): string {
-  return exportOpenSLODocuments(slos).text;
+/**
+ * What an export left out, at each SLO's definition: an SLO that was not exported is an error,
+ * or a warning when the caller asked to skip such SLOs; settings an exported SLO lost, a warning.
+ */
+export function exportDiagnostics(r: ExportResult, skipUnsupported: boolean): Diagnostic[] {
+  const at = ({ slo, reason }: NotExported, severity: Diagnostic['severity'], what: string): Diagnostic => ({
+    severity,
+    file: slo.origin?.file,
+    line: slo.origin?.line,
+    message: `${slo.service}/${slo.name}: ${what}${reason}`,
+  });
+  return [
+    ...r.skipped.map((x) => at(x, skipUnsupported ? 'warning' : 'error', 'not exported: OpenSLO cannot express it: ')),
+    ...r.partial.map((x) => at(x, 'warning', '')),
+  ];
 }

@@ -1,7 +1,9 @@
 // The release gate: "may service S (route R) ship now?" From the SLOs' group statuses and the
 // manual freezes and overrides in force, with the reasons and numbers behind the answer.
-// Precedence: a manual freeze (a person said stop) > an override (a person said go despite the
-// budget) > the SLOs' policy states. Cost SLOs never freeze a release.
+// Precedence: a manual freeze (a person said stop) > a route no SLO knows (cannot decide) > an
+// override (a person said go despite the budget) > the SLOs' policy states > SLOs without data
+// (cannot decide, unless the caller chose ship or freeze for them). Cost SLOs never freeze a
+// release, and never block one for lack of data.
 
 import { Slo } from '../spec/types';
 import { budgetSummary, GroupStatus, PolicyState } from './status';
@@ -31,15 +33,26 @@ export interface GateSloResult {
   budget?: string;
 }
 
+/** `unknown`: the gate cannot decide (a route no SLO knows, or an SLO without data). */
+export type GateAnswer = 'ship' | 'freeze' | 'unknown';
+
+/** What an SLO without data (a new SLO, or a route it has not seen yet) makes the gate answer. */
+export type OnNoData = GateAnswer;
+export const ON_NO_DATA: readonly OnNoData[] = ['unknown', 'freeze', 'ship'];
+
 export interface GateDecision {
   service: string;
   route?: string;
-  decision: 'ship' | 'freeze';
+  decision: GateAnswer;
   reasons: string[];
-  /** Caution states and missing data: they do not block, but CI should show them. */
+  /** Caution states and missing data that do not decide: CI should show them. */
   warnings: string[];
   slos: GateSloResult[];
   manual: ManualAction[];
+  /** What an SLO without data was taken to say. */
+  onNoData: OnNoData;
+  /** The routes the service's SLOs grouped by route have data for, when any is. */
+  knownRoutes?: string[];
 }
 
 /** The label a gate's `route` parameter matches. */
@@ -51,20 +64,45 @@ export function activeActions(actions: ManualAction[], service: string, route: s
   );
 }
 
-export function decideGate(input: {
-  service: string;
-  route?: string;
-  slos: Array<{ slo: Slo; groups: GroupStatus[] }>;
-  actions: ManualAction[];
-  now: number;
-}): GateDecision {
-  const { service, route, now } = input;
-  const manual = activeActions(input.actions, service, route, now);
+const until = (a: ManualAction) => new Date(a.expiresAt).toISOString();
+const freezeReason = (a: ManualAction) => `manual freeze by ${a.createdBy} until ${until(a)}: ${a.reason}`;
+const overrideReason = (a: ManualAction) => `override by ${a.createdBy} until ${until(a)}: ${a.reason}`;
+
+/** "a, b, c" for up to 20 names, then how many more. */
+export function nameList(names: string[], max = 20): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/** Why the asked route cannot be answered, if it cannot: no SLO is per route, or none knows it. */
+function routeProblem(service: string, route: string, perRoute: number, known: string[]): string | undefined {
+  if (perRoute === 0) {
+    return `no SLO of ${service} is grouped by route, so none can answer for route ${JSON.stringify(route)}: ask for the whole service`;
+  }
+  // While no SLO has data, a typo and a new route look alike: the no-data rule answers.
+  if (known.length === 0 || known.includes(route)) {
+    return undefined;
+  }
+  return `no SLO of ${service} knows route ${JSON.stringify(route)}; known routes: ${nameList(known)}`;
+}
+
+function where(r: GateSloResult): string {
+  const labels = Object.entries(r.group)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return labels ? `${r.slo}{${labels}}` : r.slo;
+}
+
+const stateLine = (r: GateSloResult) => `${where(r)}: ${r.state === 'no-data' ? 'no data' : r.state}${r.reasons.length ? `: ${r.reasons.join('; ')}` : ''}`;
+
+/** Each SLO's result for the asked route (all its groups when it is not per route). */
+function sloResults(route: string | undefined, slos: Array<{ slo: Slo; groups: GroupStatus[] }>): GateSloResult[] {
   const results: GateSloResult[] = [];
-  for (const { slo, groups } of input.slos) {
-    const relevant = route !== undefined && slo.groupBy.includes(ROUTE_LABEL) ? groups.filter((g) => g.group[ROUTE_LABEL] === route) : groups;
+  for (const { slo, groups } of slos) {
+    const perRoute = route !== undefined && slo.groupBy.includes(ROUTE_LABEL);
+    const relevant = perRoute ? groups.filter((g) => g.group[ROUTE_LABEL] === route) : groups;
     if (relevant.length === 0) {
-      results.push({ slo: slo.name, kind: slo.sli.kind, group: route && slo.groupBy.includes(ROUTE_LABEL) ? { [ROUTE_LABEL]: route } : {}, state: 'no-data', reasons: ['no data in Prometheus yet'] });
+      const why = perRoute && groups.length > 0 ? 'no data for this route in Prometheus yet' : 'no data in Prometheus yet';
+      results.push({ slo: slo.name, kind: slo.sli.kind, group: perRoute ? { [ROUTE_LABEL]: route } : {}, state: 'no-data', reasons: [why] });
     }
     for (const g of relevant) {
       // Cost is a soft SLO: its freeze becomes a warning.
@@ -81,36 +119,91 @@ export function decideGate(input: {
       });
     }
   }
-  const where = (r: GateSloResult) => {
-    const labels = Object.entries(r.group)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
-    return labels ? `${r.slo}{${labels}}` : r.slo;
-  };
+  return results;
+}
+
+export function decideGate(input: {
+  service: string;
+  route?: string;
+  slos: Array<{ slo: Slo; groups: GroupStatus[] }>;
+  actions: ManualAction[];
+  now: number;
+  onNoData?: OnNoData;
+}): GateDecision {
+  const { service, route, now } = input;
+  const onNoData = input.onNoData ?? 'unknown';
+  const manual = activeActions(input.actions, service, route, now);
+  const perRoute = input.slos.filter((s) => s.slo.groupBy.includes(ROUTE_LABEL));
+  const knownRoutes = perRoute.length ? [...new Set(perRoute.flatMap((s) => s.groups.map((g) => g.group[ROUTE_LABEL])))].sort() : undefined;
+  const unknownRoute = route === undefined ? undefined : routeProblem(service, route, perRoute.length, knownRoutes ?? []);
+  const results = sloResults(route, input.slos);
+
   const automatic = results.filter((r) => r.state === 'freeze').map((r) => `${where(r)}: ${r.reasons.join('; ') || 'policy says freeze'}`);
+  // A cost SLO can never freeze, so its missing data changes nothing.
+  const missing = results.filter((r) => r.state === 'no-data' && r.kind !== 'cost');
+  const missingDecides = missing.length > 0 && onNoData !== 'ship';
   const warnings = results
-    .filter((r) => r.state === 'caution' || r.state === 'no-data')
-    .map((r) => `${where(r)}: ${r.state}${r.reasons.length ? `: ${r.reasons.join('; ')}` : ''}`);
+    .filter((r) => r.state === 'caution' || (r.state === 'no-data' && !(missingDecides && missing.includes(r))))
+    .map(stateLine);
   const freezes = manual.filter((a) => a.kind === 'freeze');
   const overrides = manual.filter((a) => a.kind === 'override');
-  const until = (a: ManualAction) => new Date(a.expiresAt).toISOString();
-  let decision: 'ship' | 'freeze' = 'ship';
-  const reasons: string[] = [];
+  const answer = (decision: GateAnswer, reasons: string[], extraWarnings: string[] = []): GateDecision => ({
+    service,
+    route,
+    decision,
+    reasons,
+    warnings: [...warnings, ...extraWarnings],
+    slos: results,
+    manual,
+    onNoData,
+    ...(knownRoutes ? { knownRoutes } : {}),
+  });
+
   if (freezes.length > 0) {
-    decision = 'freeze';
-    reasons.push(...freezes.map((a) => `manual freeze by ${a.createdBy} until ${until(a)}: ${a.reason}`));
-    reasons.push(...automatic);
-  } else if (automatic.length > 0 && overrides.length > 0) {
-    reasons.push(...overrides.map((a) => `override by ${a.createdBy} until ${until(a)}: ${a.reason}`));
-    warnings.push(...automatic.map((r) => `overridden: ${r}`));
-  } else if (automatic.length > 0) {
-    decision = 'freeze';
-    reasons.push(...automatic);
-  } else {
-    const withData = results.filter((r) => r.state !== 'no-data').length;
-    reasons.push(
-      withData === 0 ? 'no SLO of this service has data yet: nothing says freeze' : `${withData} SLO group${withData === 1 ? '' : 's'} within policy`
-    );
+    return answer('freeze', [...freezes.map(freezeReason), ...automatic], unknownRoute ? [unknownRoute] : []);
   }
-  return { service, route, decision, reasons, warnings, slos: results, manual };
+  if (unknownRoute) {
+    return answer('unknown', [unknownRoute]);
+  }
+  if (overrides.length > 0 && (automatic.length > 0 || missingDecides)) {
+    return answer('ship', overrides.map(overrideReason), [...automatic.map((r) => `overridden: ${r}`), ...(missingDecides ? missing.map((r) => `overridden: ${stateLine(r)}`) : [])]);
+  }
+  if (automatic.length > 0) {
+    return answer('freeze', automatic);
+  }
+  if (missingDecides) {
+    const lines = missing.map(stateLine);
+    return onNoData === 'freeze'
+      ? answer('freeze', [...lines, 'an SLO without data freezes (onNoData=freeze)'])
+      : answer('unknown', [...lines, 'an SLO without data cannot say ship or freeze: ask again once Prometheus has evaluated its rules, or choose with onNoData=ship|freeze']);
+  }
+  const withData = results.filter((r) => r.state !== 'no-data').length;
+  return answer('ship', [
+    withData === 0 ? 'no SLO of this service has data yet: nothing says freeze' : `${withData} SLO group${withData === 1 ? '' : 's'} within policy`,
+  ]);
+}
+
+/**
+ * The gate's answer when the SLOs' states cannot be read (Prometheus down): a manual freeze or
+ * override in force for this service and route decides it (a person's decision needs no numbers;
+ * a freeze wins over an override), saying that the states are unknown. Without one, undefined:
+ * there is no answer. The route cannot be checked against the SLOs' data here.
+ */
+export function decideWithoutStates(input: { service: string; route?: string; actions: ManualAction[]; now: number; why: string }): GateDecision | undefined {
+  const { service, route } = input;
+  const manual = activeActions(input.actions, service, route, input.now);
+  if (manual.length === 0) {
+    return undefined;
+  }
+  const freezes = manual.filter((a) => a.kind === 'freeze');
+  return {
+    service,
+    route,
+    decision: freezes.length ? 'freeze' : 'ship',
+    reasons: freezes.length ? freezes.map(freezeReason) : manual.map(overrideReason),
+    warnings: [`SLO states are unknown: ${input.why}; the ${freezes.length ? 'manual freeze' : 'override'} decides`],
+    slos: [],
+    manual,
+    onNoData: 'unknown',
+  };
 }

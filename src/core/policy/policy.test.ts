@@ -76,6 +76,10 @@ describe('decideGate', () => {
   const now = Date.parse('2026-11-29T12:00:00Z');
   const frozen = groupStatuses(chat, series('chat', '/chat', { 'slo:period_error_budget_remaining:ratio': -0.5, 'slo:period_burn_rate:ratio': 1.5, 'slo:release_freeze:bool': 1 }));
   const healthy = groupStatuses(chat, series('chat', '/chat', { 'slo:period_error_budget_remaining:ratio': 0.5, 'slo:release_freeze:bool': 0 }));
+  const healthyHealth = groupStatuses(chat, series('chat', '/health', { 'slo:period_error_budget_remaining:ratio': 0.9, 'slo:release_freeze:bool': 0 }));
+  const fresh = { ...chat, name: 'fresh' };
+  const whole = { ...chat, name: 'whole', groupBy: [] };
+  const healthyWhole = groupStatuses(whole, [{ metric: { __name__: 'slo:release_freeze:bool', slo: 'whole', slo_service: 'gw' }, value: 0 }]);
   const action = (kind: 'freeze' | 'override', expiresAt = now + 3600e3, route?: string): ManualAction => ({
     id: 1,
     kind,
@@ -94,9 +98,60 @@ describe('decideGate', () => {
   });
 
   it('only looks at the asked route of SLOs grouped by route', () => {
-    const d = decideGate({ service: 'gw', route: '/other', slos: [{ slo: chat, groups: frozen }], actions: [], now });
+    const d = decideGate({ service: 'gw', route: '/health', slos: [{ slo: chat, groups: [...frozen, ...healthyHealth] }], actions: [], now });
     expect(d.decision).toBe('ship');
-    expect(d.warnings).toEqual(['chat{route=/other}: no-data: no data in Prometheus yet']);
+    expect(d.reasons).toEqual(['1 SLO group within policy']);
+    expect(d.knownRoutes).toEqual(['/chat', '/health']);
+  });
+
+  // Issue 15: a mistyped route answered "ship" with a no-data warning.
+  it('a route no SLO knows cannot be decided, and names the known routes', () => {
+    const d = decideGate({ service: 'gw', route: '/chta', slos: [{ slo: chat, groups: [...frozen, ...healthyHealth] }], actions: [], now });
+    expect(d.decision).toBe('unknown');
+    expect(d.reasons).toEqual(['no SLO of gw knows route "/chta"; known routes: /chat, /health']);
+  });
+
+  it('a route asked of SLOs none of which is per route cannot be decided', () => {
+    const d = decideGate({ service: 'gw', route: '/chat', slos: [{ slo: whole, groups: healthyWhole }], actions: [], now });
+    expect(d.decision).toBe('unknown');
+    expect(d.reasons).toEqual(['no SLO of gw is grouped by route, so none can answer for route "/chat": ask for the whole service']);
+    expect(decideGate({ service: 'gw', slos: [{ slo: whole, groups: healthyWhole }], actions: [], now }).decision).toBe('ship');
+  });
+
+  it('an SLO without data: cannot decide by default; onNoData freeze or ship chooses; a policy freeze still freezes', () => {
+    // chat has data for /chat (healthy); spend (cost) and a second SLO have none.
+    const slos = [
+      { slo: chat, groups: healthy },
+      { slo: fresh, groups: [] },
+      { slo: spend, groups: [] },
+    ];
+    const unknown = decideGate({ service: 'gw', route: '/chat', slos, actions: [], now });
+    expect(unknown.decision).toBe('unknown');
+    expect(unknown.reasons).toEqual([
+      'fresh{route=/chat}: no data: no data in Prometheus yet',
+      'an SLO without data cannot say ship or freeze: ask again once Prometheus has evaluated its rules, or choose with onNoData=ship|freeze',
+    ]);
+    // A cost SLO never blocks, with or without data.
+    expect(unknown.warnings).toEqual(['spend{route=/chat}: no data: no data in Prometheus yet']);
+    const frozenByNoData = decideGate({ service: 'gw', route: '/chat', slos, actions: [], now, onNoData: 'freeze' });
+    expect(frozenByNoData.decision).toBe('freeze');
+    expect(frozenByNoData.reasons[0]).toBe('fresh{route=/chat}: no data: no data in Prometheus yet');
+    const shipped = decideGate({ service: 'gw', route: '/chat', slos, actions: [], now, onNoData: 'ship' });
+    expect(shipped.decision).toBe('ship');
+    expect(shipped.reasons).toEqual(['1 SLO group within policy']);
+    expect(shipped.warnings).toHaveLength(2);
+    const policyFreeze = decideGate({ service: 'gw', route: '/chat', slos: [{ slo: chat, groups: frozen }, { slo: fresh, groups: [] }], actions: [], now });
+    expect(policyFreeze.decision).toBe('freeze');
+    // An override is a person's go: it ships without data too, and says what it overrides.
+    const overridden = decideGate({ service: 'gw', route: '/chat', slos, actions: [action('override')], now });
+    expect(overridden.decision).toBe('ship');
+    expect(overridden.warnings).toContain('overridden: fresh{route=/chat}: no data: no data in Prometheus yet');
+  });
+
+  it('a manual freeze answers freeze even for a route no SLO knows', () => {
+    const d = decideGate({ service: 'gw', route: '/chta', slos: [{ slo: chat, groups: healthy }], actions: [action('freeze')], now });
+    expect(d.decision).toBe('freeze');
+    expect(d.warnings).toEqual(['no SLO of gw knows route "/chta"; known routes: /chat']);
   });
 
   it('an override lets a frozen service ship, and says so', () => {
@@ -110,7 +165,7 @@ describe('decideGate', () => {
     const slos = [{ slo: chat, groups: healthy }];
     expect(decideGate({ service: 'gw', slos, actions: [action('freeze'), action('override')], now }).decision).toBe('freeze');
     expect(decideGate({ service: 'gw', slos, actions: [action('freeze', now - 1)], now }).decision).toBe('ship');
-    expect(decideGate({ service: 'gw', route: '/b', slos, actions: [action('freeze', now + 1000, '/a')], now }).decision).toBe('ship');
+    expect(decideGate({ service: 'gw', route: '/chat', slos, actions: [action('freeze', now + 1000, '/a')], now }).decision).toBe('ship');
   });
 
   it('a cost SLO never freezes a release', () => {

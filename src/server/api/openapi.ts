@@ -53,6 +53,17 @@ export function openApiDocument() {
             kind: { type: 'string' },
             spec: ref('SloSpec'),
             sync: { type: 'array', items: { type: 'object', properties: { target: { type: 'string' }, state: { type: 'string', enum: ['pending', 'in-sync', 'failed'] }, reason: { type: 'string' }, version: { type: 'integer', description: 'the version of the SLO this state is about; a state about an earlier version is shown as pending' }, updatedAt: { type: 'integer', description: 'when this state last changed (ms since the epoch)' } } } },
+            backfill: {
+              type: 'object',
+              description: "The fill of the SLO's hourly rollups and 5m rates from the raw history Prometheus holds (rules directory only; absent until its rules are first confirmed loaded)",
+              properties: {
+                state: { type: 'string', enum: ['queued', 'running', 'done', 'failed', 'unsupported'] },
+                coveredHours: { type: 'integer', description: 'hours of the period with a rollup after the fill' },
+                periodHours: { type: 'integer' },
+                written: { type: 'integer', description: 'samples written by the last run (0 on a rerun)' },
+                reason: { type: 'string', description: 'why it failed or is unsupported' },
+              },
+            },
           },
         },
         GroupStatus: {
@@ -76,11 +87,17 @@ export function openApiDocument() {
           properties: {
             service: { type: 'string' },
             route: { type: 'string' },
-            decision: { type: 'string', enum: ['ship', 'freeze'] },
+            decision: {
+              type: 'string',
+              enum: ['ship', 'freeze', 'unknown'],
+              description: 'unknown: cannot decide (a route no SLO knows, or an SLO without data under onNoData=unknown); the reasons say why',
+            },
             reasons: { type: 'array', items: { type: 'string' } },
             warnings: { type: 'array', items: { type: 'string' } },
             slos: { type: 'array', items: { type: 'object' } },
             manual: { type: 'array', items: ref('Action') },
+            onNoData: { type: 'string', enum: ['unknown', 'freeze', 'ship'], description: 'what an SLO without data was taken to say' },
+            knownRoutes: { type: 'array', items: { type: 'string' }, description: 'the routes the SLOs grouped by route have data for' },
           },
         },
         Action: {
@@ -142,12 +159,45 @@ export function openApiDocument() {
           responses: { 201: { description: 'created' }, 409: err('an SLO exists'), 422: err('invalid') },
         },
       },
-      '/api/v1/export': { get: { summary: 'Export SLOs', parameters: [q('format', 'openslo or burnrate'), q('service', 'one service')], responses: { 200: { description: 'YAML' } } } },
+      '/api/v1/export': {
+        get: {
+          summary: 'Export SLOs',
+          parameters: [
+            q('format', 'openslo or burnrate'),
+            q('service', 'one service'),
+            q('skipUnsupported', 'true: leave out the SLOs OpenSLO cannot express (cost, blended quality, native histograms, ...), named in comments at the top of the YAML', { type: 'boolean' }),
+          ],
+          responses: {
+            200: { description: 'YAML; an OpenSLO export starts with a comment per SLO left out and per setting an exported SLO lost' },
+            422: err('format=openslo: an SLO OpenSLO cannot express, named with why (details), and skipUnsupported is not true'),
+          },
+        },
+      },
       '/api/v1/gate': {
         get: {
           summary: 'May this service (route) ship now?',
-          parameters: [q('service', 'required'), q('route', 'optional: matches the route label of SLOs grouped by route')],
-          responses: { 200: { description: 'ship or freeze, with reasons and numbers', content: json(ref('Gate')) }, 404: err('no SLOs for the service'), 503: err('Prometheus unavailable') },
+          parameters: [
+            q('service', 'required'),
+            q('route', 'optional: matches the route label of SLOs grouped by route; a route none of them has data for is "unknown"'),
+            q('onNoData', 'what an SLO without data says: unknown (default: cannot decide), freeze or ship', { type: 'string', enum: ['unknown', 'freeze', 'ship'] }),
+          ],
+          responses: {
+            200: { description: 'ship, freeze or unknown (cannot decide), with reasons and numbers', content: json(ref('Gate')) },
+            400: err('no service, or onNoData not one of unknown, freeze, ship'),
+            404: err('no SLO knows the service; details.knownServices lists the services that have SLOs'),
+            503: err('Prometheus unavailable (and no manual freeze or override decides)'),
+          },
+        },
+      },
+      '/api/v1/gitops': {
+        get: {
+          summary: 'The GitOps folder (BURNRATE_GITOPS_DIR): applied, or rejected with why; a rejected folder changes nothing',
+          responses: {
+            200: {
+              description:
+                '{"enabled": false} without a folder; else {"enabled": true, "state": "applied"|"rejected", "checkedAt", "appliedAt", "files", "slos", "problems": [{"severity", "file", "line", "message"}]}',
+            },
+          },
         },
       },
       '/api/v1/freezes': {

@@ -6,15 +6,18 @@ import { Diagnostic, formatDiagnostic } from '../../core/spec/types';
 import { sloRuleGroups } from '../../core/rules/ruleGroups';
 import { renderRuleFile } from '../../core/rules/render';
 import { toNativeYaml } from '../../core/spec/serialize';
-import { exportOpenSLO } from '../../core/formats/opensloExport';
+import { exportDiagnostics, exportOpenSLODocuments } from '../../core/formats/opensloExport';
 import { worstState } from '../../core/policy/status';
+import { nameList, ON_NO_DATA, OnNoData } from '../../core/policy/gate';
 import { ActionStore } from '../actionStore';
+import type { GitOpsStatus } from '../gitops';
 import { Role, TokenStore } from '../auth';
 import { Reconciler, syncFor } from '../delivery/reconciler';
 import { Ctx, HttpError, Router } from '../http/router';
 import { ServerMetrics } from '../metrics';
 import { offThread } from '../offThread/offThread';
 import { SloStore, StoreError, StoredSlo } from '../sloStore';
+import { HistoryService } from '../history/historyService';
 import { StatusService, StatusUnavailable } from '../status/statusService';
 import { nextTurn } from '../timeSlice';
 import { openApiDocument } from './openapi';
@@ -25,8 +28,12 @@ export interface ApiDeps {
   tokens: TokenStore;
   status: StatusService;
   reconciler: Reconciler;
+  /** Backfill state of each SLO's history (directory mode). */
+  history?: HistoryService;
   metrics: ServerMetrics;
   ready: () => { ready: boolean; reason?: string };
+  /** The GitOps folder's state, when one is configured. */
+  gitops?: () => GitOpsStatus;
 }
 
 function invalid(diagnostics: Diagnostic[]): HttpError {
@@ -100,7 +107,8 @@ function int(ctx: Ctx, name: string, fallback: number, max: number): number {
   return n;
 }
 
-function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states(s.service, s.name)) {
+function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states(s.service, s.name), history?: HistoryService) {
+  const backfill = history?.state(s.service, s.name);
   return {
     service: s.service,
     name: s.name,
@@ -115,6 +123,7 @@ function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states
     groupBy: s.slo.groupBy,
     spec: s.spec,
     sync: syncFor(sync, s.version),
+    ...(backfill ? { backfill } : {}),
     createdAt: new Date(s.createdAt).toISOString(),
     updatedAt: new Date(s.updatedAt).toISOString(),
     updatedBy: s.updatedBy,
@@ -162,7 +171,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
       const groups = summaries?.get(`${s.service}/${s.name}`);
       const worst = groups?.[0];
       return {
-        ...describe(s, reconciler, sync.get(`${s.service}/${s.name}`) ?? []),
+        ...describe(s, reconciler, sync.get(`${s.service}/${s.name}`) ?? [], d.history),
         spec: undefined,
         status: groups
           ? {
@@ -192,12 +201,12 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     }
     const s = storeCall(() => store.create(v.spec!, v.slo!, ctx.principal.name));
     reconciler.changed(s.service, s.name);
-    return { status: 201, body: describe(s, reconciler), headers: { ETag: etag(s.version), Location: `/api/v1/slos/${encodeURIComponent(s.service)}/${encodeURIComponent(s.name)}` } };
+    return { status: 201, body: describe(s, reconciler, undefined, d.history), headers: { ETag: etag(s.version), Location: `/api/v1/slos/${encodeURIComponent(s.service)}/${encodeURIComponent(s.name)}` } };
   });
 
   r.add('GET', '/api/v1/slos/{service}/{name}', 'viewer', (ctx) => {
     const s = get(ctx);
-    return { body: describe(s, reconciler), headers: { ETag: etag(s.version) } };
+    return { body: describe(s, reconciler, undefined, d.history), headers: { ETag: etag(s.version) } };
   });
 
   r.add('PUT', '/api/v1/slos/{service}/{name}', 'editor', async (ctx) => {
@@ -208,7 +217,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     }
     const s = storeCall(() => store.update(ctx.params.service, ctx.params.name, v.spec!, v.slo!, version, ctx.principal.name));
     reconciler.changed(s.service, s.name);
-    return { body: describe(s, reconciler), headers: { ETag: etag(s.version) } };
+    return { body: describe(s, reconciler, undefined, d.history), headers: { ETag: etag(s.version) } };
   });
 
   r.add('DELETE', '/api/v1/slos/{service}/{name}', 'editor', (ctx) => {
@@ -282,7 +291,15 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     const service = ctx.query.get('service') ?? undefined;
     const slos = store.byService(service).map((s) => s.slo);
     if (format === 'openslo') {
-      return { raw: exportOpenSLO(slos), headers: { 'Content-Type': 'application/yaml' } };
+      // What OpenSLO cannot express is refused by name, unless the caller asked to leave it out:
+      // then the YAML says, in comments at its top, what it does not hold.
+      const r = exportOpenSLODocuments(slos);
+      const problems = exportDiagnostics(r, ctx.query.get('skipUnsupported') === 'true');
+      if (problems.some((p) => p.severity === 'error')) {
+        throw invalid(problems);
+      }
+      const notes = problems.map((p) => `# ${p.message.replace(/\s+/g, ' ')}\n`).join('');
+      return { raw: notes + r.text, headers: { 'Content-Type': 'application/yaml' } };
     }
     if (format === 'burnrate') {
       return { raw: toNativeYaml(slos), headers: { 'Content-Type': 'application/yaml' } };
@@ -296,12 +313,23 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
       throw new HttpError(400, 'service is required: /api/v1/gate?service=...&route=...');
     }
     const route = ctx.query.get('route') ?? undefined;
+    const onNoData = (ctx.query.get('onNoData') ?? 'unknown') as OnNoData;
+    if (!ON_NO_DATA.includes(onNoData)) {
+      throw new HttpError(400, `onNoData must be ${ON_NO_DATA.join(', ')}`);
+    }
     const slos = store.byService(service);
     if (slos.length === 0) {
-      throw new HttpError(404, `no SLOs for service ${JSON.stringify(service)}`);
+      const known = store.services();
+      throw new HttpError(404, `no SLO knows service ${JSON.stringify(service)}; known services: ${known.length ? nameList(known) : 'none'}`, { knownServices: known });
     }
-    const decision = await statusCall(() => d.status.gate(service, route, slos, d.actions.active(service)));
+    const decision = await statusCall(() => d.status.gate(service, route, slos, d.actions.active(service), onNoData));
     return { body: decision };
+  });
+
+  // The GitOps folder: applied, or rejected with the problems by file and line.
+  r.add('GET', '/api/v1/gitops', 'viewer', () => {
+    const status = d.gitops?.();
+    return { body: status ? { enabled: true, ...status } : { enabled: false } };
   });
 
   r.add('GET', '/api/v1/freezes', 'viewer', (ctx) => ({ body: { items: d.actions.active(ctx.query.get('service') ?? undefined) } }));

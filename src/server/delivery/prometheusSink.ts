@@ -83,6 +83,9 @@ export class PrometheusDirectorySink implements RuleSink {
   private static readonly reloadTimeoutMs = 120_000;
   private static readonly rereadEvery = 10;
   private lastConfirmed = new Map<string, SyncOutcome>();
+  /** Rules Prometheus rejected, by SLO: the digest of the rejected file and Prometheus's reason.
+   * Kept in memory: a restart (or a Prometheus upgrade plus restart) tries them once more. */
+  private readonly rejected = new Map<string, { digest: string; reason: string }>();
   /** Digest of each of our files as last written or read; undefined until the directory is read. */
   private files?: Map<string, string>;
   private passesSinceRead = 0;
@@ -166,11 +169,18 @@ export class PrometheusDirectorySink implements RuleSink {
     for (const d of desired) {
       const file = ruleFileName(d.key);
       wanted.add(file);
-      if (existing.get(file) !== d.digest) {
+      const known = this.rejected.get(d.key);
+      if (known?.digest === d.digest) {
+        // Prometheus rejected exactly these rules before: reloading them again changes nothing.
+        outcomes.set(d.key, { state: 'failed', reason: `${known.reason} (not sent again until the SLO changes)` });
+      } else if (existing.get(file) !== d.digest) {
+        this.rejected.delete(d.key);
         changes.push({ file, key: d.key, existed: existing.has(file), after: d.text });
       }
       await slice.check();
     }
+    const keys = new Set(desired.map((d) => d.key));
+    [...this.rejected.keys()].filter((k) => !keys.has(k)).forEach((k) => this.rejected.delete(k));
     for (const file of existing.keys()) {
       if (!wanted.has(file)) {
         changes.push({ file, existed: true });
@@ -242,7 +252,8 @@ export class PrometheusDirectorySink implements RuleSink {
     }
     // Rejected: restore the previous files, then find the culprits one SLO at a time.
     await this.apply(changes, 'back');
-    await this.reload();
+    // Without our changes Prometheus loads the folder: what it rejects next is ours alone.
+    const ours = (await this.reload()) === undefined;
     this.log.warn('Prometheus rejected a rules batch; retrying one SLO at a time', { changes: changes.length, reason: rejected });
     for (const c of changes) {
       await this.apply([c], 'forward');
@@ -252,6 +263,9 @@ export class PrometheusDirectorySink implements RuleSink {
         await this.reload();
         if (c.key) {
           failed.set(c.key, `Prometheus rejected the rules: ${reason}`);
+          if (ours && c.after !== undefined) {
+            this.rejected.set(c.key, { digest: digestOf(c.after), reason: `Prometheus rejected the rules: ${reason}` });
+          }
         }
       }
     }

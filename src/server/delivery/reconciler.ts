@@ -47,7 +47,9 @@ export class Reconciler {
     private readonly sinks: RuleSink[],
     private readonly log: Logger,
     private readonly metrics: ServerMetrics,
-    private readonly intervalMs: number
+    private readonly intervalMs: number,
+    /** Told each SLO's outcome per target after every pass (starts the history backfill). */
+    private readonly onOutcome?: (target: string, key: string, version: number, outcome: SyncOutcome) => void
   ) {}
 
   start(): void {
@@ -154,6 +156,7 @@ export class Reconciler {
       const results: Array<[string, SyncOutcome]> = desired.map((d) => {
         const o = outcomes.get(d.key) ?? { state: 'pending', reason: 'no answer from the target' };
         counts[o.state]++;
+        this.onOutcome?.(sink.target, d.key, d.version, o);
         return [d.key, o];
       });
       const rows = this.stateRows(sink.target);

@@ -8,7 +8,8 @@ import { RuleGroup } from '../../core/rules/types';
 import { Logger } from '../log';
 import { offThread } from '../offThread/offThread';
 import { valueOf } from '../offThread/tasks';
-import { Upstream, UpstreamError } from '../upstream';
+import { Upstream, UpstreamError, UpstreamInit } from '../upstream';
+import { UpstreamAuth } from '../upstreamAuth';
 import { canonicalGroup } from './rulerCanonical';
 import { RuleSink, SloRules, SyncOutcome } from './sink';
 import { TimeSlice } from '../timeSlice';
@@ -20,6 +21,8 @@ export interface RulerOptions {
   /** Mimir's API prefix (default "/prometheus"). */
   prefix?: string;
   namespace?: string;
+  /** Sent with every call to the ruler. */
+  auth?: UpstreamAuth;
 }
 
 export function rulerBase(o: RulerOptions): string {
@@ -50,8 +53,9 @@ export class RulerSink implements RuleSink {
     this.namespace = opts.namespace ?? 'burnrate';
   }
 
-  private headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { ...(this.opts.tenant ? { 'X-Scope-OrgID': this.opts.tenant } : {}), ...extra };
+  /** What every call to the ruler carries: the tenant and the credentials. */
+  private init(extra: Record<string, string> = {}): Pick<UpstreamInit, 'headers' | 'auth'> {
+    return { headers: { ...(this.opts.tenant ? { 'X-Scope-OrgID': this.opts.tenant } : {}), ...extra }, auth: this.opts.auth };
   }
 
   private nsUrl(): string {
@@ -61,7 +65,7 @@ export class RulerSink implements RuleSink {
   /** The groups in our namespace, by name (empty when the namespace does not exist). The answer
    * holds every group of every SLO, so the worker thread fetches and reads it. */
   async list(): Promise<Map<string, string>> {
-    const req = { options: this.upstream.options, url: this.nsUrl(), init: { headers: this.headers() } };
+    const req = { options: this.upstream.options, url: this.nsUrl(), init: this.init() };
     const { status, body, groups } = valueOf(await offThread.run('rulerNamespaceGroups', [req, this.namespace]));
     if (status === 404) {
       return new Map();
@@ -83,14 +87,14 @@ export class RulerSink implements RuleSink {
 
   private async push(group: RuleGroup): Promise<void> {
     const body = toYaml(group as unknown as YamlValue);
-    const res = await this.upstream.request(this.nsUrl(), { method: 'POST', headers: this.headers({ 'Content-Type': 'application/yaml' }), body });
+    const res = await this.upstream.request(this.nsUrl(), { method: 'POST', ...this.init({ 'Content-Type': 'application/yaml' }), body });
     if (res.status !== 202 && res.status !== 200) {
       throw new UpstreamError(`ruler rejected group ${group.name} (${res.status}): ${res.body.trim().slice(0, 300)}`, res.status, res.body);
     }
   }
 
   private async remove(name: string): Promise<void> {
-    const res = await this.upstream.request(`${this.nsUrl()}/${encodeURIComponent(name)}`, { method: 'DELETE', headers: this.headers() });
+    const res = await this.upstream.request(`${this.nsUrl()}/${encodeURIComponent(name)}`, { method: 'DELETE', ...this.init() });
     if (res.status !== 202 && res.status !== 200 && res.status !== 404) {
       throw new UpstreamError(`ruler answered ${res.status} deleting group ${name}`, res.status, res.body);
     }

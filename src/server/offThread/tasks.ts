@@ -4,7 +4,7 @@
 // data (structured clone). Big answers from Prometheus or a ruler are fetched by the worker itself.
 
 import { parse } from 'yaml';
-import { detectFormat, loadText } from '../../core/load';
+import { detectFormat, loadText, requireSlo } from '../../core/load';
 import { parseDocuments } from '../../core/spec/document';
 import { Diagnostic, Slo } from '../../core/spec/types';
 import { canonicalGroup } from '../delivery/rulerCanonical';
@@ -23,7 +23,7 @@ export interface ImportBody {
  * it is stored in, so that what is stored reads back as imported. */
 export function importBody(text: string, file: string): ImportBody {
   const formats = [...new Set(parseDocuments(text).docs.map((doc) => detectFormat(doc.value) ?? 'unknown'))];
-  const loaded = loadText(text, file);
+  const loaded = requireSlo(loadText(text, file), file);
   const diagnostics = [...loaded.diagnostics];
   const slos: ImportBody['slos'] = [];
   for (const slo of loaded.slos) {

@@ -1,6 +1,7 @@
 // Reads the contract series through the Prometheus HTTP API (works with Mimir and Thanos too).
 
 import { Upstream, UpstreamError } from '../upstream';
+import { UpstreamAuth } from '../upstreamAuth';
 import { Sample } from '../../core/policy/status';
 import { offThread } from '../offThread/offThread';
 import { valueOf } from '../offThread/tasks';
@@ -14,13 +15,15 @@ export class PrometheusClient {
   constructor(
     private readonly base: string,
     private readonly upstream: Upstream,
-    private readonly headers: Record<string, string> = {}
+    /** Sent with every call: queries, the rules list and reloads. */
+    private readonly auth?: UpstreamAuth
   ) {}
 
   private async call(path: string, params: Record<string, string>): Promise<any> {
     const res = await this.upstream.request(`${this.base}${path}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...this.headers },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      auth: this.auth,
       body: new URLSearchParams(params).toString(),
       // Status and gate answer within one timeout; the caller (or CI) retries if it wants.
       retry: false,
@@ -56,13 +59,13 @@ export class PrometheusClient {
   /** Name and file of every rule group Prometheus has loaded. The answer lists every rule (12 MB
    * for 1,000 SLOs), so the worker thread fetches and reads it. */
   async loadedRuleGroups(timeoutMs?: number): Promise<Array<{ name: string; file: string }>> {
-    const req = { options: this.upstream.options, url: `${this.base}/api/v1/rules`, init: { headers: this.headers, timeoutMs } };
+    const req = { options: this.upstream.options, url: `${this.base}/api/v1/rules`, init: { auth: this.auth, timeoutMs } };
     return valueOf(await offThread.run('loadedRuleGroups', [req]));
   }
 
   /** Prometheus answers once every rule file is loaded: seconds for thousands of groups. */
   async reload(timeoutMs?: number): Promise<void> {
-    const res = await this.upstream.request(`${this.base}/-/reload`, { method: 'POST', headers: this.headers, retry: false, timeoutMs });
+    const res = await this.upstream.request(`${this.base}/-/reload`, { method: 'POST', auth: this.auth, retry: false, timeoutMs });
     if (res.status !== 200) {
       throw new UpstreamError(`Prometheus rejected the rules (reload answered ${res.status}): ${res.body.trim().slice(0, 500)}`, res.status, res.body);
     }

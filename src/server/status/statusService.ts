@@ -3,7 +3,7 @@
 // CI fleet costs Prometheus one query per service every few seconds and never waits for it while
 // a recent answer exists. When Prometheus cannot be reached the error says so; nothing is made up.
 
-import { activeActions, decideGate, GateDecision, ManualAction } from '../../core/policy/gate';
+import { decideGate, decideWithoutStates, GateDecision, ManualAction, OnNoData } from '../../core/policy/gate';
 import { GroupStatus, groupStatuses, Sample, worstState } from '../../core/policy/status';
 import { quote, regexOneOf } from '../../core/promql/escape';
 import { periodSuffix } from '../../core/rules/seriesNames';
@@ -140,12 +140,12 @@ export class StatusService {
     return new Map(slos.map((s, i) => [`${s.service}/${s.name}`, groups[i]]));
   }
 
-  async gate(service: string, route: string | undefined, slos: StoredSlo[], actions: ManualAction[]): Promise<GateDecision> {
+  async gate(service: string, route: string | undefined, slos: StoredSlo[], actions: ManualAction[], onNoData: OnNoData = 'unknown'): Promise<GateDecision> {
     let summaries: Map<string, GroupStatus[]>;
     try {
       summaries = await this.summaries(slos);
     } catch (e) {
-      const manual = e instanceof StatusUnavailable ? this.manualOnly(service, route, actions, e) : undefined;
+      const manual = e instanceof StatusUnavailable ? decideWithoutStates({ service, route, actions, now: this.now(), why: e.message }) : undefined;
       if (!manual) {
         throw e;
       }
@@ -157,28 +157,8 @@ export class StatusService {
       slos: slos.map((s) => ({ slo: s.slo, groups: summaries.get(`${s.service}/${s.name}`) ?? [] })),
       actions,
       now: this.now(),
+      onNoData,
     });
-  }
-
-  /**
-   * The gate's answer when the SLOs' states cannot be read: a manual freeze or override in force
-   * for this service and route decides it (a person's decision needs no numbers; a freeze wins
-   * over an override), saying that the states are unknown. Without one there is no answer.
-   */
-  private manualOnly(service: string, route: string | undefined, actions: ManualAction[], why: StatusUnavailable): GateDecision | undefined {
-    const now = this.now();
-    const manual = activeActions(actions, service, route, now);
-    if (manual.length === 0) {
-      return undefined;
-    }
-    // decideGate with no SLOs: a freeze decides; alone, an override falls through to "ship"
-    // with a reason about missing data, replaced here by the override's own.
-    const d = decideGate({ service, route, slos: [], actions: manual, now });
-    const freezes = manual.some((a) => a.kind === 'freeze');
-    const reasons = freezes
-      ? d.reasons
-      : manual.map((a) => `override by ${a.createdBy} until ${new Date(a.expiresAt).toISOString()}: ${a.reason}`);
-    return { ...d, reasons, warnings: [`SLO states are unknown: ${why.message}; the ${freezes ? 'manual freeze' : 'override'} decides`, ...d.warnings] };
   }
 
   /** Budget remaining and burn rates over time, for charts. */

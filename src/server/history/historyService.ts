@@ -1,0 +1,148 @@
+// Starts one history backfill per SLO once its rules are confirmed loaded (directory mode), and
+// keeps each SLO's backfill state for the API. A backfill runs again when the SLO's rollups change
+// (a changed SLI gives them other exprs), and never twice at once for one SLO. Backfills run one
+// at a time: an import of thousands of SLOs queues them instead of sending Prometheus thousands of
+// range queries at once. State lives in memory: after a restart the next confirmation reruns it,
+// which writes only the missing hours.
+
+import { rollupGroup } from '../../core/rules/historyBackfill';
+import { sloRuleGroups } from '../../core/rules/ruleGroups';
+import { groupName } from '../../core/rules/seriesNames';
+import { Slo } from '../../core/spec/types';
+import { SyncOutcome } from '../delivery/sink';
+import { Logger } from '../log';
+import { SloStore } from '../sloStore';
+import { PrometheusClient } from '../status/prometheusClient';
+import { Upstream } from '../upstream';
+import { UpstreamAuth } from '../upstreamAuth';
+import { backfillHistory, HistoryState } from './backfill';
+
+export type HistoryMode = { kind: 'directory'; prometheusUrl: string; prometheus: PrometheusClient; auth?: UpstreamAuth } | { kind: 'unsupported'; reason: string };
+
+/** A failed backfill is tried again on a later pass, not on every one. */
+const RETRY_FAILED_MS = 5 * 60_000;
+
+/** How long one listing of Prometheus's rule groups serves the backfills queued behind it. */
+const LISTING_TTL_MS = 30_000;
+
+export class HistoryService {
+  private readonly states = new Map<string, HistoryState & { rollups: string; version: number; at: number }>();
+  private readonly queue: string[] = [];
+  private draining = false;
+  private listing?: { at: number; groups: Promise<Array<{ name: string; file: string }>> };
+
+  constructor(
+    private readonly store: SloStore,
+    private readonly upstream: Upstream,
+    private readonly mode: HistoryMode,
+    private readonly log: Logger,
+    private readonly now: () => number = () => Date.now() / 1000
+  ) {}
+
+  state(service: string, name: string): HistoryState | undefined {
+    const s = this.states.get(`${service}/${name}`);
+    if (!s) {
+      return undefined;
+    }
+    const { rollups: _r, version: _v, at: _a, ...state } = s;
+    return state;
+  }
+
+  /** Resolves once no backfill is queued or running (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.draining) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Called by the reconciler with each SLO's outcome on the Prometheus target, every pass: the
+   * version check keeps an unchanged SLO to a map lookup. */
+  delivered(key: string, version: number, outcome: SyncOutcome): void {
+    if (outcome.state !== 'in-sync') {
+      return;
+    }
+    const seen = this.states.get(key);
+    if (seen?.version === version && (seen.state !== 'failed' || Date.now() - seen.at < RETRY_FAILED_MS)) {
+      return;
+    }
+    const [service, name] = key.split('/');
+    const stored = this.store.get(service, name);
+    if (!stored) {
+      this.states.delete(key);
+      return;
+    }
+    const rollups = rollupsOf(stored.slo);
+    if (seen?.rollups === rollups && seen.state !== 'failed') {
+      this.states.set(key, { ...seen, version: stored.version, at: Date.now() });
+      return;
+    }
+    if (seen?.state === 'running' || seen?.state === 'queued') {
+      return;
+    }
+    if (this.mode.kind === 'unsupported') {
+      this.states.set(key, { state: 'unsupported', reason: this.mode.reason, rollups, version: stored.version, at: Date.now() });
+      return;
+    }
+    this.states.set(key, { state: 'queued', rollups, version: stored.version, at: Date.now() });
+    this.queue.push(key);
+    void this.drain(this.mode);
+  }
+
+  private async drain(mode: Extract<HistoryMode, { kind: 'directory' }>): Promise<void> {
+    if (this.draining) {
+      return;
+    }
+    this.draining = true;
+    try {
+      for (let key = this.queue.shift(); key !== undefined; key = this.queue.shift()) {
+        const [service, name] = key.split('/');
+        const stored = this.store.get(service, name);
+        if (!stored) {
+          this.states.delete(key);
+          continue;
+        }
+        // The SLO may have changed while queued: fill what is loaded now.
+        const rollups = rollupsOf(stored.slo);
+        this.states.set(key, { state: 'running', rollups, version: stored.version, at: Date.now() });
+        const result = await this.run(mode, stored.slo);
+        this.log[result.state === 'done' ? 'info' : 'warn']('history backfill', { slo: key, ...result });
+        this.states.set(key, { ...result, rollups, version: stored.version, at: Date.now() });
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async run(mode: Extract<HistoryMode, { kind: 'directory' }>, slo: Slo): Promise<HistoryState> {
+    try {
+      // The group's phase depends on the rule file's path as Prometheus loaded it.
+      const name = groupName(slo, 'rollup');
+      let file = (await this.loadedGroups(mode)).find((g) => g.name === name)?.file;
+      if (!file) {
+        // A listing from before this SLO's rules were loaded: ask again once.
+        this.listing = undefined;
+        file = (await this.loadedGroups(mode)).find((g) => g.name === name)?.file;
+      }
+      if (!file) {
+        return { state: 'failed', reason: 'Prometheus does not list the rollup group yet; the next rule sync retries' };
+      }
+      return await backfillHistory({ upstream: this.upstream, prometheusUrl: mode.prometheusUrl, auth: mode.auth, slo, ruleFile: file, nowS: this.now() });
+    } catch (e) {
+      return { state: 'failed', reason: (e as Error).message };
+    }
+  }
+
+  /** /api/v1/rules lists every rule of every group (12 MB for 1,000 SLOs): one listing serves a batch. */
+  private loadedGroups(mode: Extract<HistoryMode, { kind: 'directory' }>): Promise<Array<{ name: string; file: string }>> {
+    if (!this.listing || Date.now() - this.listing.at > LISTING_TTL_MS) {
+      const groups = mode.prometheus.loadedRuleGroups(60_000);
+      groups.catch(() => (this.listing = undefined));
+      this.listing = { at: Date.now(), groups };
+    }
+    return this.listing.groups;
+  }
+}
+
+function rollupsOf(slo: Slo): string {
+  return JSON.stringify(rollupGroup(sloRuleGroups(slo).prometheus, slo)?.rules ?? []);
+}
