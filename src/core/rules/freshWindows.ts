@@ -23,12 +23,15 @@
 // the events in (t0, x] and the windows exactly (x - W, x]: right after a rollup the hourly sums,
 // and after a step change the exact window again once the 5m rate has taken the step in.
 //
-// The `:period` group reads what the `:rollup` group wrote as of a minute ago (`settled`): the rollup
-// group writes its time and its sums in separate commits, so a group reading them at the moment
-// it writes could see new sums with the tail of the previous hour (that hour counted twice). A
-// minute later both are in; meanwhile the tail simply runs on from the previous rollup, with the
-// previous sums, which is as right. Where no tail exists (no rollup for 90 minutes), nothing is
-// added: the sums alone, as before these rules.
+// The `:period` group reads the rollup group's latest values (`latestRollup`). The rollup group
+// commits each rule's samples separately, and records its time last: a query that sees this
+// rollup's time sees its sums too (Prometheus's head isolation gives each query one snapshot),
+// so the tail restarts from the same rollup the windows add it to. One race is left: when the
+// rollup's time lands between the `:period` group's tail rule and its window rules (a few
+// milliseconds once an hour), the windows hold the new sums and the previous hour's tail, and
+// count that hour twice until the group's next evaluation, 3 minutes later. (Reading the rollup
+// group as of a minute ago closes it, but then the windows trail by a minute more, and with every
+// group at one instant, as promtool evaluates them, by a whole evaluation interval.)
 //
 // Left out, for the cost of a window evaluated every 2 minutes: checking that the tail a window
 // ago counted from the rollup a window before this one. It did, unless a rollup was missed then
@@ -56,14 +59,14 @@ function rec(slo: Slo, name: string, expr: string): RecordingRule {
   return { record: name, expr, labels: sloLabels(slo) };
 }
 
-/** `:rollup` group, after the hourly rollups: the time of this rollup, where it has one. */
+/** `:rollup` group, last (see above): the time of this rollup, where it has one. */
 export function rollupTimeRule(slo: Slo): RecordingRule {
   return rec(slo, ROLLUP_TIME, `0 * ${T1H}${sloSelector(slo)} + time()`);
 }
 
-/** A series of the `:rollup` group as of a minute ago (`offset`: that much longer ago). */
-export function settled(name: string, slo: Slo, range = '90m', offset = 0): string {
-  return `last_over_time(${name}${sloSelector(slo)}[${range}] offset ${formatDuration(60 + offset)})`;
+/** The latest value of a `:rollup` group series (as of `offset` seconds ago). */
+export function latestRollup(name: string, slo: Slo, range = '90m', offset = 0): string {
+  return `last_over_time(${name}${sloSelector(slo)}[${range}]${offset > 0 ? ` offset ${formatDuration(offset)}` : ''})`;
 }
 
 /**
@@ -78,7 +81,7 @@ export function tailRules(slo: Slo, longest: string): RecordingRule[] {
   const periodSeconds = periodGroupSeconds(slo);
   const p = formatDuration(periodSeconds);
   const lag = (RATE_WINDOW - Math.min(slo.evaluationSeconds, RATE_WINDOW)) / 2;
-  const start = settled(ROLLUP_TIME, slo);
+  const start = latestRollup(ROLLUP_TIME, slo);
   const tail = (name: string, rate: string) => {
     const r = `${rate}${sel}`;
     // The newest 5m rate the previous evaluation read, to take its lead out.
@@ -87,7 +90,7 @@ export function tailRules(slo: Slo, longest: string): RecordingRule[] {
     return rec(
       slo,
       name,
-      `(\n  last_over_time(${name}${sel}[${formatDuration(2 * periodSeconds)}]) + ${periodSeconds} * avg_over_time(${r}[${p}])${lead}\n  and ${start} == ${settled(ROLLUP_TIME, slo, '90m', periodSeconds)}\n)\nor ${r} * (timestamp(${r}) - ${start})\nor 0 * ${settled(longest, slo)}`
+      `(\n  last_over_time(${name}${sel}[${formatDuration(2 * periodSeconds)}]) + ${periodSeconds} * avg_over_time(${r}[${p}])${lead}\n  and ${start} == ${latestRollup(ROLLUP_TIME, slo, '90m', periodSeconds)}\n)\nor ${r} * (timestamp(${r}) - ${start})\nor 0 * ${latestRollup(longest, slo)}`
     );
   };
   return [tail(TAIL_E, E5), tail(TAIL_T, T5)];
@@ -95,7 +98,7 @@ export function tailRules(slo: Slo, longest: string): RecordingRule[] {
 
 /**
  * Events of one kind (bad or total) over the window of `windowSeconds` ending now, from its latest
- * hourly sum `sum` (a `settled` expression): the sum, plus the tail, less the tail a window ago.
+ * hourly sum `sum` (a `latestRollup` expression): the sum, plus the tail, less the tail a window ago.
  * Where none was recorded a window ago (the first window after these rules arrive) nothing
  * slides out: the window is up to an hour longer. Without `windowSeconds` (calendar month to
  * date) nothing slides out either.
@@ -109,11 +112,11 @@ export function freshEvents(slo: Slo, kind: 'bad' | 'total', sum: string, window
 }
 
 /**
- * Hours the windows cover: the hourly rollups counted (`counted`, a `settled` expression), plus
+ * Hours the windows cover: the hourly rollups counted (`counted`, a `latestRollup` expression), plus
  * the tail's age. Over a full rolling period this exceeds the period's hours and the caller
  * clamps the share to 1.
  */
 export function freshCoveredHours(slo: Slo, counted: string): string {
-  const age = `(time() - ${settled(ROLLUP_TIME, slo)}) / ${HOUR}`;
+  const age = `(time() - ${latestRollup(ROLLUP_TIME, slo)}) / ${HOUR}`;
   return `(${counted} + (${age} or 0 * ${counted}))`;
 }

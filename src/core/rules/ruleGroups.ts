@@ -20,7 +20,7 @@ import { errorBudget, groupName, periodGroupSeconds, periodSuffix, RATIO, ratioS
 import { LONG_WINDOWS, SHORT_WINDOWS } from './burnRateWindows';
 import { AGREED1H, E1H, E5, REVIEWED1H, signalsFor, sloLabels, sloSelector, sumBy, T1H, T5, X1H } from './sliSignals';
 import { RecordingRule, RuleGroup } from './types';
-import { freshCoveredHours, freshEvents, rollupTimeRule, settled, tailRules } from './freshWindows';
+import { freshCoveredHours, freshEvents, rollupTimeRule, latestRollup, tailRules } from './freshWindows';
 
 /** Hours of the rolling period with an hourly rollup (rollup group), and of the calendar month so far. */
 const COVERED_HOURS = 'slo:sli_covered_hours:count_period_hourly';
@@ -96,12 +96,12 @@ function coverageRule(slo: Slo, eventsKnown: boolean): RecordingRule {
   const sel = sloSelector(slo);
   if (slo.window.type === 'calendar') {
     return eventsKnown
-      ? rec(slo, COVERAGE, `clamp_max(${freshCoveredHours(slo, settled(COVERED_HOURS_MTD, slo, '2h'))} / scalar(24 * days_in_month()), 1)`)
+      ? rec(slo, COVERAGE, `clamp_max(${freshCoveredHours(slo, latestRollup(COVERED_HOURS_MTD, slo, '2h'))} / scalar(24 * days_in_month()), 1)`)
       : // Raw SLIs keep no month-to-date totals: their month is read as full.
         rec(slo, COVERAGE, `0 * ${RATIO}${periodSuffix(slo)}${sel} + 1`);
   }
   const hours = (slo.window.days * DAY) / HOUR;
-  const counted = eventsKnown ? freshCoveredHours(slo, settled(COVERED_HOURS, slo)) : `count_over_time(slo:sli_error:ratio_rollup1h${sel}[${formatDuration(slo.window.days * DAY - MINUTE)}])`;
+  const counted = eventsKnown ? freshCoveredHours(slo, latestRollup(COVERED_HOURS, slo)) : `count_over_time(slo:sli_error:ratio_rollup1h${sel}[${formatDuration(slo.window.days * DAY - MINUTE)}])`;
   return rec(slo, COVERAGE, `clamp_max(${counted} / ${hours}, 1)`);
 }
 
@@ -121,7 +121,7 @@ function periodRules(slo: Slo, eventsKnown: boolean): { rules: RecordingRule[]; 
     // The long sums change only when an hourly rollup arrives, so the rollup group computes them
     // once an hour; this group brings them up to now (freshWindows.ts), so they never go stale
     // and never trail real time by the hour since the rollup.
-    const latest = (name: string) => settled(name, slo);
+    const latest = (name: string) => latestRollup(name, slo);
     rules.push(...tailRules(slo, longestTotalSum(slo)));
     for (const w of LONG_WINDOWS) {
       const d = formatDuration(w);
@@ -130,7 +130,7 @@ function periodRules(slo: Slo, eventsKnown: boolean): { rules: RecordingRule[]; 
     }
     if (slo.window.type === 'calendar') {
       // Month totals are kept by the hourly rollup group; read its latest value.
-      const mtd = (name: string) => settled(name, slo, '2h');
+      const mtd = (name: string) => latestRollup(name, slo, '2h');
       const total = freshEvents(slo, 'total', mtd('slo:sli_events:increase_month_to_date'));
       rules.push(
         rec(slo, `slo:sli_events:increase${suffix}`, total),
@@ -257,10 +257,14 @@ export function sloRuleGroups(slo: Slo): { prometheus: RuleGroup[]; loki: RuleGr
   }
   sli.push(rec(slo, 'slo:current_burn_rate:ratio', `${RATIO}5m${sel} / ${budget}`));
   if (eventsKnown) {
-    rollup.push(rollupTimeRule(slo), ...hourlySumRules(slo));
+    rollup.push(...hourlySumRules(slo));
   }
   if (slo.window.type === 'calendar' && eventsKnown) {
     rollup.push(...calendarRollups(slo));
+  }
+  if (eventsKnown) {
+    // Last: whoever sees this rollup's time sees its sums (freshWindows.ts).
+    rollup.push(rollupTimeRule(slo));
   }
   const period = periodRules(slo, eventsKnown);
   // The alerts share a group with the windows they read, so they see the windows of the same
