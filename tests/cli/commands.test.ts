@@ -44,7 +44,7 @@ describe('generate', () => {
   it('writes a rule file promtool accepts to stdout', async () => {
     const r = await run(['generate', PROM_ONLY]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('generated 31 Prometheus rules in 3 groups for 1 SLO\n');
+    expect(r.stderr).toBe('generated 34 Prometheus rules in 3 groups for 1 SLO\n');
     expect(parse(r.stdout).groups.map((g: { name: string }) => g.name)).toEqual(['burnrate:gw:chat:rollup', 'burnrate:gw:chat:period', 'burnrate:gw:chat']);
     expect(checkRules(r.stdout).ok).toBe(true);
   });
@@ -62,7 +62,7 @@ describe('generate', () => {
       return join(dir, name);
     });
     const r = await run(['generate', ...files]);
-    expect(r.stderr).toBe('generated 124 Prometheus rules in 12 groups for 4 SLOs\n');
+    expect(r.stderr).toBe('generated 136 Prometheus rules in 12 groups for 4 SLOs\n');
     const groups: string[] = parse(r.stdout).groups.map((g: { name: string }) => g.name);
     expect(new Set(groups).size).toBe(12);
     expect(groups.filter((g) => g.startsWith('burnrate:shop:'))).toEqual([

@@ -142,7 +142,7 @@ describe('rules reach Prometheus and are evaluated', () => {
     }
     expect(byName.get(`burnrate:${SERVICE}:chat-availability`)!.interval).toBe(10);
     expect(byName.get(`burnrate:${SERVICE}:chat-availability:rollup`)!.interval).toBe(3600);
-    expect(byName.get(`burnrate:${SERVICE}:chat-availability:period`)!.interval).toBe(120);
+    expect(byName.get(`burnrate:${SERVICE}:chat-availability:period`)!.interval).toBe(180);
     expect(byName.get(`burnrate:${SERVICE}:chat-availability`)!.file).toBe(file);
   });
 
