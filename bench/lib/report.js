@@ -164,6 +164,29 @@ function section(r) {
   }
   L.push('');
 
+  const m = r.accuracyOverMinutes;
+  if (m) {
+    L.push('### The 1d, 3d and 30d windows as served, at every minute', '');
+    L.push(
+      `Every minute from ${m.from} to ${m.to} (${m.minutes} minutes, Burnrate's rules running without a break since they loaded, after 6 minutes of settling): each set's \`slo:sli_error:ratio_rate<w>\` per route against the exact ratio over the window ending at that minute (the traffic model's counts). "Steady": SLOs with the tails of a window ago written (as after a window of running); "first window": SLOs without them, as in the first window after the rules arrive (the window is then up to an hour longer than its name). "Within 5 min" counts a value within 1% of the exact window ending at that minute or up to 5 minutes earlier.`,
+      ''
+    );
+    L.push('| window | set | regime | route-minutes | median | p99 | worst | within 1% | within 1% or 5 min behind | worst within 5 min |', '|---|---|---|---|---|---|---|---|---|---|');
+    for (const [w, sets] of Object.entries(m.windows)) {
+      for (const [set, regimes] of Object.entries(sets)) {
+        for (const [regime, e] of Object.entries(regimes)) {
+          if (!e.routeMinutes) {
+            continue;
+          }
+          L.push(
+            `| ${w} | ${set} | ${regime === 'first' ? 'first window' : regime} | ${int(e.routeMinutes)} | ${pct(e.median, 3)} | ${pct(e.p99, 3)} | ${pct(e.max, 3)} | ${pct(e.within1pct, 1)} | ${pct(e.within1pctOr5minBehind, 1)} | ${pct(e.maxWithin5min, 3)} |`
+          );
+        }
+      }
+    }
+    L.push('');
+  }
+
   L.push('### Panel and dashboard queries', '');
   L.push("Median of 10 runs; Prometheus's own `evalTotalTime` and the HTTP round trip from Node.", '');
   L.push('| query | Burnrate eval / wall ms | Sloth-style eval / wall ms | series |', '|---|---|---|---|');
