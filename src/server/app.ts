@@ -89,6 +89,10 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   });
   server.headersTimeout = 10000;
   server.requestTimeout = 30000;
+  // Idle keep-alive connections stay open longer than clients keep them (Grafana's proxy: 90 s):
+  // a server that closes first races the client's next request on that connection, which then
+  // fails ("fetch failed", a 502 through Grafana) when it is not safe to retry, as a POST is not.
+  server.keepAliveTimeout = 95_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
