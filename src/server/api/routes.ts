@@ -263,8 +263,8 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
 
   r.add('POST', '/api/v1/import', 'editor', async (ctx) => {
     const from = ctx.query.get('from');
-    if (from !== 'openslo' && from !== 'sloth' && from !== 'burnrate') {
-      throw new HttpError(400, 'from must be openslo, sloth or burnrate');
+    if (from !== 'openslo' && from !== 'sloth' && from !== 'pyrra' && from !== 'burnrate') {
+      throw new HttpError(400, 'from must be openslo, sloth, pyrra or burnrate');
     }
     // Parsing and validating thousands of SLOs takes seconds: on the worker thread, so that other
     // requests are answered meanwhile.
