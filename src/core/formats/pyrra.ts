@@ -53,7 +53,7 @@ function prefixed(r: MapReader, key: string, what: string, ignore: RegExp): Reco
   if (left.length) {
     r.problems.warn(
       r.at(key),
-      `${key.replace(/s$/, '')} ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} not imported: Pyrra copies only ${PREFIX} ${key} into its rules (${what})`
+      `${left.length === 1 ? key.replace(/s$/, '') : key} ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} not imported: Pyrra copies only ${PREFIX} ${key} into its rules (${what})`
     );
   }
   return Object.keys(out).length ? out : undefined;
