@@ -1,4 +1,4 @@
-// Read-only SLOs from a folder of files (native, OpenSLO, Sloth), typically a git checkout. The
+// Read-only SLOs from a folder of files (native, OpenSLO, Sloth, Pyrra), typically a git checkout. The
 // folder is re-read every few seconds when a file in it changed; SLOs from it are stored with
 // source "git" and cannot be changed through the API. The folder applies whole or not at all, as
 // `burnrate validate` judges it (the same reader, definitionFiles.ts): an invalid file, an SLO

@@ -140,6 +140,21 @@ describe('import and export', () => {
     expect(native.slos.map((s) => ({ ...s, origin: undefined }))).toEqual(direct.slos.map((s) => ({ ...s, origin: undefined })));
   });
 
+  it.each(['02-latency-caddy-response-latency', '03-latencynative-pyrra-connect-latency', '04-boolgauge-prometheus-probe-success'])(
+    'imports the Pyrra resource %s into an equivalent native file, with its warnings on stderr',
+    async (base) => {
+      const src = join(ROOT, 'tests', 'fixtures', 'anchors', 'pyrra', `${base}.slo.yaml`);
+      const out = join(dir, `${base}.yaml`);
+      const r = await run(['import', '--from', 'pyrra', src, '-o', out]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/slo\.yaml:\d+: warning: spec(\.alerting)?: Pyrra's absent-metric alerts/);
+      const native = loadText(readFileSync(out, 'utf8'), out);
+      expect(native.diagnostics).toEqual([]);
+      const direct = loadText(readFileSync(src, 'utf8'), src);
+      expect(native.slos.map((s) => ({ ...s, origin: undefined }))).toEqual(direct.slos.map((s) => ({ ...s, origin: undefined })));
+    }
+  );
+
   it('refuses --from that does not match the file', async () => {
     const r = await run(['import', '--from', 'openslo', SLOTH]);
     expect(r.code).toBe(1);

@@ -2,14 +2,26 @@
 // through loadText, with the exact outcome per file: what it imports as, and each warning naming
 // what Pyrra expresses that Burnrate does not generate. Imported SLOs pass the real promtool.
 
-import { readdirSync, readFileSync } from 'fs';
+import { execFileSync } from 'child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { loadText } from '../load';
-import { checkRules } from '../../../tests/support/promtool';
 import { generateRules } from '../rules/generate';
 import { renderRuleFile } from '../rules/render';
 
 const DIR = join(__dirname, '../../../tests/fixtures/anchors/pyrra');
+
+/** promtool's output; throws (failing the test) when promtool is missing or rejects the rules. */
+function promtoolCheck(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'burnrate-pyrra-'));
+  try {
+    writeFileSync(join(dir, 'rules.yaml'), text);
+    return execFileSync('/usr/bin/promtool', ['check', 'rules', join(dir, 'rules.yaml')], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const noNamespace = (line: number): [number, string, string] => [line, 'metadata', 'no metadata.namespace: imported into service "default"'];
 const absent = (line: number, path = 'spec'): [number, string, string] => [line, path, "Pyrra's absent-metric alerts (SLOMetricAbsent; alerting.absent, on by default) are not generated"];
@@ -126,8 +138,7 @@ describe.each(cases)('$file', ({ file, slo, warnings }) => {
   });
 
   it('generates rules promtool accepts', () => {
-    const c = checkRules(renderRuleFile(generateRules(r.slos).prometheus));
-    expect([c.ok, c.output]).toEqual([true, expect.stringContaining('SUCCESS')]);
+    expect(promtoolCheck(renderRuleFile(generateRules(r.slos).prometheus))).toMatch(/SUCCESS/);
   });
 });
 
