@@ -6,6 +6,7 @@
 import { closeSync, constants, Dirent, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
 import { checkUnique, loadText } from '../core/load';
+import { checkComposites } from '../core/composites';
 import { PARSE_LIMITS } from '../core/spec/parseLimits';
 import { Diagnostic, Slo } from '../core/spec/types';
 
@@ -131,5 +132,6 @@ export function loadDefinitions(roots: string[], o: { name?: (path: string) => s
     slos.push(...r.slos);
   }
   const unique = checkUnique(slos, diagnostics);
+  unique.diagnostics.push(...checkComposites(unique.slos));
   return { slos: unique.diagnostics.some((d) => d.severity === 'error') ? [] : unique.slos, diagnostics: unique.diagnostics, files: files.map(name) };
 }
