@@ -129,6 +129,28 @@ describe('generate', () => {
   });
 });
 
+describe('composite SLOs across files', () => {
+  const components = join(dir, 'components.yaml');
+  const composite = join(dir, 'composite.yaml');
+  writeFileSync(
+    components,
+    'version: burnrate/v1\nservice: s\nslos:\n  - {name: a, objective: 0.99, sli: {ratio: {errors: e_total, total: t_total}}}\n  - {name: b, objective: 0.99, sli: {ratio: {errors: e2_total, total: t2_total}}}\n'
+  );
+  writeFileSync(composite, 'version: burnrate/v1\nservice: s\nslos:\n  - {name: ab, objective: 0.99, sli: {composite: {components: [{slo: a}, {slo: b, weight: 3}]}}}\n');
+
+  it('generates a composite whose components are in another file given with it', async () => {
+    const r = await run(['generate', components, composite]);
+    expect([r.code, r.stderr]).toEqual([0, expect.stringContaining('for 3 SLOs')]);
+    expect(r.stdout).toContain('slo:sli_events:rate5m{slo="b", slo_service="s"} * 3');
+  });
+
+  it('refuses a composite whose components are not among the files given', async () => {
+    const r = await run(['generate', composite]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${composite}:4: error: s/ab: component 1 (s/a) is not defined`);
+  });
+});
+
 describe('import and export', () => {
   it('imports a Sloth file into an equivalent native file', async () => {
     const out = join(dir, 'imported.yaml');
