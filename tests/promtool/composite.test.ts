@@ -51,6 +51,20 @@ const perMinute = (n: number) => counterValues(Array(minutes).fill(n));
 const chat = { slo: 'journey', slo_service: 'support', route: '/chat' };
 const search = { slo: 'journey', slo_service: 'support', route: '/search' };
 
+const INPUTS = [
+    { series: 'answers_total{route="/chat",outcome="ok"}', values: perMinute(99) },
+    { series: 'answers_total{route="/chat",outcome="error"}', values: perMinute(1) },
+    { series: 'answers_total{route="/search",outcome="ok"}', values: perMinute(100) },
+    { series: 'slow_answers_total{route="/chat",model="a"}', values: perMinute(3) },
+    { series: 'timed_answers_total{route="/chat",model="a"}', values: perMinute(30) },
+    { series: 'slow_answers_total{route="/chat",model="b"}', values: perMinute(2) },
+    { series: 'timed_answers_total{route="/chat",model="b"}', values: perMinute(20) },
+    { series: 'slow_answers_total{route="/search",model="a"}', values: perMinute(0) },
+    { series: 'timed_answers_total{route="/search",model="a"}', values: perMinute(50) },
+    { series: 'judged_answers_total{route="/chat",verdict="fail"}', values: perMinute(4) },
+    { series: 'judged_answers_total{route="/chat",verdict="pass"}', values: perMinute(16) },
+  ];
+
 test('three SLOs weighted 1, 2, 1: 15 of 220 weighted events bad on /chat; freeze once the 4d budget is spent', () => {
   // Per minute:                          /chat bad / total         /search bad / total
   //   available (weight 1)                1 / 100                    0 / 100
@@ -68,19 +82,7 @@ test('three SLOs weighted 1, 2, 1: 15 of 220 weighted events bad on /chat; freez
     tests: [
       {
         interval: '1m',
-        input_series: [
-          { series: 'answers_total{route="/chat",outcome="ok"}', values: perMinute(99) },
-          { series: 'answers_total{route="/chat",outcome="error"}', values: perMinute(1) },
-          { series: 'answers_total{route="/search",outcome="ok"}', values: perMinute(100) },
-          { series: 'slow_answers_total{route="/chat",model="a"}', values: perMinute(3) },
-          { series: 'timed_answers_total{route="/chat",model="a"}', values: perMinute(30) },
-          { series: 'slow_answers_total{route="/chat",model="b"}', values: perMinute(2) },
-          { series: 'timed_answers_total{route="/chat",model="b"}', values: perMinute(20) },
-          { series: 'slow_answers_total{route="/search",model="a"}', values: perMinute(0) },
-          { series: 'timed_answers_total{route="/search",model="a"}', values: perMinute(50) },
-          { series: 'judged_answers_total{route="/chat",verdict="fail"}', values: perMinute(4) },
-          { series: 'judged_answers_total{route="/chat",verdict="pass"}', values: perMinute(16) },
-        ],
+        input_series: INPUTS,
         promql_expr_test: [
           approx('slo:sli_error:ratio_rate5m{slo="journey",route="/chat"}', chat, 15 / 220, '10h'),
           approx('slo:sli_error:ratio_rate5m{slo="journey",route="/search"}', search, 0, '10h'),
@@ -100,6 +102,38 @@ test('three SLOs weighted 1, 2, 1: 15 of 220 weighted events bad on /chat; freez
             { labels: 'slo:release_freeze:bool{route="/chat", slo="journey", slo_service="support"}', value: 1 },
             { labels: 'slo:release_freeze:bool{route="/search", slo="journey", slo_service="support"}', value: 0 },
           ]),
+        ],
+      },
+    ],
+  });
+});
+
+test('the composite pages on /chat (burn 6.8 > the 4d page factor 1.92) where no component pages, and not on /search', () => {
+  // At 1-minute evaluation every window holds the same steady 15/220; page needs 1.92x over
+  // 1h and 5m (4d period: 50 hours' urgency / 96 hours). Each component pages or not on its own.
+  expectPromtoolPass({
+    groups: withoutAnnotations(groupsFor(spec)),
+    evaluationInterval: '1m',
+    tests: [
+      {
+        interval: '1m',
+        input_series: INPUTS,
+        promql_expr_test: [approx('slo:current_burn_rate:ratio{slo="journey",route="/chat"}', chat, 1500 / 220, '30m')],
+        alert_rule_test: [
+          {
+            eval_time: '30m',
+            alertname: 'ErrorBudgetBurn',
+            exp_alerts: [
+              // The components, on their own 30d budgets: available /chat 1/100 burns exactly 1x its
+              // 1% (no alert fires at 1x); fast burns 0.1/0.05 = 2x per model and good 0.2/0.1 = 2x:
+              // above the 1x ticket, below the 14.4x and 6x pages. The composite: page and ticket.
+              { exp_labels: { slo: 'fast', slo_service: 'support', route: '/chat', model: 'a', severity: 'ticket' } },
+              { exp_labels: { slo: 'fast', slo_service: 'support', route: '/chat', model: 'b', severity: 'ticket' } },
+              { exp_labels: { slo: 'good', slo_service: 'support', route: '/chat', severity: 'ticket' } },
+              { exp_labels: { ...chat, severity: 'page' } },
+              { exp_labels: { ...chat, severity: 'ticket' } },
+            ],
+          },
         ],
       },
     ],
