@@ -6,7 +6,7 @@ import { Diagnostic, Slo } from './spec/types';
 import { validateNativeDocument } from './spec/validate';
 import { importOpenSLO } from './formats/openslo';
 import { importSloth } from './formats/sloth';
-import { importPyrra, PYRRA_API_VERSION, PYRRA_KIND } from './formats/pyrra';
+import { importPyrra, isPyrraList, PYRRA_API_VERSION, PYRRA_KIND } from './formats/pyrra';
 
 export type Format = 'burnrate' | 'openslo' | 'sloth' | 'pyrra';
 
@@ -34,8 +34,9 @@ export function detectFormat(value: unknown): Format | undefined {
   if (typeof v.version === 'string' && v.version.startsWith('prometheus/')) {
     return 'sloth';
   }
-  // Any pyrra.dev/* version, or Pyrra's kind under another apiVersion: the importer names what it reads.
-  if ((typeof v.apiVersion === 'string' && v.apiVersion.startsWith('pyrra.dev/')) || v.kind === PYRRA_KIND) {
+  // Any pyrra.dev/* version, Pyrra's kind under another apiVersion (the importer names what it
+  // reads), or a Kubernetes List of Pyrra resources (kubectl get slo -o yaml).
+  if ((typeof v.apiVersion === 'string' && v.apiVersion.startsWith('pyrra.dev/')) || v.kind === PYRRA_KIND || isPyrraList(v)) {
     return 'pyrra';
   }
   return undefined;

@@ -171,10 +171,9 @@ ${ABSENT_OFF}`);
     it('another apiVersion or kind', () => {
       const r = loadText('apiVersion: pyrra.dev/v1beta1\nkind: ServiceLevelObjective\nmetadata: {name: a}\nspec: {}\n', 'x.yaml');
       expect(shown(r)).toEqual([['error', 1, 'apiVersion', 'unsupported Pyrra apiVersion "pyrra.dev/v1beta1": Burnrate imports "pyrra.dev/v1alpha1"']]);
-      const k = loadText('apiVersion: pyrra.dev/v1alpha1\nkind: ServiceLevelObjectiveList\nitems: []\n', 'x.yaml');
+      const k = loadText('apiVersion: pyrra.dev/v1alpha1\nkind: ServiceLevelObjectiveTemplate\nspec: {}\n', 'x.yaml');
       expect(shown(k)).toEqual([
-        ['error', 3, 'items', expect.stringContaining('unknown field "items"')],
-        ['error', 2, 'kind', 'unknown Pyrra kind "ServiceLevelObjectiveList": Burnrate imports kind ServiceLevelObjective (one resource per document)'],
+        ['error', 2, 'kind', 'unknown Pyrra kind "ServiceLevelObjectiveTemplate": Burnrate imports kind ServiceLevelObjective (one resource per document, or a List of them)'],
       ]);
     });
 
@@ -201,4 +200,33 @@ test.each([
   ['', undefined],
 ])('Prometheus duration %p is %p seconds', (text, s) => {
   expect(promDurationSeconds(text)).toBe(s);
+});
+
+describe('a List of Pyrra resources, as kubectl get slo -o yaml writes it', () => {
+  const item = (name: string, target: string) => `  - apiVersion: pyrra.dev/v1alpha1
+    kind: ServiceLevelObjective
+    metadata: {name: ${name}, namespace: shop}
+    spec:
+      target: "${target}"
+      window: 28d
+      alerting: {absent: false}
+      indicator:
+        ratio:
+          errors: {metric: 'http_requests_total{code=~"5.."}'}
+          total: {metric: http_requests_total}
+`;
+  it.each(['apiVersion: v1\nkind: List', 'apiVersion: pyrra.dev/v1alpha1\nkind: ServiceLevelObjectiveList'])('%s: every item imports', (head) => {
+    const r = loadText(`${head}\nmetadata: {resourceVersion: ""}\nitems:\n${item('a', '99')}${item('b', '99.9')}`, 'list.yaml');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.slos.map((s) => [s.service, s.name, s.objective])).toEqual([
+      ['shop', 'a', 0.99],
+      ['shop', 'b', 0.999],
+    ]);
+  });
+
+  it('an item in error is named by its index and line, and nothing is imported', () => {
+    const r = loadText(`apiVersion: v1\nkind: List\nitems:\n${item('a', '99')}${item('b', '100')}`, 'list.yaml');
+    expect(r.slos).toEqual([]);
+    expect(shown(r)).toEqual([['error', 19, 'items[1].spec.target', expect.stringContaining('100% leaves no error budget')]]);
+  });
 });

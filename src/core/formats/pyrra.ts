@@ -79,7 +79,7 @@ function readWindow(spec: MapReader): string | undefined {
   return `${s / 86400}d`;
 }
 
-function readAlerting(r: MapReader, map: PathMap): Record<string, unknown> {
+function readAlerting(r: MapReader, map: PathMap, specPath: string): Record<string, unknown> {
   const p = r.problems;
   const out: Record<string, unknown> = {
     page: { labels: { severity: 'critical' } },
@@ -101,34 +101,58 @@ function readAlerting(r: MapReader, map: PathMap): Record<string, unknown> {
   if (!r.ok || r.boolean('absent') !== false) {
     const absentName = r.ok ? r.string('absentName') : undefined;
     p.warn(
-      r.ok ? (r.has('absent') ? r.at('absent') : r.path) : 'spec',
+      r.ok ? (r.has('absent') ? r.at('absent') : r.path) : specPath,
       `Pyrra's absent-metric alerts (${absentName ?? 'SLOMetricAbsent'}; alerting.absent, on by default) are not generated: Burnrate has no such alert, and its status and gate report "no data" for groups without events; set alerting.absent: false to import without this warning`
     );
   }
   return out;
 }
 
-/** Imports one Pyrra ServiceLevelObjective document. Any error means no SLOs. */
+/** Lists of resources, as `kubectl get slo -o yaml` writes them. */
+const LIST_KINDS = ['List', `${PYRRA_KIND}List`];
+
+/** Whether a document is a Kubernetes list whose first item is a Pyrra resource. */
+export function isPyrraList(v: Record<string, unknown>): boolean {
+  const first = Array.isArray(v.items) ? (v.items[0] as Record<string, unknown> | undefined) : undefined;
+  return LIST_KINDS.includes(v.kind as string) && typeof first?.apiVersion === 'string' && first.apiVersion.startsWith('pyrra.dev/');
+}
+
+/**
+ * Imports one Pyrra document: a ServiceLevelObjective, or a list of them (`kind: List` or
+ * `ServiceLevelObjectiveList`, each item read at `items[i]`). Any error means no SLOs.
+ */
 export function importPyrra(source: SourceDoc, file?: string): ImportResult {
+  const v = source.value as Record<string, unknown>;
+  if (typeof v === 'object' && v !== null && LIST_KINDS.includes(v.kind as string) && Array.isArray(v.items)) {
+    const p = new Problems(source, file);
+    new MapReader(v, '', p).allowOnly(['apiVersion', 'kind', 'metadata', 'items']);
+    const results = v.items.map((item, i) => importResource(item, `items[${i}]`, source, file));
+    const diagnostics = [...p.list, ...results.flatMap((r) => r.diagnostics)];
+    return { slos: diagnostics.some((d) => d.severity === 'error') ? [] : results.flatMap((r) => r.slos), diagnostics };
+  }
+  return importResource(source.value, '', source, file);
+}
+
+function importResource(value: unknown, path: string, source: SourceDoc, file?: string): ImportResult {
   const p = new Problems(source, file);
-  const root = new MapReader(source.value, '', p);
+  const root = new MapReader(value, path, p);
   if (!root.ok) {
     return { slos: [], diagnostics: p.list };
   }
   root.allowOnly(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
   const apiVersion = root.string('apiVersion', { required: true });
   if (apiVersion !== undefined && apiVersion !== PYRRA_API_VERSION) {
-    p.error('apiVersion', `unsupported Pyrra apiVersion ${JSON.stringify(apiVersion)}: Burnrate imports "${PYRRA_API_VERSION}"`);
+    p.error(root.at('apiVersion'), `unsupported Pyrra apiVersion ${JSON.stringify(apiVersion)}: Burnrate imports "${PYRRA_API_VERSION}"`);
   }
   const kind = root.string('kind', { required: true });
   if (kind !== undefined && kind !== PYRRA_KIND) {
-    p.error('kind', `unknown Pyrra kind ${JSON.stringify(kind)}: Burnrate imports kind ${PYRRA_KIND} (one resource per document)`);
+    p.error(root.at('kind'), `unknown Pyrra kind ${JSON.stringify(kind)}: Burnrate imports kind ${PYRRA_KIND} (one resource per document, or a List of them)`);
   }
   if (p.hasErrors) {
     return { slos: [], diagnostics: p.list };
   }
   const meta = root.child('metadata', true);
-  const map: PathMap = { '': '', service: 'metadata', slos: 'spec', 'slos[0]': 'spec', 'slos[0].name': 'metadata.name' };
+  const map: PathMap = { '': path, service: meta.path, slos: root.at('spec'), 'slos[0]': root.at('spec'), 'slos[0].name': meta.at('name') };
   const slo: Record<string, unknown> = {};
   let service = 'default';
   if (meta.ok) {
@@ -136,7 +160,7 @@ export function importPyrra(source: SourceDoc, file?: string): ImportResult {
     slo.name = meta.string('name', { required: true });
     const ns = meta.string('namespace');
     if (ns === undefined) {
-      p.warn('metadata', 'no metadata.namespace: imported into service "default" (Burnrate\'s service is the namespace, and Kubernetes puts a resource without one in "default")');
+      p.warn(meta.path, 'no metadata.namespace: imported into service "default" (Burnrate\'s service is the namespace, and Kubernetes puts a resource without one in "default")');
     } else {
       service = ns;
       map.service = meta.at('namespace');
@@ -179,7 +203,7 @@ export function importPyrra(source: SourceDoc, file?: string): ImportResult {
       }
       Object.assign(map, ind.map);
     }
-    const alerting = readAlerting(spec.child('alerting'), map);
+    const alerting = readAlerting(spec.child('alerting'), map, spec.path);
     if (slo.alertAnnotations) {
       alerting.annotations = slo.alertAnnotations;
     }
