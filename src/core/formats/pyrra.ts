@@ -155,6 +155,7 @@ function importResource(value: unknown, path: string, source: SourceDoc, file?: 
   const map: PathMap = { '': path, service: meta.path, slos: root.at('spec'), 'slos[0]': root.at('spec'), 'slos[0].name': meta.at('name') };
   const slo: Record<string, unknown> = {};
   let service = 'default';
+  let alertAnnotations: Record<string, string> | undefined;
   if (meta.ok) {
     meta.allowOnly(['name', 'namespace', 'labels', 'annotations', ...K8S_METADATA]);
     slo.name = meta.string('name', { required: true });
@@ -170,9 +171,8 @@ function importResource(value: unknown, path: string, source: SourceDoc, file?: 
       slo.labels = labels;
       map['slos[0].labels'] = meta.at('labels');
     }
-    const annotations = prefixed(meta, 'annotations', 'as alert annotations', /^kubectl\.kubernetes\.io\//);
-    if (annotations) {
-      slo.alertAnnotations = annotations;
+    alertAnnotations = prefixed(meta, 'annotations', 'as alert annotations', /^kubectl\.kubernetes\.io\//);
+    if (alertAnnotations) {
       map['slos[0].alerting.annotations'] = meta.at('annotations');
     }
   }
@@ -203,12 +203,7 @@ function importResource(value: unknown, path: string, source: SourceDoc, file?: 
       }
       Object.assign(map, ind.map);
     }
-    const alerting = readAlerting(spec.child('alerting'), map, spec.path);
-    if (slo.alertAnnotations) {
-      alerting.annotations = slo.alertAnnotations;
-    }
-    delete slo.alertAnnotations;
-    slo.alerting = alerting;
+    slo.alerting = { ...readAlerting(spec.child('alerting'), map, spec.path), ...(alertAnnotations ? { annotations: alertAnnotations } : {}) };
   }
   if (p.hasErrors) {
     return { slos: [], diagnostics: p.list };
