@@ -10,6 +10,7 @@
 import { DAY, HOUR, parseDuration } from '../spec/duration';
 import { Labels, Slo } from '../spec/types';
 import { groupName } from './seriesNames';
+import { quote } from '../promql/escape';
 import { RecordingRule, RuleGroup } from './types';
 
 export interface RollupRules {
@@ -21,11 +22,17 @@ export interface RollupRules {
 
 const MONTH_MARKER = 'slo:calendar_month:number';
 
-/** Splits the rollup group: a rule is derived when it reads a series the same group records. */
+/** `name{slo="...", slo_service="..."}` of the SLO a rule belongs to, as the generated rules
+ * select their own series (a composite's rules also read the same names of other SLOs). */
+function ownSeries(name: string, rule: RecordingRule): string {
+  return `${name}{slo=${quote(rule.labels?.slo ?? '')}, slo_service=${quote(rule.labels?.slo_service ?? '')}}`;
+}
+
+/** Splits the rollup group: a rule is derived when it reads a series the same group records for its SLO. */
 export function classifyRollups(group: RuleGroup): RollupRules {
   const rules = group.rules.filter((r): r is RecordingRule => 'record' in r);
   const names = new Set(rules.map((r) => r.record));
-  const reads = (r: RecordingRule) => [...names].some((n) => new RegExp(`(^|[^\\w:])${n.replace(/[.]/g, '\\.')}\\{`).test(r.expr));
+  const reads = (r: RecordingRule) => [...names].some((n) => r.expr.includes(ownSeries(n, r)));
   return {
     base: rules.filter((r) => r.record !== MONTH_MARKER && !reads(r)),
     derived: rules.filter((r) => r.record === MONTH_MARKER || reads(r)),
@@ -152,8 +159,8 @@ export function shortRatePlan(groups: RuleGroup[], slo: Slo): ShortRatePlan | un
     return undefined;
   }
   const recorded = groups.flatMap((g) => g.rules).flatMap((r) => ('record' in r ? [r.record] : []));
-  const readsRecorded = (expr: string) => recorded.some((n) => expr.includes(`${n}{`));
-  const rules = main.rules.filter((r): r is RecordingRule => 'record' in r && !readsRecorded(r.expr));
+  const readsRecorded = (r: RecordingRule) => recorded.some((n) => r.expr.includes(ownSeries(n, r)));
+  const rules = main.rules.filter((r): r is RecordingRule => 'record' in r && !readsRecorded(r));
   let span = 0;
   for (const r of groups.flatMap((g) => g.rules)) {
     for (const base of rules) {
