@@ -155,3 +155,41 @@ test('a composite created after its components serves 12/220 over its 10 days of
   expect(gate.stdout).toMatch(/FREEZE/);
   expect(gate.stdout).toMatch(/journey/);
 });
+
+test('imported together with its components, the composite is filled after them and serves the same budget', async () => {
+  const slos = [
+    ...COMPONENTS.map((c) => `  - name: ${c.name}\n    objective: ${c.objective}\n    sli: {ratio: {errors: '${c.metric}_total{outcome="bad"}', total: ${c.metric}_total}}\n`),
+    `  - name: a-journey\n    objective: 0.985\n    policy: {freeze: {burnRate: 1000}}\n    sli:\n      composite:\n        components: [${COMPONENTS.map((c) => `{slo: ${c.name}, weight: ${c.weight}}`).join(', ')}]\n`,
+  ];
+  // The composite first in the file and by name (SLOs are delivered in name order): its fill must
+  // still wait for its components'.
+  const body = `version: burnrate/v1\nservice: imported\nslos:\n${slos[3]}${slos.slice(0, 3).join('')}`;
+  const r = await admin.post('/api/v1/import?from=burnrate', body);
+  expect(r.status).toBe(201);
+  for (const name of ['available', 'fast', 'good', 'a-journey']) {
+    const b = await waitFor(
+      `imported/${name} filled`,
+      async () => {
+        const s = (await admin.get(`/api/v1/slos/imported/${name}`)).body.backfill;
+        return s?.state === 'done' || s?.state === 'failed' ? s : undefined;
+      },
+      180_000,
+      250
+    );
+    expect(b).toMatchObject({ state: 'done' });
+  }
+  let g: any;
+  await waitFor(
+    'imported/a-journey serves a period budget',
+    async () => {
+      const s = await admin.get('/api/v1/slos/imported/a-journey/status');
+      g = s.status === 200 ? s.body.groups?.[0] : undefined;
+      return g?.coverage !== undefined;
+    },
+    240_000,
+    1000
+  );
+  expect(g.coverage * 720).toBeGreaterThanOrEqual(239);
+  expect(Math.abs(g.periodBurnRate / (12 / 220 / 0.015) - 1)).toBeLessThan(0.01);
+  expect(g.state).toBe('freeze');
+});
