@@ -87,61 +87,35 @@ export function readPyrraIndicator(r: MapReader): PyrraIndicator | undefined {
   }
   const groupingMap = { 'slos[0].groupBy': c.at('grouping') };
   switch (kind) {
-    case 'ratio': {
-      c.allowOnly(['errors', 'total', 'grouping']);
-      const errors = readMetric(c, 'errors');
-      const total = readMetric(c, 'total');
-      const groupBy = readGrouping(c);
-      if (!errors || !total) {
-        return undefined;
-      }
-      return {
-        sli: { ratio: { errors: errors.query, total: total.query } },
-        groupBy,
-        map: {
-          ...groupingMap,
-          'slos[0].sli': c.path,
-          'slos[0].sli.ratio.errors': errors.path,
-          'slos[0].sli.ratio.total': total.path,
-        },
-      };
-    }
+    case 'ratio':
     case 'latency': {
-      c.allowOnly(['success', 'total', 'grouping']);
-      const success = readMetric(c, 'success');
+      // ratio: errors/total; latency: success/total. Both plain selectors with an optional grouping.
+      const partKey = kind === 'ratio' ? 'errors' : 'success';
+      c.allowOnly([partKey, 'total', 'grouping']);
+      const part = readMetric(c, partKey);
       const total = readMetric(c, 'total');
       const groupBy = readGrouping(c);
-      if (!success || !total) {
+      if (!part || !total) {
         return undefined;
       }
-      const lat = latencyFromRatio(success.query, total.query);
+      const base = { ...groupingMap, 'slos[0].sli': c.path };
+      const lat = kind === 'latency' ? latencyFromRatio(part.query, total.query) : undefined;
       if (lat) {
-        return {
-          sli: { latency: lat },
-          groupBy,
-          map: {
-            ...groupingMap,
-            'slos[0].sli': c.path,
-            'slos[0].sli.latency.threshold': success.path,
-            'slos[0].sli.latency': total.path,
-          },
-        };
+        return { sli: { latency: lat }, groupBy, map: { ...base, 'slos[0].sli.latency.threshold': part.path, 'slos[0].sli.latency': total.path } };
       }
-      // Still exactly Pyrra's SLI (good = success, bad = total - success), without Burnrate's
-      // matching of a bucket's `le` however the exporter spells it.
-      p.warn(
-        c.path,
-        'imported as a ratio of good (success) to total events: success and total are not the _bucket (with one le="<number>" matcher) and _count of one histogram with the same other matchers'
-      );
+      if (kind === 'latency') {
+        // Still exactly Pyrra's SLI (good = success, bad = total - success), without Burnrate's
+        // matching of a bucket's `le` however the exporter spells it.
+        p.warn(
+          c.path,
+          'imported as a ratio of good (success) to total events: success and total are not the _bucket (with one le="<number>" matcher) and _count of one histogram with the same other matchers'
+        );
+      }
+      const nativeKey = kind === 'ratio' ? 'errors' : 'good';
       return {
-        sli: { ratio: { good: success.query, total: total.query } },
+        sli: { ratio: { [nativeKey]: part.query, total: total.query } },
         groupBy,
-        map: {
-          ...groupingMap,
-          'slos[0].sli': c.path,
-          'slos[0].sli.ratio.good': success.path,
-          'slos[0].sli.ratio.total': total.path,
-        },
+        map: { ...base, [`slos[0].sli.ratio.${nativeKey}`]: part.path, 'slos[0].sli.ratio.total': total.path },
       };
     }
     case 'latencyNative': {
