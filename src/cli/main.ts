@@ -33,9 +33,9 @@ const HELP: Record<string, string> = {
 Usage: burnrate <command> [options]
 
 Commands:
-  validate PATH...       check SLO files (native, OpenSLO v1 or Sloth; files or folders)
+  validate PATH...       check SLO files (native, OpenSLO v1, Sloth or Pyrra; files or folders)
   generate PATH...       write Prometheus (and Loki ruler) rules for the SLOs
-  import --from F FILE   convert an OpenSLO v1 or Sloth file into a native Burnrate file
+  import --from F FILE   convert an OpenSLO v1, Sloth or Pyrra file into a native Burnrate file
   export --to openslo PATH...   write the SLOs as OpenSLO v1
   serve                  run the Burnrate server (API, storage, rule delivery, status, gate)
   gate --service S       ask the server whether S (or one --route) may ship; exit 0 ship, 1 freeze, 3 cannot decide
@@ -48,7 +48,8 @@ Exit codes: 0 success, 1 invalid input (gate: freeze), 2 wrong usage, 3 gate cou
 
 Checks every SLO definition in the given files or folders (*.yaml, *.yml, *.json, searched
 recursively). Formats are detected from each document: native (version: burnrate/v1),
-OpenSLO v1 (apiVersion: openslo/v1) or Sloth (version: prometheus/v1).
+OpenSLO v1 (apiVersion: openslo/v1), Sloth (version: prometheus/v1) or Pyrra
+(apiVersion: pyrra.dev/v1alpha1, kind: ServiceLevelObjective).
 Errors and warnings go to stderr as FILE:LINE: severity: FIELD: message.`,
   generate: `Usage: burnrate generate PATH... [-o FILE] [--loki-out FILE] [--format prometheus|prometheusrule] [--name NAME]
 
@@ -58,10 +59,11 @@ Generates recording and alerting rules for every SLO in PATH (files or folders).
   --format FORMAT       prometheus (a rule file, default) or prometheusrule (a Kubernetes
                         PrometheusRule manifest for the prometheus-operator)
   --name NAME           metadata.name of the PrometheusRule (default: burnrate-slos)`,
-  import: `Usage: burnrate import --from openslo|sloth FILE [-o FILE]
+  import: `Usage: burnrate import --from openslo|sloth|pyrra FILE [-o FILE]
 
-Converts an OpenSLO v1 or Sloth prometheus/v1 file into a native Burnrate file.
-  --from FORMAT   openslo or sloth (must match the file's content)
+Converts an OpenSLO v1, Sloth prometheus/v1 or Pyrra pyrra.dev/v1alpha1 ServiceLevelObjective
+file into a native Burnrate file.
+  --from FORMAT   openslo, sloth or pyrra (must match the file's content)
   -o, --out FILE  write here (default: stdout)`,
   serve: `Usage: burnrate serve [--host H] [--port N] [--db FILE] [--prometheus URL] [--rules-dir DIR] [--gitops DIR]
 
@@ -178,8 +180,8 @@ function cmdGenerate(argv: string[], io: Io): number {
 function cmdImport(argv: string[], io: Io): number {
   const args = parseArgs(argv, { from: 'string', out: 'string', o: 'string' });
   const from = args.options.from;
-  if (from !== 'openslo' && from !== 'sloth') {
-    throw new UsageError('import needs --from openslo or --from sloth');
+  if (from !== 'openslo' && from !== 'sloth' && from !== 'pyrra') {
+    throw new UsageError('import needs --from openslo, --from sloth or --from pyrra');
   }
   if (args.positional.length !== 1) {
     throw new UsageError('import takes exactly one FILE');

@@ -1,13 +1,14 @@
-// One entry point for definitions in any supported format: native Burnrate, OpenSLO v1 and Sloth
-// prometheus/v1, detected from each document's content.
+// One entry point for definitions in any supported format: native Burnrate, OpenSLO v1, Sloth
+// prometheus/v1 and Pyrra ServiceLevelObjective resources, detected from each document's content.
 
 import { ParsedFile, parseDocuments, SourceDoc } from './spec/document';
 import { Diagnostic, Slo } from './spec/types';
 import { validateNativeDocument } from './spec/validate';
 import { importOpenSLO } from './formats/openslo';
 import { importSloth } from './formats/sloth';
+import { importPyrra, isPyrraList, PYRRA_API_VERSION, PYRRA_KIND } from './formats/pyrra';
 
-export type Format = 'burnrate' | 'openslo' | 'sloth';
+export type Format = 'burnrate' | 'openslo' | 'sloth' | 'pyrra';
 
 export interface LoadResult {
   slos: Slo[];
@@ -33,6 +34,11 @@ export function detectFormat(value: unknown): Format | undefined {
   if (typeof v.version === 'string' && v.version.startsWith('prometheus/')) {
     return 'sloth';
   }
+  // Any pyrra.dev/* version, Pyrra's kind under another apiVersion (the importer names what it
+  // reads), or a Kubernetes List of Pyrra resources (kubectl get slo -o yaml).
+  if ((typeof v.apiVersion === 'string' && v.apiVersion.startsWith('pyrra.dev/')) || v.kind === PYRRA_KIND || isPyrraList(v)) {
+    return 'pyrra';
+  }
   return undefined;
 }
 
@@ -43,6 +49,8 @@ function validateDoc(doc: SourceDoc, file: string | undefined): LoadResult {
       return validateNativeDocument(doc, file);
     case 'sloth':
       return importSloth(doc, file);
+    case 'pyrra':
+      return importPyrra(doc, file);
     case 'openslo':
       // OpenSLO objects refer to each other across the documents of a file: loadText passes them
       // all at once; a lone document is read on its own.
@@ -57,7 +65,7 @@ function validateDoc(doc: SourceDoc, file: string | undefined): LoadResult {
             line: doc.lineOf(''),
             message:
               format === undefined
-                ? 'unknown document: expected a Burnrate definition (version: burnrate/v1), an OpenSLO v1 document (apiVersion: openslo/v1) or a Sloth spec (version: prometheus/v1)'
+                ? `unknown document: expected a Burnrate definition (version: burnrate/v1), an OpenSLO v1 document (apiVersion: openslo/v1), a Sloth spec (version: prometheus/v1) or a Pyrra ${PYRRA_KIND} (apiVersion: ${PYRRA_API_VERSION}, kind: ${PYRRA_KIND})`
                 : `${format} documents are not supported`,
           },
         ],

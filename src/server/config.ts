@@ -27,7 +27,7 @@ export interface ServerConfig {
   prometheusRules: RulesTarget;
   /** Loki ruler for Loki SLIs' first stage. */
   lokiRuler?: { url: string; tenant?: string; auth?: UpstreamAuth };
-  /** Read-only SLO files (native, OpenSLO, Sloth), watched for changes. */
+  /** Read-only SLO files (native, OpenSLO, Sloth, Pyrra), watched for changes. */
   gitopsDir?: string;
   /** Token created with the admin role on first start when the database has no tokens. */
   bootstrapAdminToken?: string;

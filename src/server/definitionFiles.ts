@@ -6,6 +6,7 @@
 import { closeSync, constants, Dirent, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
 import { checkUnique, loadText } from '../core/load';
+import { checkComposites } from '../core/composites';
 import { PARSE_LIMITS } from '../core/spec/parseLimits';
 import { Diagnostic, Slo } from '../core/spec/types';
 
@@ -115,8 +116,13 @@ export function listDefinitionFiles(roots: string[], o: { name?: (path: string) 
  * SLO defined twice (same service and name, in one file or two), is a diagnostic, and then
  * `slos` is empty. `name` gives the name a path is reported under (default: the path).
  * `requireFiles`: a folder without definition files is an error (the CLI was asked to read it).
+ * Composites are checked against the SLOs read, unless the caller checks them against more
+ * (`composites: 'caller-checks'`: the GitOps folder, whose composites may name the server's SLOs).
  */
-export function loadDefinitions(roots: string[], o: { name?: (path: string) => string; requireFiles?: boolean } = {}): LoadedDefinitions {
+export function loadDefinitions(
+  roots: string[],
+  o: { name?: (path: string) => string; requireFiles?: boolean; composites?: 'check' | 'caller-checks' } = {}
+): LoadedDefinitions {
   const name = o.name ?? ((p: string) => p);
   const { files, diagnostics } = listDefinitionFiles(roots, o);
   const slos: Slo[] = [];
@@ -131,5 +137,8 @@ export function loadDefinitions(roots: string[], o: { name?: (path: string) => s
     slos.push(...r.slos);
   }
   const unique = checkUnique(slos, diagnostics);
+  if (o.composites !== 'caller-checks') {
+    unique.diagnostics.push(...checkComposites(unique.slos));
+  }
   return { slos: unique.diagnostics.some((d) => d.severity === 'error') ? [] : unique.slos, diagnostics: unique.diagnostics, files: files.map(name) };
 }

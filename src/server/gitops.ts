@@ -1,4 +1,4 @@
-// Read-only SLOs from a folder of files (native, OpenSLO, Sloth), typically a git checkout. The
+// Read-only SLOs from a folder of files (native, OpenSLO, Sloth, Pyrra), typically a git checkout. The
 // folder is re-read every few seconds when a file in it changed; SLOs from it are stored with
 // source "git" and cannot be changed through the API. The folder applies whole or not at all, as
 // `burnrate validate` judges it (the same reader, definitionFiles.ts): an invalid file, an SLO
@@ -8,6 +8,7 @@
 
 import { statSync } from 'fs';
 import { relative } from 'path';
+import { checkComposites } from '../core/composites';
 import { Diagnostic, formatDiagnostic, Slo } from '../core/spec/types';
 import { listDefinitionFiles, loadDefinitions } from './definitionFiles';
 import { Logger } from './log';
@@ -98,8 +99,8 @@ export class GitOpsSource {
       return false;
     }
     this.signature = sig;
-    const loaded = loadDefinitions([this.dir], { name: (p) => relative(this.dir, p) || '.' });
-    const problems = [...loaded.diagnostics];
+    const loaded = loadDefinitions([this.dir], { name: (p) => relative(this.dir, p) || '.', composites: 'caller-checks' });
+    const problems = [...loaded.diagnostics, ...this.compositeProblems(loaded.slos)];
     const changes = problems.some((d) => d.severity === 'error') ? [] : this.changes(loaded.slos, problems);
     if (!problems.some((d) => d.severity === 'error')) {
       try {
@@ -143,6 +144,19 @@ export class GitOpsSource {
       this.log.error('gitops folder rejected: nothing in it was applied; every SLO keeps its last good version', { dir: this.dir, errors });
       this.lastLogged = key;
     }
+  }
+
+  /**
+   * Composites checked against the SLOs the store would hold once the folder is applied (the
+   * server's own SLOs and the folder's): a folder composite may name an SLO created through the
+   * API, and a folder that drops or changes an SLO a composite of the API lists is refused.
+   */
+  private compositeProblems(folder: Slo[]): Diagnostic[] {
+    const inFolder = new Set(folder.map((s) => `${s.service}/${s.name}`));
+    const after = [...this.store.all().filter((s) => s.source !== 'git' && !inFolder.has(`${s.service}/${s.name}`)).map((s) => s.slo), ...folder];
+    return checkComposites(after.filter((s) => s.sli.kind === 'composite'), after).map((d) =>
+      d.file === undefined ? { ...d, message: `${d.message} (a composite created through the API lists it)` } : d
+    );
   }
 
   /** What applying the folder's SLOs changes in the store; what cannot be stored goes to `problems`. */

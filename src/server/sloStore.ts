@@ -110,6 +110,13 @@ export class SloStore {
     return row ? this.toStored(row) : undefined;
   }
 
+  /** The composite SLOs (found without reading every row: their spec holds a composite SLI). */
+  composites(): StoredSlo[] {
+    return (this.db.prepare(`SELECT * FROM slos WHERE spec LIKE '%"composite"%' ORDER BY service, name`).all() as Row[])
+      .map((r) => this.toStored(r))
+      .filter((s) => s.slo.sli.kind === 'composite');
+  }
+
   all(): StoredSlo[] {
     return (this.db.prepare('SELECT * FROM slos ORDER BY service, name').all() as Row[]).map((r) => this.toStored(r));
   }

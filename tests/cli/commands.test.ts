@@ -129,6 +129,28 @@ describe('generate', () => {
   });
 });
 
+describe('composite SLOs across files', () => {
+  const components = join(dir, 'components.yaml');
+  const composite = join(dir, 'composite.yaml');
+  writeFileSync(
+    components,
+    'version: burnrate/v1\nservice: s\nslos:\n  - {name: a, objective: 0.99, sli: {ratio: {errors: e_total, total: t_total}}}\n  - {name: b, objective: 0.99, sli: {ratio: {errors: e2_total, total: t2_total}}}\n'
+  );
+  writeFileSync(composite, 'version: burnrate/v1\nservice: s\nslos:\n  - {name: ab, objective: 0.99, sli: {composite: {components: [{slo: a}, {slo: b, weight: 3}]}}}\n');
+
+  it('generates a composite whose components are in another file given with it', async () => {
+    const r = await run(['generate', components, composite]);
+    expect([r.code, r.stderr]).toEqual([0, expect.stringContaining('for 3 SLOs')]);
+    expect(r.stdout).toContain('slo:sli_events:rate5m{slo="b", slo_service="s"} * 3');
+  });
+
+  it('refuses a composite whose components are not among the files given', async () => {
+    const r = await run(['generate', composite]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${composite}:4: error: s/ab: component 1 (s/a) is not defined`);
+  });
+});
+
 describe('import and export', () => {
   it('imports a Sloth file into an equivalent native file', async () => {
     const out = join(dir, 'imported.yaml');
@@ -139,6 +161,21 @@ describe('import and export', () => {
     expect(native.diagnostics).toEqual([]);
     expect(native.slos.map((s) => ({ ...s, origin: undefined }))).toEqual(direct.slos.map((s) => ({ ...s, origin: undefined })));
   });
+
+  it.each(['02-latency-caddy-response-latency', '03-latencynative-pyrra-connect-latency', '04-boolgauge-prometheus-probe-success'])(
+    'imports the Pyrra resource %s into an equivalent native file, with its warnings on stderr',
+    async (base) => {
+      const src = join(ROOT, 'tests', 'fixtures', 'anchors', 'pyrra', `${base}.slo.yaml`);
+      const out = join(dir, `${base}.yaml`);
+      const r = await run(['import', '--from', 'pyrra', src, '-o', out]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/slo\.yaml:\d+: warning: spec(\.alerting)?: Pyrra's absent-metric alerts/);
+      const native = loadText(readFileSync(out, 'utf8'), out);
+      expect(native.diagnostics).toEqual([]);
+      const direct = loadText(readFileSync(src, 'utf8'), src);
+      expect(native.slos.map((s) => ({ ...s, origin: undefined }))).toEqual(direct.slos.map((s) => ({ ...s, origin: undefined })));
+    }
+  );
 
   it('refuses --from that does not match the file', async () => {
     const r = await run(['import', '--from', 'openslo', SLOTH]);

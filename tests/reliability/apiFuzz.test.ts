@@ -289,7 +289,7 @@ describe('import', () => {
   it('any other from= gets 400, whatever the body', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 20 }), async (from) => {
-        if (['openslo', 'sloth', 'burnrate'].includes(from)) {
+        if (['openslo', 'sloth', 'pyrra', 'burnrate'].includes(from)) {
           return;
         }
         expectRejected(await send('POST', `/api/v1/import?from=${encodeURIComponent(from)}`, SLOTH), `from=${from}`);

@@ -1,5 +1,5 @@
-// Property tests over import: OpenSLO v1 and Sloth prometheus/v1 documents (real Sloth examples
-// and an OpenSLO file with cross-document references) with one field replaced or removed, cut
+// Property tests over import: OpenSLO v1, Sloth prometheus/v1 and Pyrra documents (real Sloth and
+// Pyrra examples and an OpenSLO file with cross-document references) with one field replaced or removed, cut
 // anywhere, or a character changed, through loadText (what `burnrate import`, the API and GitOps
 // use). A malformed document gives errors with a message and no SLO at all; a document that still
 // imports gives rules that render, and a sample of those passes the real `promtool check rules`.
@@ -82,6 +82,9 @@ const DOCS: Array<[string, unknown[]]> = [
   ['sloth getting-started', [parse(readFileSync(join(anchors, 'sloth/getting-started.yml'), 'utf8'))]],
   ['sloth kubernetes-apiserver', [parse(readFileSync(join(anchors, 'sloth/kubernetes-apiserver.yml'), 'utf8'))]],
   ['sloth raw-home-wifi', [parse(readFileSync(join(anchors, 'sloth/raw-home-wifi.yml'), 'utf8'))]],
+  ...['02-latency-caddy-response-latency', '04-boolgauge-prometheus-probe-success', '05-test-fixture-http-ratio-28d'].map(
+    (f): [string, unknown[]] => [`pyrra ${f}`, [parse(readFileSync(join(anchors, `pyrra/${f}.slo.yaml`), 'utf8'))]]
+  ),
 ];
 
 beforeAll(() => requirePromtool());

@@ -2,6 +2,7 @@
 // silently left out cost and blended quality SLOs, and an import with no SLO that said only
 // "invalid SLO".
 
+import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { RunningServer, startServer } from '../../src/server/app';
@@ -54,4 +55,25 @@ it('an import that holds no SLO is 422 saying so, and stores nothing', async () 
   expect(r.status).toBe(422);
   expect(r.body.error.message).toBe('body: error: the file holds no SLO: nothing to import');
   expect((await api.get('/api/v1/slos?status=false')).body.total).toBe(2);
+});
+
+it('a Pyrra ServiceLevelObjective imports with from=pyrra, stores the SLO with its warnings, and is refused under from=sloth', async () => {
+  const text = readFileSync(join(__dirname, '../fixtures/anchors/pyrra/05-test-fixture-http-ratio-28d.slo.yaml'), 'utf8');
+  const wrong = await api.post('/api/v1/import?from=sloth', text);
+  expect(wrong.status).toBe(422);
+  expect(wrong.body.error.message).toBe('from=sloth but the body holds pyrra documents');
+  const r = await api.post('/api/v1/import?from=pyrra', text);
+  expect(r.status).toBe(201);
+  expect(r.body.created).toEqual(['default/http']);
+  expect(r.body.diagnostics.map((d: { line: number; path: string }) => `${d.line} ${d.path}`)).toEqual([
+    '7 metadata',
+    '9 metadata.labels',
+    '12 metadata.annotations',
+    '18 spec.partial_response_strategy',
+    '15 spec',
+  ]);
+  const stored = await api.get('/api/v1/slos/default/http');
+  expect(stored.status).toBe(200);
+  expect(stored.body).toMatchObject({ kind: 'ratio', objective: 0.995, window: '28d', labels: { team: 'foo' } });
+  expect(stored.body.spec).toMatchObject({ alerting: { page: { labels: { severity: 'critical' } }, ticket: { labels: { severity: 'warning' } } } });
 });

@@ -152,3 +152,38 @@ slos:
     }
   });
 });
+
+describe('composites across the folder and the API', () => {
+  it('a folder composite may list an SLO created through the API; the folder cannot drop an SLO an API composite lists', async () => {
+    const api = { service: 'shop', name: 'api-availability', objective: 0.99, sli: { ratio: { errors: 'e_total', total: 't_total' } } };
+    expect((await admin.post('/api/v1/slos', api)).status).toBe(201);
+    const folderSlo = `version: burnrate/v1
+service: shop
+slos:
+  - {name: git-latency, objective: 0.95, sli: {ratio: {errors: slow_total, total: t_total}}}
+`;
+    const folderComposite = `  - {name: git-journey, objective: 0.97, sli: {composite: {components: [{slo: api-availability}, {slo: git-latency}]}}}
+`;
+    writeFileSync(join(dir, 'shop.yaml'), folderSlo + folderComposite);
+    expect(server.gitops!.scan()).toBe(true);
+    expect(server.gitops!.status()).toMatchObject({ state: 'applied' });
+    expect(server.store.get('shop', 'git-journey')?.slo.sli.kind).toBe('composite');
+
+    // An API composite that lists the folder's SLO: the folder may not drop it.
+    const apiComposite = { service: 'shop', name: 'api-journey', objective: 0.97, sli: { composite: { components: [{ slo: 'api-availability' }, { slo: 'git-latency' }] } } };
+    expect((await admin.post('/api/v1/slos', apiComposite)).status).toBe(201);
+    writeFileSync(join(dir, 'shop.yaml'), 'version: burnrate/v1\nservice: shop\nslos:\n  - {name: git-other, objective: 0.9, sli: {ratio: {errors: a_total, total: b_total}}}\n');
+    expect(server.gitops!.scan()).toBe(true);
+    expect(server.gitops!.status()).toMatchObject({
+      state: 'rejected',
+      problems: [
+        expect.objectContaining({
+          message:
+            "shop/api-journey: component 2 (shop/git-latency) is not defined: a composite reads the recorded events of SLOs defined with it (the same files, or the server's SLOs) (a composite created through the API lists it)",
+        }),
+      ],
+    });
+    expect(server.store.get('shop', 'git-latency')).toBeDefined();
+    rmSync(join(dir, 'shop.yaml'));
+  });
+});

@@ -18,6 +18,7 @@ export const SLI_KINDS: Array<SelectableValue<string>> = [
   { label: 'Cost', value: 'cost', description: 'cost per request under a target (soft)' },
   { label: 'Timeslice', value: 'timeslice', description: 'good 1-minute slices (edit in YAML)' },
   { label: 'Raw', value: 'raw', description: 'a ready-made error ratio expression' },
+  { label: 'Composite', value: 'composite', description: 'weighted events of other SLOs (edit in YAML)' },
 ];
 
 const KIND_DEFAULTS: Record<string, unknown> = {
@@ -27,6 +28,7 @@ const KIND_DEFAULTS: Record<string, unknown> = {
   cost: { cost: '', requests: '', target: 0.001 },
   timeslice: { slice: '1m', latency: { metric: '', quantile: 0.95, threshold: 2 } },
   raw: { errorRatio: '' },
+  composite: { components: [{ slo: '' }, { slo: '' }] },
 };
 
 interface Props {
@@ -259,6 +261,11 @@ export function SliFields({ spec, onChange, validation, ds }: Props) {
             )}
           {kind === 'timeslice' && (
             <Alert severity="info" title="Timeslice SLIs are edited in the YAML tab">
+              {fieldError(msgs(base))}
+            </Alert>
+          )}
+          {kind === 'composite' && (
+            <Alert severity="info" title="Composite SLIs are edited in the YAML tab: list the component SLOs and their weights">
               {fieldError(msgs(base))}
             </Alert>
           )}

@@ -24,6 +24,9 @@
 //                              other calendar windows are rejected.
 //   budgetingMethod            Occurrences -> event-based; Timeslices -> native timeslice.
 //   metadata.labels            lists joined with ","; invalid label names dropped with a warning.
+//   composite SLOs             objectives with their own indicator and compositeWeight -> a native
+//                              composite of the SLOs of this file using those indicators
+//                              (opensloComposite.ts).
 //   alertPolicies              severities of the conditions decide which of page/ticket stays on;
 //                              burn-rate thresholds and lookbacks that are not the multiwindow
 //                              multi-burn-rate scheme's are reported: Burnrate applies the scheme.
@@ -82,8 +85,9 @@ export function importOpenSLO(docs: SourceDoc[], file?: string): ImportResult {
   });
   const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.name === name);
   const results: ImportResult[] = [];
-  for (const o of objects.filter((x) => x.kind === 'SLO')) {
-    const converted = convertSlo(o, find);
+  const sloObjects = objects.filter((x) => x.kind === 'SLO');
+  for (const o of sloObjects) {
+    const converted = convertSlo(o, find, sloObjects);
     if (converted) {
       results.push(validateConverted(converted.value, o.doc, converted.map, file));
     }

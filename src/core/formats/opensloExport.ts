@@ -19,6 +19,9 @@
 //                                 ratioMetric with the annotation `burnrate.dev/note`; a blend of
 //                                 several weighted components has no OpenSLO form and is skipped.
 //   cost                          skipped: cost per request is not a ratio of good events.
+//   composite                     an OpenSLO composite: one objective per component, with the
+//                                 component's inline indicator, compositeWeight = its weight, and
+//                                 the composite's target; skipped when a component is not exported.
 // What is not exported is named per SLO (ExportResult.skipped); so are the Burnrate-only settings
 // an exported SLO loses (alerting, release policy, evaluation interval, judge agreement: .partial).
 
@@ -130,9 +133,25 @@ export function exportOpenSLODocuments(slos: Slo[]): ExportResult {
   const skipped: NotExported[] = [];
   const partial: NotExported[] = [];
   const docs: unknown[] = [];
-  for (const slo of slos) {
+  // Composites go last: their objectives carry the indicators their components were exported with.
+  const indicators = new Map<string, Record<string, unknown>>();
+  const ordered = [...slos.filter((s) => s.sli.kind !== 'composite'), ...slos.filter((s) => s.sli.kind === 'composite')];
+  for (const slo of ordered) {
     const skip = (reason: string) => skipped.push({ slo, reason });
     const sli = slo.sli;
+    if (sli.kind === 'composite') {
+      const c = compositeDocument(slo, indicators);
+      if (typeof c === 'string') {
+        skip(c);
+      } else {
+        docs.push(c);
+        const lost = lostSettings(slo);
+        if (lost.length) {
+          partial.push({ slo, reason: `exported without ${lost.join(', ')}: OpenSLO has no place for Burnrate's alerting, release policy, evaluation interval or judge agreement` });
+        }
+      }
+      continue;
+    }
     let indicator: Record<string, unknown> | undefined;
     let method = 'Occurrences';
     let objectiveExtra: Record<string, unknown> = {};
@@ -243,24 +262,19 @@ export function exportOpenSLODocuments(slos: Slo[]): ExportResult {
     if (lost.length) {
       partial.push({ slo, reason: `exported without ${lost.join(', ')}: OpenSLO has no place for Burnrate's alerting, release policy, evaluation interval or judge agreement` });
     }
-    const labels = Object.fromEntries(Object.entries(slo.labels).map(([k, v]) => [k, [v]]));
-    const timeWindow =
-      slo.window.type === 'calendar'
-        ? { duration: '1M', isRolling: false, calendar: { startTime: '2020-01-01 00:00:00', timeZone: 'UTC' } }
-        : { duration: `${slo.window.days}d`, isRolling: true };
+    const inline = { metadata: { name: `${slo.name}-sli` }, spec: indicator };
+    if (method === 'Occurrences') {
+      indicators.set(`${slo.service}/${slo.name}`, inline);
+    }
     docs.push({
       apiVersion: API_VERSION,
       kind: 'SLO',
-      metadata: {
-        name: slo.name,
-        ...(Object.keys(labels).length ? { labels } : {}),
-        ...(Object.keys(annotations).length ? { annotations } : {}),
-      },
+      metadata: sloMetadata(slo, annotations),
       spec: {
         ...(slo.description ? { description: slo.description } : {}),
         service: slo.service,
-        indicator: { metadata: { name: `${slo.name}-sli` }, spec: indicator },
-        timeWindow: [timeWindow],
+        indicator: inline,
+        timeWindow: [timeWindow(slo)],
         budgetingMethod: method,
         objectives: [{ target: slo.objective, ...objectiveExtra }],
       },
@@ -268,6 +282,54 @@ export function exportOpenSLODocuments(slos: Slo[]): ExportResult {
   }
   const text = docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
   return { text, exported: docs.length, skipped, partial };
+}
+
+function sloMetadata(slo: Slo, annotations: Record<string, string>): Record<string, unknown> {
+  const labels = Object.fromEntries(Object.entries(slo.labels).map(([k, v]) => [k, [v]]));
+  return {
+    name: slo.name,
+    ...(Object.keys(labels).length ? { labels } : {}),
+    ...(Object.keys(annotations).length ? { annotations } : {}),
+  };
+}
+
+function timeWindow(slo: Slo): Record<string, unknown> {
+  return slo.window.type === 'calendar'
+    ? { duration: '1M', isRolling: false, calendar: { startTime: '2020-01-01 00:00:00', timeZone: 'UTC' } }
+    : { duration: `${slo.window.days}d`, isRolling: true };
+}
+
+/**
+ * A composite as an OpenSLO composite SLO: one objective per component, each with the component's
+ * own inline indicator (as exported with the component), the composite's target and the
+ * component's weight as compositeWeight; the group-by labels in the burnrate.dev/group-by
+ * annotation. A string: why it cannot be exported.
+ */
+function compositeDocument(slo: Slo, indicators: Map<string, Record<string, unknown>>): Record<string, unknown> | string {
+  if (slo.sli.kind !== 'composite') {
+    throw new Error('not a composite');
+  }
+  const objectives: unknown[] = [];
+  for (const c of slo.sli.components) {
+    const id = `${c.service ?? slo.service}/${c.slo}`;
+    const indicator = indicators.get(id);
+    if (!indicator) {
+      return `its component ${id} is not exported with it as an event-counting (Occurrences) SLO, and OpenSLO composites carry their components' indicators`;
+    }
+    objectives.push({ displayName: id, target: slo.objective, compositeWeight: c.weight, indicator });
+  }
+  return {
+    apiVersion: API_VERSION,
+    kind: 'SLO',
+    metadata: sloMetadata(slo, slo.groupBy.length ? { [GROUP_BY_ANNOTATION]: slo.groupBy.join(',') } : {}),
+    spec: {
+      ...(slo.description ? { description: slo.description } : {}),
+      service: slo.service,
+      timeWindow: [timeWindow(slo)],
+      budgetingMethod: 'Occurrences',
+      objectives,
+    },
+  };
 }
 
 /**

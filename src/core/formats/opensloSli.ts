@@ -7,7 +7,7 @@ import { isWindowTemplate, parseSelector, QueryError } from '../promql/queries';
 import { PathMap } from './sloth';
 import { Finder } from './opensloObjects';
 import { reportedGroupBy, sameSet } from './queryGrouping';
-import { firstParseError, leOf, matcherList, quantileQuery, rewriteCounters, simpleCounter } from './promqlRewrite';
+import { firstParseError, latencyFromRatio, matcherList, quantileQuery, rewriteCounters, simpleCounter } from './promqlRewrite';
 
 export interface Indicator {
   sli: Record<string, unknown>;
@@ -261,29 +261,6 @@ function readRatio(
     groupBy,
     map: { '': r.path, '.ratio': r.path, [`.ratio.${nativeKey}`]: part.path, '.ratio.total': total.path },
   };
-}
-
-/** good `<m>_bucket{..., le="t"}` over total `<m>_count{...}` (same other matchers): a latency SLI. */
-function latencyFromRatio(
-  good: string,
-  total: string
-): { metric: string; matchers?: string; threshold: number } | undefined {
-  const g = matcherList(good);
-  const t = matcherList(total);
-  if (!g || !t || !g.metric.endsWith('_bucket') || !t.metric.endsWith('_count')) {
-    return undefined;
-  }
-  const base = g.metric.replace(/_bucket$/, '');
-  if (t.metric.replace(/_count$/, '') !== base) {
-    return undefined;
-  }
-  const les = g.matchers.filter((m) => /^le\b/.test(m));
-  const rest = g.matchers.filter((m) => !/^le\b/.test(m));
-  const threshold = les.length === 1 ? leOf(les[0]) : undefined;
-  if (threshold === undefined || threshold <= 0 || !sameSet(rest, t.matchers)) {
-    return undefined;
-  }
-  return { metric: base, ...(t.matchers.length ? { matchers: t.matchers.join(', ') } : {}), threshold };
 }
 
 /** A raw ratio query with `{{.window}}`: range windows replaced by the placeholder. */

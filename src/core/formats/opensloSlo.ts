@@ -9,8 +9,9 @@ import { PathMap } from './sloth';
 import { Finder, GROUP_BY_ANNOTATION, join, Obj } from './opensloObjects';
 import { Indicator, readIndicatorSpec } from './opensloSli';
 import { readAlertPolicies } from './opensloAlerting';
+import { isComposite, readComposite } from './opensloComposite';
 
-export function convertSlo(o: Obj, find: Finder): { value: unknown; map: PathMap } | undefined {
+export function convertSlo(o: Obj, find: Finder, slos: Obj[] = []): { value: unknown; map: PathMap } | undefined {
   const p = o.p;
   const r = new MapReader(o.value, o.path, p);
   r.allowOnly(['apiVersion', 'kind', 'metadata', 'spec']);
@@ -60,12 +61,23 @@ export function convertSlo(o: Obj, find: Finder): { value: unknown; map: PathMap
 
   // Objectives.
   const objectives = spec.list('objectives', { required: true, nonEmpty: true }) ?? [];
+  const composite = isComposite(objectives) ? readComposite(spec, service, o, slos) : undefined;
+  if (isComposite(objectives)) {
+    if (method !== 'Occurrences') {
+      p.error(spec.at('budgetingMethod'), 'a composite SLO combines events: it needs budgetingMethod Occurrences');
+    }
+    for (const k of ['indicator', 'indicatorRef']) {
+      if (spec.has(k)) {
+        p.error(spec.at(k), `a composite SLO's indicators are on its objectives: remove spec.${k}`);
+      }
+    }
+  }
   let objective: number | undefined;
   let op: string | undefined;
   let value: number | undefined;
   let sliceTarget: number | undefined;
   let sliceWindow: string | undefined;
-  if (objectives.length > 0) {
+  if (objectives.length > 0 && !isComposite(objectives)) {
     const ob = new MapReader(objectives[0], `${spec.at('objectives')}[0]`, p);
     if (ob.ok) {
       ob.allowOnly([
@@ -80,14 +92,6 @@ export function convertSlo(o: Obj, find: Finder): { value: unknown; map: PathMap
         'indicatorRef',
         'compositeWeight',
       ]);
-      for (const k of ['indicator', 'indicatorRef', 'compositeWeight']) {
-        if (ob.has(k)) {
-          p.error(
-            ob.at(k),
-            'composite SLOs (objectives with their own indicator) are not supported: define one SLO per indicator'
-          );
-        }
-      }
       if (ob.has('target') && ob.has('targetPercent')) {
         p.error(ob.path, 'give either "target" or "targetPercent", not both');
       } else if (ob.has('targetPercent')) {
@@ -135,7 +139,18 @@ export function convertSlo(o: Obj, find: Finder): { value: unknown; map: PathMap
   // Indicator.
   let ind: Indicator | undefined;
   const hasInline = spec.has('indicator');
-  if (hasInline === spec.has('indicatorRef')) {
+  if (isComposite(objectives)) {
+    if (composite) {
+      ind = { sli: composite.sli, map: {} };
+      objective = composite.objective;
+      Object.assign(map, composite.map);
+      const groupBy = annotations[GROUP_BY_ANNOTATION];
+      if (groupBy) {
+        ind.groupBy = groupBy.split(',').map((x) => x.trim()).filter((x) => x !== '');
+        map['slos[0].groupBy'] = meta.at('annotations');
+      }
+    }
+  } else if (hasInline === spec.has('indicatorRef')) {
     p.error(
       spec.path,
       hasInline

@@ -5,6 +5,7 @@
 import { parser as promParser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import { checkPromQL, isWindowTemplate, QueryError } from '../promql/queries';
+import { sameSet } from './queryGrouping';
 
 /** Text of a node. */
 export function text(q: string, n: SyntaxNode): string {
@@ -204,4 +205,27 @@ export function quantileQuery(
     matchers: parts.matchers.join(', '),
     groupBy: groupBy.filter((l) => l !== 'le'),
   };
+}
+
+/** good `<m>_bucket{..., le="t"}` over total `<m>_count{...}` (same other matchers): a latency SLI. */
+export function latencyFromRatio(
+  good: string,
+  total: string
+): { metric: string; matchers?: string; threshold: number } | undefined {
+  const g = matcherList(good);
+  const t = matcherList(total);
+  if (!g || !t || !g.metric.endsWith('_bucket') || !t.metric.endsWith('_count')) {
+    return undefined;
+  }
+  const base = g.metric.replace(/_bucket$/, '');
+  if (t.metric.replace(/_count$/, '') !== base) {
+    return undefined;
+  }
+  const les = g.matchers.filter((m) => /^le\b/.test(m));
+  const rest = g.matchers.filter((m) => !/^le\b/.test(m));
+  const threshold = les.length === 1 ? leOf(les[0]) : undefined;
+  if (threshold === undefined || threshold <= 0 || !sameSet(rest, t.matchers)) {
+    return undefined;
+  }
+  return { metric: base, ...(t.matchers.length ? { matchers: t.matchers.join(', ') } : {}), threshold };
 }

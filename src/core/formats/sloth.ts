@@ -66,8 +66,22 @@ export function validateConverted(
 
 const SLOTH_VERSION = 'prometheus/v1';
 
-function percentToRatio(x: number): number {
+export function percentToRatio(x: number): number {
   return Number((x / 100).toPrecision(12));
+}
+
+/** A required objective given as a percentage (Sloth's objective, Pyrra's target). */
+export function readPercent(r: MapReader, key: string, what: string): number | undefined {
+  const p = r.problems;
+  const pct = r.number(key, { required: true, min: 0, max: 100 });
+  if (pct === 0) {
+    p.error(r.at(key), 'an objective of 0% is not an SLO: expected a percentage such as 99.9');
+  } else if (pct === 100) {
+    p.error(r.at(key), '100% leaves no error budget, so burn rates cannot be computed: use a percentage below 100, such as 99.99');
+  } else if (pct !== undefined && pct <= 1) {
+    p.warn(r.at(key), `${what} are percentages: ${pct} means ${pct}%, not ${pct * 100}%`);
+  }
+  return pct;
 }
 
 /** Imports one Sloth prometheus/v1 document. Any error means no SLOs. */
@@ -111,20 +125,7 @@ export function importSloth(source: SourceDoc, file?: string): ImportResult {
       );
     }
     const name = r.string('name', { required: true });
-    const objective = r.number('objective', { required: true, min: 0, max: 100 });
-    if (objective === 0) {
-      p.error(r.at('objective'), 'an objective of 0% is not an SLO: expected a percentage such as 99.9');
-    } else if (objective === 100) {
-      p.error(
-        r.at('objective'),
-        '100% leaves no error budget, so burn rates cannot be computed: use a percentage below 100, such as 99.99'
-      );
-    } else if (objective !== undefined && objective <= 1) {
-      p.warn(
-        r.at('objective'),
-        `Sloth objectives are percentages: ${objective} means ${objective}%, not ${objective * 100}%`
-      );
-    }
+    const objective = readPercent(r, 'objective', 'Sloth objectives');
     const slo: Record<string, unknown> = {
       name,
       objective: objective === undefined ? undefined : percentToRatio(objective),

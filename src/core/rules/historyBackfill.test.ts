@@ -51,6 +51,34 @@ describe('classifyRollups', () => {
   });
 });
 
+describe('a composite SLO', () => {
+  // Its rollups and 5m rates read its components' recorded series (other `slo` labels): they are
+  // evaluated for the past like raw-data rules, not mistaken for sums of its own rollups.
+  const composite = (() => {
+    const doc = {
+      version: 'burnrate/v1',
+      service: 'gw',
+      slos: [
+        { name: 'a', objective: 0.99, sli: { ratio: { errors: 'e_total', total: 't_total' } } },
+        { name: 'b', objective: 0.99, sli: { ratio: { errors: 'e2_total', total: 't2_total' } } },
+        { name: 'ab', objective: 0.99, sli: { composite: { components: [{ slo: 'a' }, { slo: 'b', weight: 2 }] } } },
+      ],
+    };
+    return loadText(stringify(doc), 'gw.yaml').slos[2];
+  })();
+
+  test('its hourly increases are base rollups; its sums are derived from them', () => {
+    const r = rollups(composite);
+    expect(r.base.map((x) => x.record)).toEqual(['slo:sli_error_events:increase1h', 'slo:sli_events:increase1h']);
+    expect(r.derived.map((x) => x.record)).toContain('slo:sli_events:increase30d_hourly');
+  });
+
+  test('its 5m rates are backfilled like any SLO\'s', () => {
+    const plan = shortRatePlan(sloRuleGroups(composite).prometheus, composite);
+    expect(plan?.rules.map((x) => x.record)).toEqual(['slo:sli_error_events:rate5m', 'slo:sli_events:rate5m']);
+  });
+});
+
 describe('planHistory', () => {
   test('30 days: 720 slots at the phase, the newest at or before now', () => {
     const p = planHistory(slo(), NOW, PHASE);

@@ -11,6 +11,7 @@ import { DAY, HOUR, parseDuration } from '../spec/duration';
 import { Labels, Slo } from '../spec/types';
 import { withRawInputs } from './rawExprs';
 import { groupName } from './seriesNames';
+import { quote } from '../promql/escape';
 import { RecordingRule, RuleGroup } from './types';
 
 export interface RollupRules {
@@ -22,11 +23,17 @@ export interface RollupRules {
 
 const MONTH_MARKER = 'slo:calendar_month:number';
 
-/** Splits the rollup group: a rule is derived when it reads a series the same group records. */
+/** `name{slo="...", slo_service="..."}` of the SLO a rule belongs to, as the generated rules
+ * select their own series (a composite's rules also read the same names of other SLOs). */
+function ownSeries(name: string, rule: RecordingRule): string {
+  return `${name}{slo=${quote(rule.labels?.slo ?? '')}, slo_service=${quote(rule.labels?.slo_service ?? '')}}`;
+}
+
+/** Splits the rollup group: a rule is derived when it reads a series the same group records for its SLO. */
 export function classifyRollups(group: RuleGroup): RollupRules {
   const rules = group.rules.filter((r): r is RecordingRule => 'record' in r);
   const names = new Set(rules.map((r) => r.record));
-  const reads = (r: RecordingRule) => [...names].some((n) => new RegExp(`(^|[^\\w:])${n.replace(/[.]/g, '\\.')}\\{`).test(r.expr));
+  const reads = (r: RecordingRule) => [...names].some((n) => r.expr.includes(ownSeries(n, r)));
   return {
     base: rules.filter((r) => r.record !== MONTH_MARKER && !reads(r)),
     derived: rules.filter((r) => r.record === MONTH_MARKER || reads(r)),
@@ -164,7 +171,8 @@ export function shortRatePlan(groups: RuleGroup[], slo: Slo): ShortRatePlan | un
   }
   const all = groups.flatMap((g) => g.rules);
   const recorded = all.flatMap((r) => ('record' in r ? [r.record] : []));
-  const readsRecorded = (expr: string) => recorded.some((n) => expr.includes(`${n}{`));
+  // Its own recorded series only: a composite's 5m rates read its components' recorded ones.
+  const readsRecorded = (r: RecordingRule) => recorded.some((n) => r.expr.includes(ownSeries(n, r)));
   /** The longest range any rule reads `name` over (0: never over a range). */
   const rangeOf = (name: string) => {
     const range = new RegExp(`${name.replace(/[.]/g, '\\.')}\\{[^}]*\\}\\[(\\w+)\\]`, 'g');
@@ -172,7 +180,7 @@ export function shortRatePlan(groups: RuleGroup[], slo: Slo): ShortRatePlan | un
   };
   // The rates the windows read over a range. The bad-events 5m rate reads the 5m total recorded
   // just before it, which has no past yet: evaluated for the past, it reads the total's own expr.
-  const rules = withRawInputs(main.rules).filter((r): r is RecordingRule => 'record' in r && rangeOf(r.record) > 0 && !readsRecorded(r.expr));
+  const rules = withRawInputs(main.rules).filter((r): r is RecordingRule => 'record' in r && rangeOf(r.record) > 0 && !readsRecorded(r));
   const span = Math.max(0, ...rules.map((r) => rangeOf(r.record)));
   return rules.length > 0 && span > 0 ? { rules, intervalSeconds: interval, spanSeconds: span } : undefined;
 }

@@ -12,6 +12,7 @@ import { quote, regexOneOf } from '../promql/escape';
 import { isWindowTemplate, renderWindow, selector, withMatchers } from '../promql/queries';
 import { bucketBoundRegex } from './bucketBound';
 import { RecordingRule } from './types';
+import { compositePreview, compositeSignals } from './compositeSignals';
 
 export const E5 = 'slo:sli_error_events:rate5m';
 export const T5 = 'slo:sli_events:rate5m';
@@ -328,6 +329,8 @@ export function signalsFor(slo: Slo): Signals {
       return timesliceSignals(slo);
     case 'raw':
       throw new Error('raw SLIs have no event signals');
+    case 'composite':
+      return compositeSignals(slo);
     default:
       return slo.sli.source === 'loki' ? lokiSignals(slo) : prometheusCounterSignals(slo);
   }
@@ -350,6 +353,9 @@ export function previewQueries(slo: Slo, windowSeconds: number): PreviewQuery {
   const w = formatDuration(windowSeconds);
   if (sli.kind === 'raw') {
     return { language: 'promql', errorRatio: `(${sumBy(slo, renderWindow(sli.errorRatio, w))}) >= 0 < +Inf` };
+  }
+  if (sli.kind === 'composite') {
+    return { language: 'promql', ...compositePreview(slo, w) };
   }
   if (sli.source === 'loki' && sli.kind === 'ratio') {
     const drop = slo.exclude.map((x) => `| ${x.label} !~ ${quote(exclusionRegex(x))}`);

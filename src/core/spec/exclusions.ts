@@ -72,7 +72,9 @@ export function readExclusions(r: MapReader, sli: Sli | undefined, p: Problems):
       out.push({ name, label, values, regex });
     }
   });
-  if (out.length > 0 && sli && (usesTemplates(sli) || sli.kind === 'raw')) {
+  if (out.length > 0 && sli?.kind === 'composite') {
+    p.error(r.at('exclude'), 'a composite SLO has no queries of its own: put exclusions on its component SLOs');
+  } else if (out.length > 0 && sli && (usesTemplates(sli) || sli.kind === 'raw')) {
     p.error(r.at('exclude'), 'exclusions need selector queries (Burnrate adds a label matcher to each); {{.window}} expressions cannot be rewritten');
   }
   return out;

@@ -1,5 +1,5 @@
 // A small typed reader over plain JS values that records what is wrong and where. Every parser
-// (native, OpenSLO, Sloth) reads through it so that messages look the same everywhere.
+// (native, OpenSLO, Sloth, Pyrra) reads through it so that messages look the same everywhere.
 
 import { SourceDoc } from './document';
 import { SIZE_LIMITS, tooLong } from './sizeLimits';

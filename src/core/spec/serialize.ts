@@ -58,6 +58,8 @@ function sliValue(sli: Sli): Record<string, unknown> {
           ...(sli.agreement ? { agreement: sli.agreement } : {}),
         },
       };
+    case 'composite':
+      return { composite: { components: sli.components.map((c) => ({ slo: c.slo, ...(c.service !== undefined ? { service: c.service } : {}), ...(c.weight !== 1 ? { weight: c.weight } : {}) })) } };
     case 'cost':
       return { cost: { cost: sli.cost, requests: sli.requests, target: sli.target, ...(sli.currency !== 'USD' ? { currency: sli.currency } : {}) } };
   }

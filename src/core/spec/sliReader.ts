@@ -1,4 +1,4 @@
-// The `sli` of a native SLO: one of ratio, latency, timeslice, quality, cost or raw, with its
+// The `sli` of a native SLO: one of ratio, latency, timeslice, quality, cost, raw or composite, with its
 // PromQL or LogQL queries checked as Prometheus and Loki will read them.
 
 import { parseDuration } from './duration';
@@ -6,10 +6,11 @@ import { KNOWN_BUCKETS } from './defaults';
 import { MapReader, Problems } from './fieldReader';
 import { NAME_HINT, NAME_PATTERN } from './names';
 import { Sli, SourceType } from './types';
+import { readComposite } from './compositeReader';
 import { checkLogQuery, checkMatchers, checkPromQL, isWindowTemplate, parseSelector } from '../promql/queries';
 import { isMetricName } from '../promql/escape';
 
-const SLI_KINDS = ['ratio', 'latency', 'timeslice', 'quality', 'cost', 'raw'];
+const SLI_KINDS = ['ratio', 'latency', 'timeslice', 'quality', 'cost', 'raw', 'composite'];
 
 export function readSli(r: MapReader, p: Problems): Sli | undefined {
   if (!r.ok) {
@@ -43,6 +44,8 @@ export function readSli(r: MapReader, p: Problems): Sli | undefined {
       return readTimeslice(c, p);
     case 'quality':
       return readQuality(c, p);
+    case 'composite':
+      return readComposite(c, p);
     default:
       return readCost(c, p);
   }

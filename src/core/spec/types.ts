@@ -91,7 +91,22 @@ export interface CostSli {
   currency: string;
 }
 
-export type Sli = RatioSli | RawSli | LatencySli | TimesliceSli | QualitySli | CostSli;
+/** One SLO a composite reads, by service and name, and how much each of its events counts. */
+export interface CompositeComponent {
+  /** The composite's own service when not given. */
+  service?: string;
+  slo: string;
+  weight: number;
+}
+
+/** The weighted events of other SLOs (compositeRules.ts): bad = sum of weight x bad, total likewise. */
+export interface CompositeSli {
+  kind: 'composite';
+  source: 'prometheus';
+  components: CompositeComponent[];
+}
+
+export type Sli = RatioSli | RawSli | LatencySli | TimesliceSli | QualitySli | CostSli | CompositeSli;
 export type SliKind = Sli['kind'];
 
 export type TimeWindow = { type: 'rolling'; days: number } | { type: 'calendar'; unit: 'month' };

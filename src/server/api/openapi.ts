@@ -153,8 +153,8 @@ export function openApiDocument() {
       '/api/v1/preview': { post: { summary: 'The rules an SLO would generate', requestBody: sloBody, responses: { 200: { description: 'rule files as text' }, 422: err('invalid') } } },
       '/api/v1/import': {
         post: {
-          summary: 'Import a file (OpenSLO v1, Sloth prometheus/v1 or native); all or nothing',
-          parameters: [q('from', 'openslo, sloth or burnrate')],
+          summary: 'Import a file (OpenSLO v1, Sloth prometheus/v1, Pyrra ServiceLevelObjective or native); all or nothing',
+          parameters: [q('from', 'openslo, sloth, pyrra or burnrate')],
           requestBody: { required: true, content: { 'application/yaml': { schema: { type: 'string' } } } },
           responses: { 201: { description: 'created' }, 409: err('an SLO exists'), 422: err('invalid') },
         },

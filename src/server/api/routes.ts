@@ -2,7 +2,7 @@
 
 import { parseDuration } from '../../core/spec/duration';
 import { validateSloText } from '../../core/spec/sloObject';
-import { Diagnostic, formatDiagnostic } from '../../core/spec/types';
+import { Diagnostic, formatDiagnostic, Slo } from '../../core/spec/types';
 import { sloRuleGroups } from '../../core/rules/ruleGroups';
 import { renderRuleFile } from '../../core/rules/render';
 import { toNativeYaml } from '../../core/spec/serialize';
@@ -21,6 +21,7 @@ import { HistoryService } from '../history/historyService';
 import { StatusService, StatusUnavailable } from '../status/statusService';
 import { nextTurn } from '../timeSlice';
 import { openApiDocument } from './openapi';
+import { compositeProblems, compositesListing } from './compositeGuard';
 
 export interface ApiDeps {
   store: SloStore;
@@ -132,6 +133,12 @@ function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states
 
 export function registerRoutes(r: Router, d: ApiDeps): void {
   const { store, reconciler } = d;
+  const refuseCompositeProblems = (slos: Slo[]) => {
+    const problems = compositeProblems(store, slos);
+    if (problems.length) {
+      throw invalid(problems);
+    }
+  };
   const get = (ctx: Ctx) => {
     const s = store.get(ctx.params.service, ctx.params.name);
     if (!s) {
@@ -199,6 +206,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     if (!v.slo) {
       throw invalid(v.diagnostics);
     }
+    refuseCompositeProblems([v.slo]);
     const s = storeCall(() => store.create(v.spec!, v.slo!, ctx.principal.name));
     reconciler.changed(s.service, s.name);
     return { status: 201, body: describe(s, reconciler, undefined, d.history), headers: { ETag: etag(s.version), Location: `/api/v1/slos/${encodeURIComponent(s.service)}/${encodeURIComponent(s.name)}` } };
@@ -215,12 +223,17 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     if (!v.slo) {
       throw invalid(v.diagnostics);
     }
+    refuseCompositeProblems([v.slo]);
     const s = storeCall(() => store.update(ctx.params.service, ctx.params.name, v.spec!, v.slo!, version, ctx.principal.name));
     reconciler.changed(s.service, s.name);
     return { body: describe(s, reconciler, undefined, d.history), headers: { ETag: etag(s.version) } };
   });
 
   r.add('DELETE', '/api/v1/slos/{service}/{name}', 'editor', (ctx) => {
+    const listing = compositesListing(store, ctx.params.service, ctx.params.name);
+    if (listing.length) {
+      throw new HttpError(409, `${ctx.params.service}/${ctx.params.name} is a component of ${listing.join(', ')}: remove it from ${listing.length === 1 ? 'that composite' : 'those composites'} first`);
+    }
     storeCall(() => store.delete(ctx.params.service, ctx.params.name, ifMatch(ctx, false), ctx.principal.name));
     reconciler.changed(ctx.params.service, ctx.params.name);
     return { status: 204 };
@@ -263,8 +276,8 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
 
   r.add('POST', '/api/v1/import', 'editor', async (ctx) => {
     const from = ctx.query.get('from');
-    if (from !== 'openslo' && from !== 'sloth' && from !== 'burnrate') {
-      throw new HttpError(400, 'from must be openslo, sloth or burnrate');
+    if (from !== 'openslo' && from !== 'sloth' && from !== 'pyrra' && from !== 'burnrate') {
+      throw new HttpError(400, 'from must be openslo, sloth, pyrra or burnrate');
     }
     // Parsing and validating thousands of SLOs takes seconds: on the worker thread, so that other
     // requests are answered meanwhile.
@@ -281,6 +294,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     if (body.slos.length === 0) {
       throw invalid(body.diagnostics);
     }
+    refuseCompositeProblems(body.slos.map((x) => x.slo));
     const created = storeCall(() => store.transaction(() => body.slos.map(({ spec, slo }) => store.create(spec, slo, ctx.principal.name))));
     reconciler.changedMany();
     return { status: 201, body: { created: created.map((s) => `${s.service}/${s.name}`), diagnostics: body.diagnostics } };

@@ -77,6 +77,10 @@ export class HistoryService {
       return;
     }
     if (seen?.state === 'running' || seen?.state === 'queued') {
+      // A composite waiting for its components' fills is picked up by a later drain.
+      if (seen.state === 'queued' && this.mode.kind === 'directory') {
+        void this.drain(this.mode);
+      }
       return;
     }
     if (this.mode.kind === 'unsupported') {
@@ -94,7 +98,7 @@ export class HistoryService {
     }
     this.draining = true;
     try {
-      for (let key = this.queue.shift(); key !== undefined; key = this.queue.shift()) {
+      for (let key = this.next(); key !== undefined; key = this.next()) {
         const [service, name] = key.split('/');
         const stored = this.store.get(service, name);
         if (!stored) {
@@ -111,6 +115,28 @@ export class HistoryService {
     } finally {
       this.draining = false;
     }
+  }
+
+  /**
+   * The next SLO to fill. A composite's history is read from its components' filled rollups, so it
+   * waits in the queue until each of its components (that the server holds) has finished its own
+   * fill; a later pass of the reconciler drains it then.
+   */
+  private next(): string | undefined {
+    const ready = (key: string) => {
+      const [service, name] = key.split('/');
+      const slo = this.store.get(service, name)?.slo;
+      if (slo?.sli.kind !== 'composite') {
+        return true;
+      }
+      return slo.sli.components.every((c) => {
+        const id = `${c.service ?? slo.service}/${c.slo}`;
+        const state = this.states.get(id)?.state;
+        return !this.store.get(c.service ?? slo.service, c.slo) || (state !== undefined && state !== 'queued' && state !== 'running');
+      });
+    };
+    const i = this.queue.findIndex(ready);
+    return i === -1 ? undefined : this.queue.splice(i, 1)[0];
   }
 
   private async run(mode: Extract<HistoryMode, { kind: 'directory' }>, slo: Slo): Promise<HistoryState> {
