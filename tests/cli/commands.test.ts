@@ -76,7 +76,7 @@ describe('generate', () => {
     expect(groups).toContain('burnrate:a-b:c');
     expect(groups).toContain('burnrate:a:b-c');
     const check = checkRules(r.stdout);
-    expect(check.output).toContain('SUCCESS: 124 rules found');
+    expect(check.output).toContain('SUCCESS: 136 rules found');
     expect(check.ok).toBe(true);
   });
 

@@ -157,7 +157,8 @@ test('a new SLO over 10 days of history reads 700 of 1,000 failures, 30% left, b
 
   const item = await admin.get('/api/v1/slos/billing/requests');
   expect(item.body.backfill).toMatchObject({ state: 'done', periodHours: 720 });
-  expect(item.body.backfill.coveredHours).toBe(Math.round(g.coverage * 720));
+  // The hours filled; the served coverage adds the time since the newest rollup (under an hour).
+  expect(item.body.backfill.coveredHours).toBe(Math.floor(g.coverage * 720));
 
   // The short windows' 5m rates are filled over the last 6h too, at the main group's 1m instants
   // (the live rule would hold a handful of samples by now): 360 of them, give or take the ends.
@@ -168,7 +169,8 @@ test('a new SLO over 10 days of history reads 700 of 1,000 failures, 30% left, b
   const gate = await runCli(['gate', '--service', 'billing', '--server', server.url, '--token', ADMIN]);
   expect(gate.code).toBe(1);
   expect(gate.stdout).toMatch(/FREEZE/);
-  expect(gate.stdout).toMatch(/30% left: (69\d|70\d) of (99\d|1,00\d) failures spent over 10 of 30 days; burn 2\.1x/);
+  // 30% at day 10; the budget runs on to now, so a little less (29.8% half an hour later).
+  expect(gate.stdout).toMatch(/(29\.[5-9]\d*|30(\.[0-4]\d*)?)% left: (69\d|70\d) of (99\d|1,00\d) failures spent over 10 of 30 days; burn 2\.1x/);
 });
 
 test('a new SLO over 35 days of history, created just after another, counts exactly the 30 days of its period', async () => {
