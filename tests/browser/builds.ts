@@ -38,7 +38,7 @@ export function ensurePluginBuilt(): void {
   const mod = join(DIST, 'module.js');
   const src = Math.max(newest(join(ROOT, 'src'), notApp), statSync(join(ROOT, 'plugin.json')).mtimeMs);
   if (!existsSync(mod) || statSync(mod).mtimeMs < src) {
-    run(['webpack', '-c', './.config/webpack/webpack.config.ts', '--env', 'production']);
+    run(['webpack', '-c', './webpack.config.ts', '--env', 'production']);
   }
 }
 
