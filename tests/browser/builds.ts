@@ -1,7 +1,7 @@
 // Makes sure the plugin's dist/ and the host bundle are built and newer than their sources.
 
 import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'fs';
 import { join } from 'path';
 import { requirePrometheus } from '../support/prometheusServer';
 
@@ -9,6 +9,22 @@ export const ROOT = join(__dirname, '..', '..');
 export const DIST = join(ROOT, 'dist');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = join(ROOT, 'test-results', 'screenshots');
+/** Screenshots of real pages that plugin.json shows in the catalog (src/img/screenshots/, packed
+ * into the zip): `UPDATE_SCREENSHOTS=1 npm run test:browser` refreshes them; review and commit. */
+const CATALOG_SHOTS: Record<string, string> = {
+  '01-editor': 'slo-editor',
+  '02-list': 'slo-list',
+  '03-detail': 'slo-detail',
+  'panel-01-budget': 'budget-panel',
+};
+
+/** Called after each screenshot: copies the catalog's ones into the sources when asked to. */
+export function publishShot(name: string): void {
+  if (process.env.UPDATE_SCREENSHOTS === '1' && CATALOG_SHOTS[name]) {
+    copyFileSync(join(SHOTS, `${name}.png`), join(ROOT, 'src', 'img', 'screenshots', `${CATALOG_SHOTS[name]}.png`));
+  }
+}
+
 export const HOST_BUNDLE_DIR = join(ROOT, 'node_modules', '.cache', 'burnrate-browser-host');
 
 function newest(dir: string, skip: (p: string) => boolean): number {
@@ -38,7 +54,7 @@ export function ensurePluginBuilt(): void {
   const mod = join(DIST, 'module.js');
   const src = Math.max(newest(join(ROOT, 'src'), notApp), statSync(join(ROOT, 'plugin.json')).mtimeMs);
   if (!existsSync(mod) || statSync(mod).mtimeMs < src) {
-    run(['webpack', '-c', './.config/webpack/webpack.config.ts', '--env', 'production']);
+    run(['webpack', '-c', './webpack.config.ts', '--env', 'production']);
   }
 }
 

@@ -32,7 +32,7 @@ import { CounterSpec, Exporter, histogramSeries, startExporter } from '../suppor
 import { PrometheusProcess, startPrometheus, stopAllPrometheus, waitFor } from '../support/prometheusServer';
 import { panelTestIds } from '../../src/panels/budget/testIds';
 import { QUERY_A, QUERY_B } from '../../src/panels/budget/queries';
-import { CHROMIUM, DIST, HOST_BUNDLE_DIR, prepareBrowserRun, SHOTS } from './builds';
+import { CHROMIUM, DIST, HOST_BUNDLE_DIR, prepareBrowserRun, publishShot, SHOTS } from './builds';
 import { HostServer, startHost } from './hostServer';
 
 jest.setTimeout(240_000);
@@ -240,7 +240,10 @@ describe('budget panel in Chromium, on data from a real Prometheus', () => {
     await page.locator(`[data-testid="${panelTestIds.container}"]`).waitFor({ timeout: 15000 });
   }
 
-  const shot = (name: string) => page.locator('[data-testid="host-panel"]').screenshot({ path: join(SHOTS, `${name}.png`) });
+  const shot = async (name: string) => {
+    await page.locator('[data-testid="host-panel"]').screenshot({ path: join(SHOTS, `${name}.png`) });
+    publishShot(name);
+  };
   const tid = (id: string) => `[data-testid="${id}"]`;
 
   it('shows budget, burn, state, forecast and trend per SLO and route, worst first, with links to the app', async () => {

@@ -12,6 +12,7 @@ import { join, resolve } from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadText } from '../../src/core/load';
 import { loadConfig } from '../../src/server/config';
+import { bundlePluginIds } from '../support/pluginBundle';
 
 const ROOT = resolve(__dirname, '..', '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
@@ -121,9 +122,9 @@ describe('docker-compose.yaml', () => {
     }
   });
 
-  test('Grafana loads the built app, unsigned loading allowed for exactly this plugin id', () => {
+  test('Grafana loads the built app, unsigned loading allowed for exactly its plugin ids (app and nested panel)', () => {
     expect(pluginId).toBe('burnrate-burnrate-app');
-    expect(env('grafana').GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe(pluginId);
+    expect(env('grafana').GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',')).toEqual(bundlePluginIds(ROOT));
     const plugin = mounts('grafana').find((m) => m.source === './dist')!;
     expect(plugin.target).toBe(`/var/lib/grafana/plugins/${pluginId}`);
     for (const sub of ['datasources', 'plugins', 'dashboards']) {
@@ -398,5 +399,19 @@ describe('Kubernetes example', () => {
     const env = byKind('Deployment').spec.template.spec.containers[0].env;
     expect(env.find((e: any) => e.name === 'BURNRATE_GRAFANA_TOKEN').valueFrom.secretKeyRef).toEqual({ name: 'burnrate', key: 'grafana-token' });
     expect(read('deploy/kubernetes/grafana-burnrate-app.yaml')).toContain('grafana-token');
+  });
+
+  test('the Helm values give Grafana that token, mount that provisioning and allow both plugin ids', () => {
+    const values = yamlFile('deploy/kubernetes/grafana-values.yaml');
+    const cm = parse(read('deploy/kubernetes/grafana-burnrate-app.yaml'));
+    const app = parse(cm.data['burnrate-app.yaml']).apps[0];
+    const tokenVar = app.secureJsonData.apiToken.slice(2, -1);
+    expect(values.envValueFrom[tokenVar].secretKeyRef).toEqual({ name: 'burnrate', key: 'grafana-token' });
+    const mount = values.extraConfigmapMounts[0];
+    expect(mount.configMap).toBe(cm.metadata.name);
+    expect(Object.keys(cm.data)).toContain(mount.subPath);
+    expect(mount.mountPath).toBe(`/etc/grafana/provisioning/plugins/${mount.subPath}`);
+    expect(values['grafana.ini'].plugins.allow_loading_unsigned_plugins.split(',')).toEqual(bundlePluginIds(ROOT));
+    expect(values.plugins[0]).toMatch(new RegExp(`/${pluginId}-[0-9.]+\\.zip;${pluginId}$`));
   });
 });
