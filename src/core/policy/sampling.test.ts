@@ -51,7 +51,7 @@ describe('quality sampling in status and gate', () => {
       slo,
       series('/chat', { ...healthy, 'slo:sli_error:ratio_rate1d': 0.06, 'slo:sli_samples:effective1d': 38, 'slo:sli_samples:needed1d': 706.85, 'slo:sli_samples_insufficient:bool': 1 })
     );
-    expect(insufficientText(slo, g.sampling!)).toBe('not enough samples: 38 in the last day, about 710 needed to tell 92% from 94%');
+    expect(insufficientText(slo.objective, g.sampling!)).toBe('not enough samples: 38 in the last day, about 710 needed to tell 92% from 94%');
     const d = decideGate({ service: 'chat', route: '/chat', slos: [{ slo, groups: [g] }], actions: [], now: 0 });
     expect(d.decision).toBe('ship');
     expect(d.warnings).toContain('answers{route=/chat}: not enough samples: 38 in the last day, about 710 needed to tell 92% from 94%');

@@ -67,14 +67,14 @@ export function intervalText(s: SamplingStatus): string {
 }
 
 /** "not enough samples: 38 in the last day, about 710 needed to tell 92% from 94%". */
-export function insufficientText(slo: Slo, s: SamplingStatus): string {
+export function insufficientText(objective: number, s: SamplingStatus): string {
   const needed = s.neededSamples === undefined ? 'more needed' : `about ${about(s.neededSamples)} needed`;
-  return `not enough samples: ${count(s.effectiveSamples)} in the last day, ${needed} to tell ${pct1(1 - errorBudget(slo))} from ${pct1(1 - s.errorRatio)}`;
+  return `not enough samples: ${count(s.effectiveSamples)} in the last day, ${needed} to tell ${pct1(objective)} from ${pct1(1 - s.errorRatio)}`;
 }
 
 /** "judge not trusted: agrees with human reviewers 70% of the time over 1d, under the 80% minimum". */
-export function judgeText(slo: Slo, s: SamplingStatus): string {
-  const min = slo.sli.kind === 'quality' && slo.sli.agreement ? ` (minimum ${pct1(slo.sli.agreement.minimum)})` : '';
+export function judgeText(s: SamplingStatus, minimum?: number): string {
+  const min = minimum === undefined ? '' : ` (minimum ${pct1(minimum)})`;
   const agreement = s.judgeAgreement === undefined ? '' : `: agrees with human reviewers ${pct1(s.judgeAgreement)} of the time over 1d${min}`;
   return `judge not trusted${agreement}`;
 }
@@ -84,5 +84,9 @@ export function samplingWarnings(slo: Slo, s: SamplingStatus | undefined): strin
   if (!s) {
     return [];
   }
-  return [...(s.insufficient ? [insufficientText(slo, s)] : []), ...(s.judgeUntrusted ? [judgeText(slo, s)] : [])];
+  const minimum = slo.sli.kind === 'quality' ? slo.sli.agreement?.minimum : undefined;
+  return [
+    ...(s.insufficient ? [insufficientText(1 - errorBudget(slo), s)] : []),
+    ...(s.judgeUntrusted ? [judgeText(s, minimum)] : []),
+  ];
 }
