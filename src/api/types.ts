@@ -32,6 +32,7 @@ export interface SloSummaryStatus {
     budgetEvents?: number;
     spentEvents?: number;
     currentBurnRate?: number;
+    sampling?: GroupStatus['sampling'];
   }>;
 }
 

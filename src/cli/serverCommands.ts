@@ -95,6 +95,9 @@ export async function cmdGate(argv: string[], io: Io): Promise<number> {
       if (r.budget) {
         io.stdout(`  ${r.slo}${labels.length ? ` {${labels.join(', ')}}` : ''}: budget ${r.budget}\n`);
       }
+      if (r.sampling) {
+        io.stdout(`  ${r.slo}${labels.length ? ` {${labels.join(', ')}}` : ''}: sampled ${r.sampling}\n`);
+      }
     }
   }
   return EXIT[decision];

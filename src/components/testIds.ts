@@ -57,6 +57,12 @@ export const testIds = {
     conflict: 'data-testid br-editor-conflict',
     fieldError: 'data-testid br-editor-field-error',
   },
+  /** Quality SLOs' sampling, wherever the quality SLI is shown (list rows, detail groups). */
+  sampling: {
+    interval: 'data-testid br-sampling-interval',
+    insufficient: 'data-testid br-sampling-insufficient',
+    judge: 'data-testid br-sampling-judge',
+  },
   detail: {
     container: 'data-testid br-detail',
     state: 'data-testid br-detail-state',

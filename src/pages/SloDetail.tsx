@@ -22,6 +22,7 @@ import { useAudit, useFreezes, useSlo, useSloHistory, useSloStatus } from '../ho
 import { useDataSources } from '../hooks/useDataSource';
 import { useAppSettings } from '../components/App/context';
 import { StateBadge } from '../components/common/StateBadge';
+import { SamplingNote } from '../components/common/SamplingNote';
 import { FreezeForm } from '../components/detail/FreezeForm';
 import { api } from '../api/client';
 import { LineChart } from '../components/common/LineChart';
@@ -197,7 +198,16 @@ export function SloDetail() {
                   <td>
                     <StateBadge state={g.state} />
                   </td>
-                  <td className="num">{percent(g.budgetRemaining)}</td>
+                  <td className="num">
+                    {percent(g.budgetRemaining)}
+                    <div>
+                      <SamplingNote
+                        sampling={g.sampling}
+                        objective={model?.objective}
+                        agreementMinimum={model?.sli.kind === 'quality' ? model.sli.agreement?.minimum : undefined}
+                      />
+                    </div>
+                  </td>
                   <td className="num">{spentOfBudget(g)}</td>
                   <td className="num">{model ? (coverageText(model, g.coverage) ?? '–') : '–'}</td>
                   <td className="num">{burn(g.currentBurnRate)}</td>

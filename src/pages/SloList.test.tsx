@@ -82,6 +82,47 @@ describe('SLO list', () => {
     expect(within(groups).getByText('route=/summarize')).toBeInTheDocument();
   });
 
+  it('shows a quality SLO with its interval, "not enough samples" and "judge not trusted"', async () => {
+    const sampling = (effectiveSamples: number, insufficient: boolean, judgeUntrusted: boolean) => ({
+      window: '1d' as const,
+      errorRatio: 0.059,
+      errorLower: 0.048,
+      errorUpper: 0.072,
+      effectiveSamples,
+      neededSamples: 706.85,
+      insufficient,
+      judgeUntrusted,
+      judgeAgreement: judgeUntrusted ? 0.7 : 0.95,
+    });
+    fakeBackend().on('GET', `${PROXY}/api/v1/slos`, {
+      data: {
+        items: [
+          sloItem({ name: 'answers', kind: 'quality', objective: 0.92, groupBy: [], status: { state: 'ship', groups: [{ group: {}, state: 'ship', sampling: sampling(2140, false, false) }] } }),
+          sloItem({
+            name: 'answers-by-route',
+            kind: 'quality',
+            objective: 0.92,
+            status: { state: 'caution', groups: [{ group: { route: '/chat' }, state: 'caution', sampling: sampling(38, true, true) }] },
+          }),
+        ],
+        total: 2,
+        limit: 1000,
+        offset: 0,
+      },
+    });
+    renderAt('slos', <SloList />, 'slos');
+    const row = await screen.findByTestId(testIds.list.row('llm-gateway', 'answers'), {}, { timeout: 15000 });
+    // 1 - 0.072 = 92.8%, 1 - 0.048 = 95.2%.
+    expect(within(row).getByTestId(testIds.sampling.interval)).toHaveTextContent('94.1% pass, 92.8-95.2%, n = 2,140 over 1d');
+    expect(within(row).queryByTestId(testIds.sampling.insufficient)).toBeNull();
+    fireEvent.click(within(screen.getByTestId(testIds.list.row('llm-gateway', 'answers-by-route'))).getByLabelText('Show route rows'));
+    const groups = await screen.findByTestId(testIds.list.groups('llm-gateway', 'answers-by-route'));
+    expect(within(groups).getByTestId(testIds.sampling.insufficient)).toHaveTextContent(
+      'not enough samples: 38 in the last day, about 710 needed to tell 92% from 94.1%'
+    );
+    expect(within(groups).getByTestId(testIds.sampling.judge)).toHaveTextContent('judge not trusted');
+  });
+
   it('shows why numbers are missing when Prometheus is down', async () => {
     fakeBackend().on('GET', `${PROXY}/api/v1/slos`, {
       data: {

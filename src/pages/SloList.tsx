@@ -7,6 +7,7 @@ import { Alert, IconButton, LinkButton, LoadingPlaceholder, Select, Stack, useSt
 import { useSloList } from '../hooks/useBurnrate';
 import { SloItem, PolicyState } from '../api/types';
 import { StateBadge, STATE_ORDER } from '../components/common/StateBadge';
+import { SamplingNote } from '../components/common/SamplingNote';
 import { getTableStyles } from '../components/common/tableStyles';
 import { testIds } from '../components/testIds';
 import { prefixRoute, sloPath } from '../utils/utils.routing';
@@ -154,6 +155,11 @@ export function SloList() {
                       <td className="num">{i.objective !== undefined ? percent(i.objective, 2) : '–'}</td>
                       <td className="num" data-testid={testIds.list.budget}>
                         {percent(i.status?.budgetRemaining)}
+                        {i.groupBy.length === 0 && (
+                          <div>
+                            <SamplingNote sampling={groups[0]?.sampling} objective={i.objective} />
+                          </div>
+                        )}
                       </td>
                       <td className="num" data-testid={testIds.list.burn}>
                         {burn(i.status?.periodBurnRate)}
@@ -194,6 +200,9 @@ export function SloList() {
                                     {g.budgetEvents !== undefined && (
                                       <span className={t.muted}> ({spentOfBudget(g)} spent)</span>
                                     )}
+                                    <div>
+                                      <SamplingNote sampling={g.sampling} objective={i.objective} />
+                                    </div>
                                   </td>
                                   <td className="num">{burn(g.currentBurnRate)}</td>
                                   <td>

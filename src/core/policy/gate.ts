@@ -7,6 +7,7 @@
 
 import { Slo } from '../spec/types';
 import { budgetSummary, GroupStatus, PolicyState } from './status';
+import { intervalText, samplingWarnings } from './sampling';
 
 export interface ManualAction {
   id: number;
@@ -31,6 +32,10 @@ export interface GateSloResult {
   periodBurnRate?: number;
   /** The budget in words: "30% left: 700 of 1,000 failures spent over 10 of 30 days; burn 2.1x ...". */
   budget?: string;
+  /** Quality SLOs: "94.1% pass, 92.8-95.2%, n = 2,140 over 1d". */
+  sampling?: string;
+  /** Quality SLOs: "not enough samples: ...", "judge not trusted: ...". */
+  samplingWarnings?: string[];
 }
 
 /** `unknown`: the gate cannot decide (a route no SLO knows, or an SLO without data). */
@@ -116,6 +121,7 @@ function sloResults(route: string | undefined, slos: Array<{ slo: Slo; groups: G
         budgetRemaining: g.budgetRemaining,
         periodBurnRate: g.periodBurnRate,
         budget: budgetSummary(slo, g),
+        ...(g.sampling ? { sampling: intervalText(g.sampling), samplingWarnings: samplingWarnings(slo, g.sampling) } : {}),
       });
     }
   }
@@ -144,7 +150,8 @@ export function decideGate(input: {
   const missingDecides = missing.length > 0 && onNoData !== 'ship';
   const warnings = results
     .filter((r) => r.state === 'caution' || (r.state === 'no-data' && !(missingDecides && missing.includes(r))))
-    .map(stateLine);
+    .map(stateLine)
+    .concat(results.flatMap((r) => (r.samplingWarnings ?? []).map((w) => `${where(r)}: ${w}`)));
   const freezes = manual.filter((a) => a.kind === 'freeze');
   const overrides = manual.filter((a) => a.kind === 'override');
   const answer = (decision: GateAnswer, reasons: string[], extraWarnings: string[] = []): GateDecision => ({

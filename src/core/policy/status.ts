@@ -8,6 +8,7 @@ import { formatNumber } from '../spec/numbers';
 import { Labels, Slo } from '../spec/types';
 import { periodSeconds, recordedWindows } from '../rules/burnRateWindows';
 import { errorBudget, periodSuffix, RATIO } from '../rules/seriesNames';
+import { samplingStatus, SamplingStatus } from './sampling';
 
 export type PolicyState = 'ship' | 'caution' | 'freeze' | 'no-data';
 
@@ -43,6 +44,8 @@ export interface GroupStatus {
   reasons: string[];
   /** Seconds until the budget is spent at the 1h burn rate; undefined when not burning. */
   exhaustionSeconds?: number;
+  /** Quality SLOs: the sampled pass ratio's interval, samples, and the judge's trust. */
+  sampling?: SamplingStatus;
 }
 
 function groupKey(slo: Slo, labels: Labels): string {
@@ -155,6 +158,7 @@ export function groupStatuses(slo: Slo, samples: Sample[]): GroupStatus[] {
       ...budgetInEvents(slo, events, values.get(`${RATIO}${period}`), coverage),
       state: 'no-data',
       reasons: [],
+      sampling: samplingStatus(slo, values),
     };
     const p = slo.policy;
     const freeze = values.get('slo:release_freeze:bool');
@@ -174,7 +178,17 @@ export function groupStatuses(slo: Slo, samples: Sample[]): GroupStatus[] {
     } else if (caution === 1) {
       status.state = 'caution';
       const b = burnOver(p.cautionBurnWindow);
-      if (b !== undefined) {
+      const fb = burnOver(p.freezeBurnWindow);
+      const estimateFreezes = (remaining !== undefined && remaining <= p.freezeBudgetRemaining) || (fb !== undefined && fb > p.freezeBurnRate);
+      if (slo.sli.kind === 'quality' && estimateFreezes) {
+        // The rules held a freeze to caution: the interval reaches below the threshold, or the judge is not trusted.
+        status.reasons.push(
+          status.sampling?.judgeUntrusted && p.untrustedJudge === 'caution'
+            ? 'the estimate says freeze, but the judge is not trusted: its freezes are held to caution (policy.quality.untrustedJudge)'
+            : `the estimate says freeze (burn ${fb === undefined ? '?' : formatNumber(Number(fb.toFixed(2)))}x over ${burnWindowText(p.freezeBurnWindow)}), but its 95% interval reaches below the threshold: caution until the samples tell`
+        );
+      }
+      if (b !== undefined && (slo.sli.kind !== 'quality' || b > p.cautionBurnRate)) {
         status.reasons.push(`burn rate ${formatNumber(Number(b.toFixed(2)))}x over ${burnWindowText(p.cautionBurnWindow)} is above ${formatNumber(p.cautionBurnRate)}x: at this pace the budget runs out`);
       }
     } else if (freeze === 0 || caution === 0 || remaining !== undefined) {

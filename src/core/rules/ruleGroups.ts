@@ -16,6 +16,7 @@ import { formatNumber } from '../spec/numbers';
 import { Slo } from '../spec/types';
 import { renderWindow } from '../promql/queries';
 import { alertRules } from './alertRules';
+import { addQualityRules } from './qualityRules';
 import { errorBudget, groupName, periodGroupSeconds, periodSuffix, RATIO, ratioSeries } from './seriesNames';
 import { LONG_WINDOWS, SHORT_WINDOWS } from './burnRateWindows';
 import { AGREED1H, E1H, E5, REVIEWED1H, signalsFor, sloLabels, sloSelector, sumBy, T1H, T5, X1H } from './sliSignals';
@@ -276,5 +277,6 @@ export function sloRuleGroups(slo: Slo): { prometheus: RuleGroup[]; loki: RuleGr
     { name: groupName(slo, 'period'), interval: formatDuration(periodGroupSeconds(slo)), rules: period.rules },
     { name: groupName(slo), interval: every, rules: [...sli, ...period.onShortWindow, ...alertRules(slo)] }
   );
+  addQualityRules(slo, prometheus);
   return { prometheus, loki };
 }

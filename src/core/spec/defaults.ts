@@ -33,6 +33,8 @@ export function defaultPolicy(): PolicyOptions {
     freezeBurnWindow: 'period',
     cautionBurnRate: 1,
     cautionBurnWindow: '1d',
+    qualityDecideOn: 'lowerBound',
+    untrustedJudge: 'caution',
   };
 }
 

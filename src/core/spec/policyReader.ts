@@ -9,7 +9,7 @@ export function readPolicy(r: MapReader, p: Problems) {
   if (!r.ok) {
     return policy;
   }
-  r.allowOnly(['freeze', 'caution']);
+  r.allowOnly(['freeze', 'caution', 'quality']);
   const windows = policyWindowNames();
   const readWindowName = (c: MapReader, fallback: string) => {
     const w = c.string('window');
@@ -32,5 +32,40 @@ export function readPolicy(r: MapReader, p: Problems) {
     policy.cautionBurnRate = c.number('burnRate', { min: 0, exclusive: true }) ?? policy.cautionBurnRate;
     policy.cautionBurnWindow = readWindowName(c, policy.cautionBurnWindow);
   }
+  const q = r.child('quality');
+  if (q.ok) {
+    q.allowOnly(['decideOn', 'untrustedJudge']);
+    policy.qualityDecideOn = oneOf(q, 'decideOn', ['lowerBound', 'estimate'], p) ?? policy.qualityDecideOn;
+    policy.untrustedJudge = oneOf(q, 'untrustedJudge', ['caution', 'ignore'], p) ?? policy.untrustedJudge;
+  }
   return policy;
+}
+
+function oneOf<T extends string>(r: MapReader, key: string, values: readonly T[], p: Problems): T | undefined {
+  const v = r.string(key);
+  if (v !== undefined && !(values as readonly string[]).includes(v)) {
+    p.error(r.at(key), `unknown value ${JSON.stringify(v)}: expected one of ${values.join(', ')}`);
+    return undefined;
+  }
+  return v as T | undefined;
+}
+
+/** Long windows a quality SLO's interval is recorded for: freezing on the lower bound needs one. */
+export const QUALITY_DECISION_WINDOWS = ['1d', '3d', 'period'];
+
+/** `policy.quality` only means something for quality SLOs, and deciding on the lower bound needs a
+ * freeze window the interval is recorded for. */
+export function checkQualityPolicy(r: MapReader, kind: string | undefined, policy: ReturnType<typeof defaultPolicy>, p: Problems) {
+  if (!r.ok) {
+    return;
+  }
+  if (r.has('quality') && kind !== undefined && kind !== 'quality') {
+    p.error(r.at('quality'), `only quality SLOs take policy.quality (this SLO's SLI is ${kind})`);
+  }
+  if (kind === 'quality' && policy.qualityDecideOn === 'lowerBound' && !QUALITY_DECISION_WINDOWS.includes(policy.freezeBurnWindow)) {
+    p.error(
+      r.child('freeze').at('window'),
+      `a quality SLO deciding on the interval's lower bound freezes over ${QUALITY_DECISION_WINDOWS.join(', ')} (sampled SLIs hold too few samples in ${policy.freezeBurnWindow}); or set policy.quality.decideOn: estimate`
+    );
+  }
 }

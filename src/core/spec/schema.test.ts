@@ -274,7 +274,7 @@ describe('documents both the schema and the loader reject', () => {
     [
       'unknown policy field',
       variant((_, s) => (s.policy.frozen = {})),
-      'slos[0].policy.frozen: unknown field "frozen" (allowed: freeze, caution)',
+      'slos[0].policy.frozen: unknown field "frozen" (allowed: freeze, caution, quality)',
     ],
     [
       'bad label name in groupBy',

@@ -110,9 +110,14 @@ export function sloValue(slo: Slo, fileLabels: Labels = {}): Record<string, unkn
     ...(p.cautionBurnRate !== d.cautionBurnRate ? { burnRate: p.cautionBurnRate } : {}),
     ...(p.cautionBurnWindow !== d.cautionBurnWindow ? { window: p.cautionBurnWindow } : {}),
   };
+  const quality = {
+    ...(p.qualityDecideOn !== d.qualityDecideOn ? { decideOn: p.qualityDecideOn } : {}),
+    ...(p.untrustedJudge !== d.untrustedJudge ? { untrustedJudge: p.untrustedJudge } : {}),
+  };
   const policy = {
     ...(Object.keys(freeze).length ? { freeze } : {}),
     ...(Object.keys(caution).length ? { caution } : {}),
+    ...(Object.keys(quality).length ? { quality } : {}),
   };
   const ownLabels = Object.fromEntries(Object.entries(slo.labels).filter(([k, v]) => fileLabels[k] !== v));
   return {

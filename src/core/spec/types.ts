@@ -141,6 +141,12 @@ export interface PolicyOptions {
   /** Caution when the burn rate over `cautionBurnWindow` is above this (and not frozen). */
   cautionBurnRate: number;
   cautionBurnWindow: string;
+  /** Quality SLOs: freeze on the 95% interval's lower bound (`lowerBound`: the error ratio is above
+   * the threshold with 95% confidence; where only the estimate is, caution) or on the estimate. */
+  qualityDecideOn: 'lowerBound' | 'estimate';
+  /** Quality SLOs whose judge agrees with people less than `agreement.minimum` over 1d: `caution`
+   * turns their freezes into caution, `ignore` lets the judge's numbers decide as they stand. */
+  untrustedJudge: 'caution' | 'ignore';
 }
 
 export interface Slo {

@@ -11,7 +11,7 @@ import { readExclusions } from './exclusions';
 import { MapReader, Problems } from './fieldReader';
 import { NAME_HINT, NAME_PATTERN, readLabels } from './names';
 import { formatNumber } from './numbers';
-import { readPolicy } from './policyReader';
+import { checkQualityPolicy, readPolicy } from './policyReader';
 import { SIZE_LIMITS } from './sizeLimits';
 import { readSli } from './sliReader';
 import { Diagnostic, Labels, Slo, TimeWindow } from './types';
@@ -123,6 +123,7 @@ function readSlo(r: MapReader, service: string, fileLabels: Labels, p: Problems)
   const exclude = readExclusions(r, sli, p);
   const alerting = readAlerting(r.child('alerting'), sli?.kind ?? 'ratio', sli, p);
   const policy = readPolicy(r.child('policy'), p);
+  checkQualityPolicy(r.child('policy'), sli?.kind, policy, p);
   const evalRaw = r.string('evaluationInterval');
   let evaluationSeconds = DEFAULT_EVALUATION_SECONDS;
   if (evalRaw !== undefined) {

@@ -80,6 +80,21 @@ export function openApiDocument() {
             state: { type: 'string', enum: ['ship', 'caution', 'freeze', 'no-data'] },
             reasons: { type: 'array', items: { type: 'string' } },
             exhaustionSeconds: { type: 'number' },
+            sampling: {
+              type: 'object',
+              description: 'quality SLOs: the sampled error ratio over 1d with its 95% Wilson interval, Kish effective samples, samples needed to tell it from the objective, and whether the judge is trusted',
+              properties: {
+                window: { type: 'string' },
+                errorRatio: { type: 'number' },
+                errorLower: { type: 'number' },
+                errorUpper: { type: 'number' },
+                effectiveSamples: { type: 'number' },
+                neededSamples: { type: 'number' },
+                insufficient: { type: 'boolean' },
+                judgeUntrusted: { type: 'boolean' },
+                judgeAgreement: { type: 'number' },
+              },
+            },
           },
         },
         Gate: {

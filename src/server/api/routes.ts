@@ -193,6 +193,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
                 budgetEvents: g.budgetEvents,
                 spentEvents: g.spentEvents,
                 currentBurnRate: g.currentBurnRate,
+                ...(g.sampling ? { sampling: g.sampling } : {}),
               })),
             }
           : undefined,
