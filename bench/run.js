@@ -112,7 +112,7 @@ async function main() {
     // history up to 3 hours later) and a window (1d, 3d, 30d) before them: the exact ratios, and the
     // tails since the rollup the fresh windows read (lib/modelTails.js).
     const MONTH = 30 * 86400;
-    const kept = (t) => t >= end - 3 * 3600 || WINDOWS.some(([, w]) => t >= end - w - 3 * 3600 && t <= end - w + 3 * 3600);
+    const kept = (t) => t >= end - 4 * 3600 || WINDOWS.some(([, w]) => t >= end - w - 3 * 3600 && t <= end - w + 3 * 3600);
     traffic.keepTotals(kept);
     traffic.keepErrorSeries(kept);
     const from = { sloth5m: startS + 600, burnrate1h: startS + 3600 };

@@ -48,7 +48,7 @@ function section(r) {
 
   L.push('### Rule evaluation (same Prometheus, same cycles)', '');
   L.push(
-    `Sum of \`prometheus_rule_group_last_duration_seconds\` over each set's groups, per 1-minute cycle, median of ${r.evaluation.cycles} cycles after a warm-up cycle. Groups that run every 2 minutes (Burnrate's \`:period\`) count half of each evaluation. Burnrate's hourly rollup group runs once an hour: its cost is measured as instant queries of the same expressions and amortized per minute.`,
+    `Sum of \`prometheus_rule_group_last_duration_seconds\` over each set's groups, per 1-minute cycle, median of ${r.evaluation.cycles} cycles after a warm-up cycle. Groups that run less often than every minute (Burnrate's \`:period\`, every 3 minutes) count their share of each evaluation (duration x 60 / interval). Burnrate's hourly rollup group runs once an hour: its cost is measured as instant queries of the same expressions and amortized per minute.`,
     ''
   );
   L.push('| | Burnrate | Sloth-style | Sloth / Burnrate |', '|---|---|---|---|');
