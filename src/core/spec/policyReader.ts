@@ -63,9 +63,16 @@ export function checkQualityPolicy(r: MapReader, kind: string | undefined, polic
     p.error(r.at('quality'), `only quality SLOs take policy.quality (this SLO's SLI is ${kind})`);
   }
   if (kind === 'quality' && policy.qualityDecideOn === 'lowerBound' && !QUALITY_DECISION_WINDOWS.includes(policy.freezeBurnWindow)) {
-    p.error(
-      r.child('freeze').at('window'),
-      `a quality SLO deciding on the interval's lower bound freezes over ${QUALITY_DECISION_WINDOWS.join(', ')} (sampled SLIs hold too few samples in ${policy.freezeBurnWindow}); or set policy.quality.decideOn: estimate`
-    );
+    const why = `the interval is recorded over ${QUALITY_DECISION_WINDOWS.join(', ')} (sampled SLIs hold too few samples in ${policy.freezeBurnWindow})`;
+    if (r.has('quality') && r.child('quality').has('decideOn')) {
+      p.error(r.child('freeze').at('window'), `a quality SLO deciding on the interval's lower bound freezes over ${QUALITY_DECISION_WINDOWS.join(', ')}: ${why}; or set policy.quality.decideOn: estimate`);
+    } else {
+      // The default meets a policy written before it: keep that policy working, and say how it decides.
+      policy.qualityDecideOn = 'estimate';
+      p.warn(
+        r.child('freeze').at('window'),
+        `this quality SLO freezes on the estimate, not on the interval's lower bound (the default): ${why}; set policy.quality.decideOn: estimate to say so, or freeze over 1d, 3d or the period`
+      );
+    }
   }
 }
