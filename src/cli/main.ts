@@ -10,7 +10,7 @@ import { parseDocuments } from '../core/spec/document';
 import { toNativeYaml } from '../core/spec/serialize';
 import { Diagnostic, formatDiagnostic } from '../core/spec/types';
 import { exportDiagnostics, exportOpenSLODocuments } from '../core/formats/opensloExport';
-import { cannotRead, loadDefinitions } from '../server/definitionFiles';
+import { cannotRead, LoadedDefinitions, loadDefinitions, skippedNote } from '../server/definitionFiles';
 import { parseArgs, UsageError } from './args';
 import { cmdGate, cmdServe, cmdToken } from './serverCommands';
 import { cmdSimulate, SIMULATE_HELP } from './simulateCommand';
@@ -49,7 +49,8 @@ Exit codes: 0 success, 1 invalid input (gate: freeze), 2 wrong usage, 3 gate cou
 Checks every SLO definition in the given files or folders (*.yaml, *.yml, *.json, searched
 recursively). Formats are detected from each document: native (version: burnrate/v1),
 OpenSLO v1 (apiVersion: openslo/v1), Sloth (version: prometheus/v1) or Pyrra
-(apiVersion: pyrra.dev/v1alpha1, kind: ServiceLevelObjective).
+(apiVersion: pyrra.dev/v1alpha1, kind: ServiceLevelObjective). In a folder, rule files
+(top-level groups:, such as Sloth's _gen/ output, or a PrometheusRule) are skipped with a note.
 Errors and warnings go to stderr as FILE:LINE: severity: FIELD: message.`,
   generate: `Usage: burnrate generate PATH... [-o FILE] [--loki-out FILE] [--format prometheus|prometheusrule] [--name NAME]
 
@@ -111,6 +112,14 @@ function report(io: Io, diagnostics: Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
+/** Notes for the files a folder held that were skipped, then the diagnostics; whether any is an error. */
+function reportLoaded(io: Io, loaded: LoadedDefinitions): boolean {
+  for (const s of loaded.skipped) {
+    io.stderr(skippedNote(s) + '\n');
+  }
+  return report(io, loaded.diagnostics);
+}
+
 /** Writes all outputs, or none: each goes to a temp file first and is renamed into place. */
 function writeAll(io: Io, outputs: Array<{ file?: string; text: string }>): void {
   const staged: Array<{ tmp: string; file: string }> = [];
@@ -138,7 +147,7 @@ function cmdValidate(argv: string[], io: Io): number {
     throw new UsageError('validate needs at least one PATH');
   }
   const loaded = loadDefinitions(args.positional, { requireFiles: true });
-  if (report(io, loaded.diagnostics)) {
+  if (reportLoaded(io, loaded)) {
     return 1;
   }
   io.stdout(`ok: ${loaded.slos.length} SLO${loaded.slos.length === 1 ? '' : 's'} in ${loaded.files.length} file${loaded.files.length === 1 ? '' : 's'}\n`);
@@ -157,7 +166,7 @@ function cmdGenerate(argv: string[], io: Io): number {
   const out = args.options.out ?? args.options.o;
   const lokiOut = args.options['loki-out'];
   const loaded = loadDefinitions(args.positional, { requireFiles: true });
-  if (report(io, loaded.diagnostics)) {
+  if (reportLoaded(io, loaded)) {
     return 1;
   }
   const rules = generateRules(loaded.slos);
@@ -220,7 +229,7 @@ function cmdExport(argv: string[], io: Io): number {
   }
   const skipUnsupported = args.options['skip-unsupported'] === 'true';
   const loaded = loadDefinitions(args.positional, { requireFiles: true });
-  if (report(io, loaded.diagnostics)) {
+  if (reportLoaded(io, loaded)) {
     return 1;
   }
   if (loaded.slos.length === 0) {

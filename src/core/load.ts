@@ -6,7 +6,8 @@ import { Diagnostic, Slo } from './spec/types';
 import { validateNativeDocument } from './spec/validate';
 import { importOpenSLO } from './formats/openslo';
 import { importSloth } from './formats/sloth';
-import { importPyrra, isPyrraList, PYRRA_API_VERSION, PYRRA_KIND } from './formats/pyrra';
+import { importPyrra, isPyrraList, PYRRA_KIND } from './formats/pyrra';
+import { ruleDocumentKind, unsupportedDocumentMessage } from './formats/otherDocuments';
 
 export type Format = 'burnrate' | 'openslo' | 'sloth' | 'pyrra';
 
@@ -56,21 +57,18 @@ function validateDoc(doc: SourceDoc, file: string | undefined): LoadResult {
       // all at once; a lone document is read on its own.
       return importOpenSLO([doc], file);
     default:
-      return {
-        slos: [],
-        diagnostics: [
-          {
-            severity: 'error',
-            file,
-            line: doc.lineOf(''),
-            message:
-              format === undefined
-                ? `unknown document: expected a Burnrate definition (version: burnrate/v1), an OpenSLO v1 document (apiVersion: openslo/v1), a Sloth spec (version: prometheus/v1) or a Pyrra ${PYRRA_KIND} (apiVersion: ${PYRRA_API_VERSION}, kind: ${PYRRA_KIND})`
-                : `${format} documents are not supported`,
-          },
-        ],
-      };
+      return { slos: [], diagnostics: [{ severity: 'error', file, line: doc.lineOf(''), message: unsupportedDocumentMessage(doc.value) }] };
   }
+}
+
+/** What kind of rule file a parsed file is, when every document in it is rules generated from
+ * SLOs (and it has at least one and parsed cleanly); undefined otherwise. */
+export function ruleFileKind(parsed: ParsedFile): string | undefined {
+  if (parsed.diagnostics.length > 0 || parsed.docs.length === 0) {
+    return undefined;
+  }
+  const kinds = parsed.docs.map((d) => ruleDocumentKind(d.value));
+  return kinds.every((k) => k !== undefined) ? kinds[0] : undefined;
 }
 
 /** Parses and validates every document of a file. Any error means no SLOs at all. */

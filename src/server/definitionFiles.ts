@@ -5,7 +5,8 @@
 
 import { closeSync, constants, Dirent, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
-import { checkUnique, loadText } from '../core/load';
+import { checkUnique, loadParsed, ruleFileKind } from '../core/load';
+import { parseDocuments } from '../core/spec/document';
 import { checkComposites } from '../core/composites';
 import { PARSE_LIMITS } from '../core/spec/parseLimits';
 import { Diagnostic, Slo } from '../core/spec/types';
@@ -29,8 +30,16 @@ export function cannotRead(e: unknown): string {
 export interface LoadedDefinitions {
   slos: Slo[];
   diagnostics: Diagnostic[];
-  /** Every definition file found, as named in diagnostics. */
+  /** Every definition file read, as named in diagnostics. */
   files: string[];
+  /** Files found in a folder and left out: rule files generated from SLOs (Sloth's `_gen/`,
+   * `burnrate generate -o`), with what they are. A file named on its own is never skipped. */
+  skipped: Array<{ file: string; what: string }>;
+}
+
+/** The note that says a file was skipped, in the CLI's FILE: severity: message form. */
+export function skippedNote(s: { file: string; what: string }): string {
+  return `${s.file}: note: skipped ${s.what}: rules, not SLO definitions`;
 }
 
 /** Whether a folder entry is a folder, following a symbolic link; undefined when it cannot be told. */
@@ -124,21 +133,44 @@ export function loadDefinitions(
   o: { name?: (path: string) => string; requireFiles?: boolean; composites?: 'check' | 'caller-checks' } = {}
 ): LoadedDefinitions {
   const name = o.name ?? ((p: string) => p);
-  const { files, diagnostics } = listDefinitionFiles(roots, o);
+  const diagnostics: Diagnostic[] = [];
   const slos: Slo[] = [];
-  for (const f of files) {
-    const read = readDefinitionFile(f);
-    if (read.error !== undefined) {
-      diagnostics.push({ severity: 'error', file: name(f), message: read.error });
-      continue;
+  const read: string[] = [];
+  const skipped: LoadedDefinitions['skipped'] = [];
+  for (const root of roots) {
+    const listed = listDefinitionFiles([root], o);
+    diagnostics.push(...listed.diagnostics);
+    let readHere = 0;
+    const skippedBefore = skipped.length;
+    for (const f of listed.files) {
+      const r = readDefinitionFile(f);
+      if (r.error !== undefined) {
+        diagnostics.push({ severity: 'error', file: name(f), message: r.error });
+        read.push(f);
+        continue;
+      }
+      const parsed = parseDocuments(r.text, name(f));
+      // Folders as users have them hold generated rules beside the definitions: not an error
+      // there. A file named on its own is read, and refused saying what it is.
+      const rules = f === root ? undefined : ruleFileKind(parsed);
+      if (rules !== undefined) {
+        skipped.push({ file: name(f), what: rules });
+        continue;
+      }
+      read.push(f);
+      readHere++;
+      const loaded = loadParsed(parsed);
+      diagnostics.push(...loaded.diagnostics);
+      slos.push(...loaded.slos);
     }
-    const r = loadText(read.text, name(f));
-    diagnostics.push(...r.diagnostics);
-    slos.push(...r.slos);
+    const left = skipped.length - skippedBefore;
+    if (o.requireFiles && readHere === 0 && left > 0) {
+      diagnostics.push({ severity: 'error', file: name(root), message: `no SLO definition in this folder: ${left === 1 ? 'its only file is a rule file' : `its ${left} files are rule files`} (skipped)` });
+    }
   }
   const unique = checkUnique(slos, diagnostics);
   if (o.composites !== 'caller-checks') {
     unique.diagnostics.push(...checkComposites(unique.slos));
   }
-  return { slos: unique.diagnostics.some((d) => d.severity === 'error') ? [] : unique.slos, diagnostics: unique.diagnostics, files: files.map(name) };
+  return { slos: unique.diagnostics.some((d) => d.severity === 'error') ? [] : unique.slos, diagnostics: unique.diagnostics, files: read.map(name), skipped };
 }

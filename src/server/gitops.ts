@@ -100,7 +100,9 @@ export class GitOpsSource {
     }
     this.signature = sig;
     const loaded = loadDefinitions([this.dir], { name: (p) => relative(this.dir, p) || '.', composites: 'caller-checks' });
-    const problems = [...loaded.diagnostics, ...this.compositeProblems(loaded.slos)];
+    // Rule files beside the definitions are left out, and said so.
+    const notes: Diagnostic[] = loaded.skipped.map((f) => ({ severity: 'warning', file: f.file, message: `skipped ${f.what}: rules, not SLO definitions` }));
+    const problems = [...notes, ...loaded.diagnostics, ...this.compositeProblems(loaded.slos)];
     const changes = problems.some((d) => d.severity === 'error') ? [] : this.changes(loaded.slos, problems);
     if (!problems.some((d) => d.severity === 'error')) {
       try {

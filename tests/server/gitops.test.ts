@@ -3,7 +3,7 @@
 // SLO defined twice, a file that cannot be read) changes nothing, and says why.
 
 import { execFileSync } from 'child_process';
-import { rmSync, symlinkSync, writeFileSync } from 'fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { createServer, Server } from 'net';
 import { join } from 'path';
 import { RunningServer, startServer } from '../../src/server/app';
@@ -149,6 +149,22 @@ slos:
       expect((await admin.get('/healthz')).status).toBe(200);
     } finally {
       await new Promise((resolve) => sock.close(resolve));
+    }
+  });
+});
+
+describe('rules generated from the SLOs, kept in the folder', () => {
+  it("Sloth's _gen/ rule file beside the definitions is skipped with a warning; the folder is applied", async () => {
+    writeFileSync(join(dir, 'checkout.yaml'), spec(0.99));
+    mkdirSync(join(dir, '_gen'));
+    writeFileSync(join(dir, '_gen', 'checkout.yaml'), 'groups:\n- name: sloth-slo-sli-recordings-checkout\n  rules:\n  - record: slo:sli_error:ratio_rate5m\n    expr: vector(0)\n');
+    try {
+      expect(server.gitops!.scan()).toBe(true);
+      const status = await admin.get('/api/v1/gitops');
+      expect(status.body).toMatchObject({ state: 'applied', files: 1, slos: 1 });
+      expect(status.body.problems).toEqual([{ severity: 'warning', file: '_gen/checkout.yaml', message: 'skipped a Prometheus rule file (top-level groups:): rules, not SLO definitions' }]);
+    } finally {
+      rmSync(join(dir, '_gen'), { recursive: true });
     }
   });
 });

@@ -185,9 +185,10 @@ ${ABSENT_OFF}`);
     });
   });
 
-  it('an unrecognised document names the Pyrra kind among the formats', () => {
+  it('an unrecognised document names itself and the Pyrra kind among the formats', () => {
     const r = loadText('apiVersion: v1\nkind: ConfigMap\n', 'x.yaml');
-    expect(r.diagnostics[0].message).toContain('a Pyrra ServiceLevelObjective (apiVersion: pyrra.dev/v1alpha1, kind: ServiceLevelObjective)');
+    expect(r.diagnostics[0].message).toContain('kind: ConfigMap from apiVersion v1 is not a format Burnrate reads');
+    expect(r.diagnostics[0].message).toContain('apiVersion: pyrra.dev/v1alpha1 with kind: ServiceLevelObjective');
   });
 });
 
