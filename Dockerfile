@@ -49,6 +49,8 @@ COPY --from=runtime-deps /app/node_modules node_modules
 COPY --from=build /src/build build
 COPY bin bin
 COPY schema schema
+# `burnrate --help` names the docs folder beside build/.
+COPY docs docs
 COPY package.json LICENSE README.md ./
 # Folders the compose stack mounts volumes on, owned by the unprivileged user so that new
 # volumes start writable (SQLite, delivered rule files, backfilled history); the database's

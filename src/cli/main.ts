@@ -2,7 +2,7 @@
 // (messages on stderr), 2 wrong usage. Nothing is written unless every input is valid.
 
 import { readFileSync, renameSync, writeFileSync } from 'fs';
-import { basename, dirname, join } from 'path';
+import { basename, dirname, join, resolve } from 'path';
 import { detectFormat, Format, loadParsed, requireSlo } from '../core/load';
 import { generateRules } from '../core/rules/generate';
 import { renderPrometheusRule, renderRuleFile } from '../core/rules/render';
@@ -27,6 +27,9 @@ const processIo: Io = {
 
 const VERSION = '0.1.0';
 
+/** The docs folder of this copy: beside build/ in the repository and in the npm package. */
+export const DOCS_DIR = resolve(__dirname, '..', '..', 'docs');
+
 const HELP: Record<string, string> = {
   main: `burnrate ${VERSION}: SLOs in, Prometheus and Loki rules out.
 
@@ -43,7 +46,11 @@ Commands:
   simulate               run the LLM traffic simulator (metrics, scenarios, backfilled history)
 
 Run 'burnrate <command> --help' for a command's options.
-Exit codes: 0 success, 1 invalid input (gate: freeze), 2 wrong usage, 3 gate could not decide.`,
+Exit codes: 0 success, 1 invalid input (gate: freeze), 2 wrong usage, 3 gate could not decide.
+
+Docs: ${DOCS_DIR}
+  architecture.md (the parts and why), spec.md (SLO files, import, export, errors),
+  metrics.md (generated series and alerts), server.md (server, API, gate), install.md`,
   validate: `Usage: burnrate validate PATH...
 
 Checks every SLO definition in the given files or folders (*.yaml, *.yml, *.json, searched
@@ -69,7 +76,7 @@ file into a native Burnrate file.
   serve: `Usage: burnrate serve [--host H] [--port N] [--db FILE] [--prometheus URL] [--rules-dir DIR] [--gitops DIR]
 
 Runs the server. Options override the environment (BURNRATE_HOST, BURNRATE_PORT, BURNRATE_DB,
-BURNRATE_PROMETHEUS_URL, BURNRATE_RULES_DIR, BURNRATE_GITOPS_DIR; see docs/server.md for all,
+BURNRATE_PROMETHEUS_URL, BURNRATE_RULES_DIR, BURNRATE_GITOPS_DIR; see ${join(DOCS_DIR, 'server.md')} for all,
 and BURNRATE_CONFIG for a config file). Defaults: 127.0.0.1:8787, .burnrate/burnrate.db.
 Set BURNRATE_ADMIN_TOKEN on first start to create an admin token. Stops cleanly on Ctrl-C.`,
   gate: `Usage: burnrate gate --service S [--route R] [--on-no-data unknown|freeze|ship] [--server URL] [--token TOKEN] [--json]
