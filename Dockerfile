@@ -8,7 +8,7 @@
 # The image holds the compiled CLI/server (build/) and only its runtime dependencies; the Grafana
 # app is not in it (it goes into Grafana's plugin folder: see docs/install.md).
 
-ARG NODE_IMAGE=node:20.18.1-bookworm-slim
+ARG NODE_IMAGE=node:20.19.0-bookworm-slim
 
 # --- compile the TypeScript CLI, server and simulator ---
 FROM ${NODE_IMAGE} AS build
