@@ -1,14 +1,22 @@
-// Shapes of the Burnrate server's answers (see docs/server.md and /api/openapi.json).
+// Shapes of the Burnrate server's answers (see docs/server.md and /api/openapi.json). Every time
+// in them is an RFC 3339 string in UTC, such as "2026-12-05T10:00:00.000Z".
 
 import type { GroupStatus, PolicyState } from '../core/policy/status';
-import type { ManualAction } from '../core/policy/gate';
+import type { ManualAction as StoredAction } from '../core/policy/gate';
 
-export type { GroupStatus, PolicyState, ManualAction };
+export type { GroupStatus, PolicyState };
+
+/** A manual freeze or override, as the API answers it. */
+export type ManualAction = Omit<StoredAction, 'expiresAt' | 'createdAt'> & { expiresAt: string; createdAt: string };
 
 export interface SyncState {
   target: string;
   state: 'in-sync' | 'pending' | 'failed';
   reason?: string;
+  /** The version of the SLO this state is about. */
+  version?: number;
+  /** When this state last changed. */
+  updatedAt?: string;
 }
 
 /** The server's fill of an SLO's recorded history from the raw series Prometheus holds. */
@@ -72,7 +80,8 @@ export interface SloStatus {
   state: PolicyState;
   groups: GroupStatus[];
   alerts: Array<{ labels: Record<string, string>; state: string }>;
-  evaluatedAt: number;
+  /** When Prometheus was asked. */
+  evaluatedAt: string;
 }
 
 export interface RangeSeries {
@@ -88,7 +97,7 @@ export interface SloHistory {
 
 export interface AuditEntry {
   id: number;
-  at: number;
+  at: string;
   actor: string;
   action: string;
   target: string;

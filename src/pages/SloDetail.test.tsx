@@ -27,7 +27,7 @@ describe('SLO detail', () => {
           service: 'llm-gateway',
           name: 'chat-availability',
           state: 'freeze',
-          evaluatedAt: 1764403200000,
+          evaluatedAt: '2025-11-29T08:00:00.000Z',
           groups: [
             {
               group: { route: '/chat' },
@@ -81,7 +81,7 @@ describe('SLO detail', () => {
           items: [
             {
               id: 1,
-              at: 1764403200000,
+              at: '2025-11-29T08:00:00.000Z',
               actor: 'admin',
               action: 'slo.create',
               target: 'llm-gateway/chat-availability',
@@ -99,9 +99,9 @@ describe('SLO detail', () => {
               service: 'llm-gateway',
               route: '/chat',
               reason: 'incident 42',
-              expiresAt: 1764410000000,
+              expiresAt: '2025-11-29T09:53:20.000Z',
               createdBy: 'alice',
-              createdAt: 1764400000000,
+              createdAt: '2025-11-29T07:06:40.000Z',
             },
           ],
         },
@@ -150,7 +150,7 @@ describe('SLO detail', () => {
           service: 'llm-gateway',
           name: 'chat-availability',
           state: 'ship',
-          evaluatedAt: 0,
+          evaluatedAt: '1970-01-01T00:00:00.000Z',
           alerts: [],
           groups: [{ group: { route: '/chat' }, windows: windows(0.5), state: 'ship', reasons: [] }],
         },
@@ -160,7 +160,7 @@ describe('SLO detail', () => {
       .on('GET', `${PROXY}/api/v1/freezes`, () => ({ data: { items: active } }))
       .on('POST', `${PROXY}/api/v1/freezes`, (c) => {
         active = [
-          { id: 1, ...c.data, expiresAt: Date.now() + 4 * 3600e3, createdBy: 'grafana', createdAt: Date.now() },
+          { id: 1, ...c.data, expiresAt: new Date(Date.now() + 4 * 3600e3).toISOString(), createdBy: 'grafana', createdAt: new Date().toISOString() },
         ];
         return { status: 201, data: active[0] };
       });
@@ -191,7 +191,7 @@ describe('SLO detail', () => {
           service: 'llm-gateway',
           name: 'chat-availability',
           state: 'ship',
-          evaluatedAt: 1764403200000,
+          evaluatedAt: '2025-11-29T08:00:00.000Z',
           groups: [],
         },
       })

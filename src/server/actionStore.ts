@@ -3,6 +3,7 @@
 import { Db, writeTransaction } from './db';
 import { ManualAction } from '../core/policy/gate';
 import { SloStore } from './sloStore';
+import { actionAnswer } from './timestamps';
 
 interface Row {
   id: number;
@@ -40,7 +41,8 @@ export class ActionStore {
         .prepare('INSERT INTO actions (kind, service, route, reason, expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(a.kind, a.service, a.route ?? null, a.reason, a.expiresAt, actor, this.now());
       const action = this.get(Number(r.lastInsertRowid))!;
-      this.slos.recordAudit(actor, `${a.kind}.create`, a.route ? `${a.service}?route=${a.route}` : a.service, action);
+      // The audit detail is shown as the API shows the action.
+      this.slos.recordAudit(actor, `${a.kind}.create`, a.route ? `${a.service}?route=${a.route}` : a.service, actionAnswer(action));
       return action;
     });
   }

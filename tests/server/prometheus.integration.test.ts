@@ -285,7 +285,7 @@ describe('release gate', () => {
 
     const f = await rm.post('/api/v1/freezes', { service: SERVICE, route: '/summarize', reason: 'incident INC-42', duration: '1h' });
     expect(f.status).toBe(201);
-    expect(f.body.expiresAt - Date.now()).toBeGreaterThan(3590_000);
+    expect(Date.parse(f.body.expiresAt) - Date.now()).toBeGreaterThan(3590_000);
     const gate = await admin.get(`/api/v1/gate?service=${SERVICE}&route=${encodeURIComponent('/summarize')}`);
     expect(gate.body.decision).toBe('freeze');
     expect(gate.body.reasons[0]).toMatch(/^manual freeze by release-manager until \d{4}-.*: incident INC-42$/);

@@ -13,6 +13,10 @@ const sloBody = {
   content: { ...json(ref('SloSpec')), 'application/yaml': { schema: ref('SloSpec') } },
 };
 const q = (name: string, description: string, schema: unknown = { type: 'string' }) => ({ name, in: 'query', description, schema });
+/** Every time in the API: RFC 3339 in UTC with milliseconds. */
+const time = (description: string) => ({ type: 'string', format: 'date-time', description, example: '2026-12-05T10:00:00.000Z' });
+
+const auditList = { type: 'object', properties: { items: { type: 'array', items: ref('AuditEntry') } } };
 
 export function openApiDocument() {
   return {
@@ -21,7 +25,7 @@ export function openApiDocument() {
       title: 'Burnrate API',
       version: '1',
       description:
-        'SLO definitions, rule delivery, status and the release gate. Every /api/v1 call needs `Authorization: Bearer <token>`; reads need the viewer role, writes editor, tokens admin. Errors are JSON: {"error": {"status", "message", "details"}}.',
+        'SLO definitions, rule delivery, status and the release gate. Every /api/v1 call needs `Authorization: Bearer <token>`; reads need the viewer role, writes editor, tokens admin. Errors are JSON: {"error": {"status", "message", "details"}}. Every time is an RFC 3339 string in UTC, such as 2026-12-05T10:00:00.000Z (the history route passes on Prometheus\'s own [unix seconds, "value"] samples).',
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -52,7 +56,7 @@ export function openApiDocument() {
             source: { type: 'string', enum: ['api', 'git'] },
             kind: { type: 'string' },
             spec: ref('SloSpec'),
-            sync: { type: 'array', items: { type: 'object', properties: { target: { type: 'string' }, state: { type: 'string', enum: ['pending', 'in-sync', 'failed'] }, reason: { type: 'string' }, version: { type: 'integer', description: 'the version of the SLO this state is about; a state about an earlier version is shown as pending' }, updatedAt: { type: 'integer', description: 'when this state last changed (ms since the epoch)' } } } },
+            sync: { type: 'array', items: { type: 'object', properties: { target: { type: 'string' }, state: { type: 'string', enum: ['pending', 'in-sync', 'failed'] }, reason: { type: 'string' }, version: { type: 'integer', description: 'the version of the SLO this state is about; a state about an earlier version is shown as pending' }, updatedAt: time('when this state last changed') } } },
             backfill: {
               type: 'object',
               description: "The fill of the SLO's hourly rollups and 5m rates from the raw history Prometheus holds (rules directory only; absent until its rules are first confirmed loaded)",
@@ -64,7 +68,48 @@ export function openApiDocument() {
                 reason: { type: 'string', description: 'why it failed or is unsupported' },
               },
             },
+            createdAt: time('when the SLO was created'),
+            updatedAt: time('when it was last changed'),
+            updatedBy: { type: 'string' },
           },
+        },
+        Status: {
+          type: 'object',
+          properties: {
+            service: { type: 'string' },
+            name: { type: 'string' },
+            state: { type: 'string', enum: ['ship', 'caution', 'freeze', 'no-data'] },
+            groups: { type: 'array', items: ref('GroupStatus') },
+            alerts: { type: 'array', items: { type: 'object' } },
+            evaluatedAt: time('when Prometheus was asked (a cached answer says how old it is)'),
+          },
+        },
+        AuditEntry: {
+          type: 'object',
+          properties: {
+            id: { type: 'integer' },
+            at: time('when'),
+            actor: { type: 'string' },
+            action: { type: 'string', example: 'slo.update' },
+            target: { type: 'string' },
+            detail: { type: 'object', description: 'what changed; for a freeze or override, the action as this API shows it' },
+          },
+        },
+        GitOps: {
+          type: 'object',
+          properties: {
+            enabled: { type: 'boolean' },
+            state: { type: 'string', enum: ['applied', 'rejected'] },
+            checkedAt: time('when the folder was last read'),
+            appliedAt: time('when the store last took it'),
+            files: { type: 'integer' },
+            slos: { type: 'integer' },
+            problems: { type: 'array', items: { type: 'object', properties: { severity: { type: 'string', enum: ['error', 'warning'] }, file: { type: 'string' }, line: { type: 'integer' }, message: { type: 'string' } } } },
+          },
+        },
+        Token: {
+          type: 'object',
+          properties: { id: { type: 'integer' }, name: { type: 'string' }, role: { type: 'string', enum: ['viewer', 'editor', 'admin'] }, createdAt: time('when it was made') },
         },
         GroupStatus: {
           type: 'object',
@@ -123,8 +168,9 @@ export function openApiDocument() {
             service: { type: 'string' },
             route: { type: 'string' },
             reason: { type: 'string' },
-            expiresAt: { type: 'integer', description: 'epoch ms' },
+            expiresAt: time('when it stops applying'),
             createdBy: { type: 'string' },
+            createdAt: time('when it was made'),
           },
         },
       },
@@ -155,15 +201,15 @@ export function openApiDocument() {
       },
       '/api/v1/slos/{service}/{name}/status': {
         parameters: sloPath,
-        get: { summary: 'Error ratio and burn rate per window, budget left, policy state with reasons, forecast, alerts; per group', responses: { 200: { description: 'status' }, 503: err('Prometheus unavailable') } },
+        get: { summary: 'Error ratio and burn rate per window, budget left, policy state with reasons, forecast, alerts; per group', responses: { 200: { description: 'status', content: json(ref('Status')) }, 503: err('Prometheus unavailable') } },
       },
       '/api/v1/slos/{service}/{name}/history': {
         parameters: [...sloPath, q('range', 'e.g. 7d (default: the period)'), q('step', 'e.g. 1h')],
         get: { summary: 'Budget remaining, burn rates and traffic over time', responses: { 200: { description: 'range series' }, 503: err('Prometheus unavailable') } },
       },
       '/api/v1/slos/{service}/{name}/rules': { parameters: sloPath, get: { summary: 'The generated rules of a stored SLO', responses: { 200: { description: 'rule files as text' } } } },
-      '/api/v1/slos/{service}/{name}/audit': { parameters: sloPath, get: { summary: 'Changes to this SLO', responses: { 200: { description: 'audit entries' } } } },
-      '/api/v1/audit': { get: { summary: 'Every change: SLOs, freezes, overrides, tokens', responses: { 200: { description: 'audit entries, newest first' } } } },
+      '/api/v1/slos/{service}/{name}/audit': { parameters: sloPath, get: { summary: 'Changes to this SLO', responses: { 200: { description: 'audit entries, newest first', content: json(auditList) } } } },
+      '/api/v1/audit': { get: { summary: 'Every change: SLOs, freezes, overrides, tokens', responses: { 200: { description: 'audit entries, newest first', content: json(auditList) } } } },
       '/api/v1/validate': { post: { summary: 'Dry run: validate one SLO, store nothing', requestBody: sloBody, responses: { 200: { description: 'valid' }, 422: { description: 'invalid, with diagnostics' } } } },
       '/api/v1/preview': { post: { summary: 'The rules an SLO would generate', requestBody: sloBody, responses: { 200: { description: 'rule files as text' }, 422: err('invalid') } } },
       '/api/v1/import': {
@@ -208,28 +254,30 @@ export function openApiDocument() {
         get: {
           summary: 'The GitOps folder (BURNRATE_GITOPS_DIR): applied, or rejected with why; a rejected folder changes nothing',
           responses: {
-            200: {
-              description:
-                '{"enabled": false} without a folder; else {"enabled": true, "state": "applied"|"rejected", "checkedAt", "appliedAt", "files", "slos", "problems": [{"severity", "file", "line", "message"}]}',
-            },
+            200: { description: '{"enabled": false} without a folder; else its state, with the problems by file and line', content: json(ref('GitOps')) },
           },
         },
       },
       '/api/v1/freezes': {
-        get: { summary: 'Manual freezes and overrides in force', parameters: [q('service', 'one service')], responses: { 200: { description: 'actions' } } },
+        get: { summary: 'Manual freezes and overrides in force', parameters: [q('service', 'one service')], responses: { 200: { description: 'actions', content: json({ type: 'object', properties: { items: { type: 'array', items: ref('Action') } } }) } } },
         post: {
           summary: 'Freeze releases, or override a policy freeze, with a reason and an expiry',
-          requestBody: { required: true, content: json({ type: 'object', required: ['service', 'reason'], properties: { kind: { type: 'string', enum: ['freeze', 'override'] }, service: { type: 'string' }, route: { type: 'string' }, reason: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' }, duration: { type: 'string', example: '4h' } } }) },
+          requestBody: { required: true, content: json({ type: 'object', required: ['service', 'reason'], properties: { kind: { type: 'string', enum: ['freeze', 'override'] }, service: { type: 'string' }, route: { type: 'string' }, reason: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time', description: 'RFC 3339 with Z or an offset' }, duration: { type: 'string', example: '4h' } } }) },
           responses: { 201: { description: 'created', content: json(ref('Action')) }, 400: err('missing reason or expiry') },
         },
       },
       '/api/v1/freezes/{id}': { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], delete: { summary: 'Lift a freeze or override', responses: { 204: { description: 'lifted' } } } },
       '/api/v1/tokens': {
-        get: { summary: 'Tokens (names and roles; secrets are never shown again)', responses: { 200: { description: 'tokens' } } },
+        get: { summary: 'Tokens (names and roles; secrets are never shown again)', responses: { 200: { description: 'tokens', content: json({ type: 'object', properties: { items: { type: 'array', items: ref('Token') } } }) } } },
         post: { summary: 'Create a token (admin); the secret is in this answer only', responses: { 201: { description: 'created' } } },
       },
       '/api/v1/tokens/{name}': { parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], delete: { summary: 'Revoke a token', responses: { 204: { description: 'revoked' } } } },
-      '/api/v1/sync': { post: { summary: 'Deliver rules now (normally after each change and every 30s)', responses: { 200: { description: 'done' } } } },
+      '/api/v1/sync': {
+        post: {
+          summary: 'Deliver rules now (normally after each change and every 30s)',
+          responses: { 200: { description: 'done', content: json({ type: 'object', properties: { lastRun: { type: 'object', properties: { at: time('when the pass ended'), ok: { type: 'boolean' } } } } }) } },
+        },
+      },
     },
   };
 }

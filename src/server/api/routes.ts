@@ -22,6 +22,7 @@ import { StatusService, StatusUnavailable } from '../status/statusService';
 import { nextTurn } from '../timeSlice';
 import { openApiDocument } from './openapi';
 import { compositeProblems, compositesListing } from './compositeGuard';
+import { actionAnswer, atAnswer, rfc3339 } from '../timestamps';
 
 export interface ApiDeps {
   store: SloStore;
@@ -123,7 +124,7 @@ function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states
     labels: s.slo.labels,
     groupBy: s.slo.groupBy,
     spec: s.spec,
-    sync: syncFor(sync, s.version),
+    sync: syncFor(sync, s.version).map((r) => ({ ...r, updatedAt: rfc3339(r.updatedAt) })),
     ...(backfill ? { backfill } : {}),
     createdAt: new Date(s.createdAt).toISOString(),
     updatedAt: new Date(s.updatedAt).toISOString(),
@@ -245,7 +246,10 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     return { body: { prometheus: renderRuleFile(g.prometheus), loki: g.loki.length ? renderRuleFile(g.loki) : undefined } };
   });
 
-  r.add('GET', '/api/v1/slos/{service}/{name}/status', 'viewer', async (ctx) => ({ body: await statusCall(() => d.status.sloStatus(get(ctx))) }));
+  r.add('GET', '/api/v1/slos/{service}/{name}/status', 'viewer', async (ctx) => {
+    const status = await statusCall(() => d.status.sloStatus(get(ctx)));
+    return { body: { ...status, evaluatedAt: rfc3339(status.evaluatedAt) } };
+  });
 
   r.add('GET', '/api/v1/slos/{service}/{name}/history', 'viewer', async (ctx) => {
     const s = get(ctx);
@@ -258,8 +262,8 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     return { body: { range, step, series: await statusCall(() => d.status.history(s, end - range * 1000, end, step)) } };
   });
 
-  r.add('GET', '/api/v1/slos/{service}/{name}/audit', 'viewer', (ctx) => ({ body: { items: store.auditLog(`${ctx.params.service}/${ctx.params.name}`, int(ctx, 'limit', 100, 1000)) } }));
-  r.add('GET', '/api/v1/audit', 'viewer', (ctx) => ({ body: { items: store.auditLog(undefined, int(ctx, 'limit', 100, 1000)) } }));
+  r.add('GET', '/api/v1/slos/{service}/{name}/audit', 'viewer', (ctx) => ({ body: { items: store.auditLog(`${ctx.params.service}/${ctx.params.name}`, int(ctx, 'limit', 100, 1000)).map(atAnswer) } }));
+  r.add('GET', '/api/v1/audit', 'viewer', (ctx) => ({ body: { items: store.auditLog(undefined, int(ctx, 'limit', 100, 1000)).map(atAnswer) } }));
 
   r.add('POST', '/api/v1/validate', 'viewer', async (ctx) => {
     const v = validateSloText(await ctx.text(), 'body');
@@ -338,16 +342,21 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
       throw new HttpError(404, `no SLO knows service ${JSON.stringify(service)}; known services: ${known.length ? nameList(known) : 'none'}`, { knownServices: known });
     }
     const decision = await statusCall(() => d.status.gate(service, route, slos, d.actions.active(service), onNoData));
-    return { body: decision };
+    return { body: { ...decision, manual: decision.manual.map(actionAnswer) } };
   });
 
   // The GitOps folder: applied, or rejected with the problems by file and line.
   r.add('GET', '/api/v1/gitops', 'viewer', () => {
     const status = d.gitops?.();
-    return { body: status ? { enabled: true, ...status } : { enabled: false } };
+    if (!status) {
+      return { body: { enabled: false } };
+    }
+    // Before the first read there is no time to give (checkedAt 0).
+    const { checkedAt, appliedAt, ...rest } = status;
+    return { body: { enabled: true, ...rest, ...(checkedAt ? { checkedAt: rfc3339(checkedAt) } : {}), ...(appliedAt ? { appliedAt: rfc3339(appliedAt) } : {}) } };
   });
 
-  r.add('GET', '/api/v1/freezes', 'viewer', (ctx) => ({ body: { items: d.actions.active(ctx.query.get('service') ?? undefined) } }));
+  r.add('GET', '/api/v1/freezes', 'viewer', (ctx) => ({ body: { items: d.actions.active(ctx.query.get('service') ?? undefined).map(actionAnswer) } }));
 
   r.add('POST', '/api/v1/freezes', 'editor', async (ctx) => {
     const b = await objectBody(ctx);
@@ -381,7 +390,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
       throw new HttpError(400, 'an expiry at most 90 days away');
     }
     const a = d.actions.create({ kind, service: b.service, route: b.route as string | undefined, reason: b.reason.trim(), expiresAt }, ctx.principal.name);
-    return { status: 201, body: a };
+    return { status: 201, body: actionAnswer(a) };
   });
 
   r.add('DELETE', '/api/v1/freezes/{id}', 'editor', (ctx) => {
@@ -416,7 +425,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     }
     return { status: 201, body: { name: b.name, role: b.role, token: secret } };
   });
-  r.add('GET', '/api/v1/tokens', 'admin', () => ({ body: { items: d.tokens.list() } }));
+  r.add('GET', '/api/v1/tokens', 'admin', () => ({ body: { items: d.tokens.list().map((t) => ({ ...t, createdAt: rfc3339(t.createdAt) })) } }));
   r.add('DELETE', '/api/v1/tokens/{name}', 'admin', (ctx) => {
     const revoked = store.transaction(() => {
       const done = d.tokens.revoke(ctx.params.name);
@@ -433,6 +442,6 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
 
   r.add('POST', '/api/v1/sync', 'editor', async () => {
     await reconciler.run();
-    return { body: { lastRun: reconciler.lastRun } };
+    return { body: { lastRun: reconciler.lastRun && atAnswer(reconciler.lastRun) } };
   });
 }
