@@ -109,3 +109,15 @@ describe('serve, token create and gate, as written', () => {
     expect(gate.stderr).toContain('no SLO knows service "llm-gateway"');
   });
 });
+
+it('burnrate --help names the docs folder of this copy, and every page it lists is there', () => {
+  const r = spawnSync('node', [BIN, '--help'], { encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  const m = /^Docs: (.+)$/m.exec(r.stdout);
+  expect(m?.[1]).toBe(join(ROOT, 'docs'));
+  const pages = [...r.stdout.slice(m!.index).matchAll(/\b([a-z]+\.md)\b/g)].map((p) => p[1]);
+  expect(pages).toEqual(['architecture.md', 'spec.md', 'metrics.md', 'server.md', 'install.md']);
+  for (const p of pages) {
+    expect(existsSync(join(ROOT, 'docs', p))).toBe(true);
+  }
+});
