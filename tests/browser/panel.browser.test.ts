@@ -19,7 +19,7 @@
 // panels (with transformations and field overrides), which live in Grafana's frontend, not in the
 // packages a plugin can load; rendering them needs Grafana itself.
 //
-// Screenshots: test-results/screenshots/panel-*.png. Fails (never skips) when Chromium or
+// Screenshots: test-results/screenshots/panel-*.png (panel-04-quality: a quality SLO's margin of error). Fails (never skips) when Chromium or
 // Prometheus is missing.
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
@@ -75,6 +75,29 @@ slos:
         total: ${REQUESTS}
 `;
 
+// A quality SLO in a service of its own (its rows render in a panel of their own): the judge passes
+// 95% of /chat's answers, and agrees with people on 70% of the reviewed ones, under the 80% minimum.
+const QUALITY_SERVICE = 'support-bot';
+const QUALITY_SPEC = `
+version: burnrate/v1
+service: ${QUALITY_SERVICE}
+slos:
+  - name: answer-quality
+    objective: 0.9
+    window: 7d
+    groupBy: [route]
+    sli:
+      quality:
+        components:
+          - name: judge
+            good: llm_judge_verdicts_total{verdict="pass"}
+            total: llm_judge_verdicts_total
+        agreement:
+          agreed: llm_judge_human_agreement_total{agree="true"}
+          reviewed: llm_judge_human_agreement_total
+          minimum: 0.8
+`;
+
 /** /checkout fails 3% of requests (budget 1%: 3x) and is slow; /search is healthy. */
 function counters(): CounterSpec[] {
   return [
@@ -84,6 +107,10 @@ function counters(): CounterSpec[] {
     { name: REQUESTS, labels: { route: '/search', code: '500' }, rate: 0.4 },
     ...histogramSeries(DURATION, { route: '/checkout' }, 100, { '0.1': 40, '0.5': 88, '1': 97 }),
     ...histogramSeries(DURATION, { route: '/search' }, 200, { '0.1': 150, '0.5': 199, '1': 200 }),
+    { name: 'llm_judge_verdicts_total', labels: { route: '/chat', verdict: 'pass' }, rate: 9.5 },
+    { name: 'llm_judge_verdicts_total', labels: { route: '/chat', verdict: 'fail' }, rate: 0.5 },
+    { name: 'llm_judge_human_agreement_total', labels: { route: '/chat', agree: 'true' }, rate: 0.7 },
+    { name: 'llm_judge_human_agreement_total', labels: { route: '/chat', agree: 'false' }, rate: 0.3 },
   ];
 }
 
@@ -157,11 +184,13 @@ describe('budget panel in Chromium, on data from a real Prometheus', () => {
     const dir = mkdtempSync(join(tmpdir(), 'burnrate-panel-'));
     const specFile = join(dir, 'slos.yaml');
     writeFileSync(specFile, SPEC);
+    const qualityFile = join(dir, 'quality.yaml');
+    writeFileSync(qualityFile, QUALITY_SPEC);
     const rulesDir = join(dir, 'rules');
     mkdirSync(rulesDir);
     const rulesFile = join(rulesDir, 'rules.yaml');
     const stderr: string[] = [];
-    const code = await main(['generate', specFile, '-o', rulesFile], { stdout: () => undefined, stderr: (s: string) => stderr.push(s) });
+    const code = await main(['generate', specFile, qualityFile, '-o', rulesFile], { stdout: () => undefined, stderr: (s: string) => stderr.push(s) });
     if (code !== 0) {
       throw new Error(`burnrate generate failed: ${stderr.join('')}`);
     }
@@ -185,6 +214,14 @@ describe('budget panel in Chromium, on data from a real Prometheus', () => {
       'burn rates of the new SLO',
       async () => (await prom!.query(`slo:current_burn_rate:ratio{slo="availability-strict"}`)).length === 2,
       60_000,
+      1000
+    );
+    await waitFor(
+      'the quality SLO\'s sampling interval and judge flag',
+      async () =>
+        (await prom!.query(`slo:sli_error_lower:ratio_rate1d{slo_service="${QUALITY_SERVICE}"}`)).length === 1 &&
+        (await prom!.query(`slo:judge_untrusted:bool{slo_service="${QUALITY_SERVICE}"}`)).length === 1,
+      90_000,
       1000
     );
     // A few points of budget history for the trend.
@@ -314,6 +351,24 @@ describe('budget panel in Chromium, on data from a real Prometheus', () => {
     }
     expect(summary.slice(4).map((s) => s.state)).toEqual(['NO STATE', 'NO STATE']);
     await shot('panel-01-budget');
+  });
+
+  it('shows a quality SLO\'s sampled pass ratio with its margin of error, and a judge that people do not trust', async () => {
+    const answer = await queries(QUALITY_SERVICE);
+    expect(answer.errors).toEqual([]);
+    await render('SLOs: support-bot', answer, 200);
+    const text = await page.locator(tid(panelTestIds.sampling)).textContent();
+    // 95% of verdicts pass; the interval is Wilson's around it from Prometheus's effective samples.
+    // eslint-disable-next-line no-console
+    console.log(`quality row: ${text}`);
+    const m = /^95% pass, (\d+\.\d)-(\d+\.\d)%, n = ([\d,]+) over 1d/.exec(text ?? '');
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeLessThanOrEqual(95);
+    expect(Number(m![2])).toBeGreaterThanOrEqual(95);
+    expect(Number(m![3].replace(/,/g, ''))).toBeGreaterThan(0);
+    // The judge agrees with people 70% of the time, under the 80% minimum.
+    expect(text).toContain('judge not trusted');
+    await shot('panel-04-quality');
   });
 
   it('shows a data source error next to the rows of the queries that answered', async () => {

@@ -27,9 +27,17 @@ export interface SamplingStatus {
 
 /** The sampling status of one group, from its series by name; undefined until they exist. */
 export function samplingStatus(slo: Slo, values: Map<string, number>): SamplingStatus | undefined {
-  if (slo.sli.kind !== 'quality') {
-    return undefined;
-  }
+  return slo.sli.kind === 'quality' ? samplingFromSeries(values) : undefined;
+}
+
+/** The series a sampling status reads (only quality SLIs record them). */
+export const SAMPLING_SERIES = [`${RATIO}1d`, `${LOWER}1d`, `${UPPER}1d`, `${EFFECTIVE}1d`, `${NEEDED}1d`, INSUFFICIENT, UNTRUSTED, 'slo:judge_agreement:ratio_rate1d'];
+
+/**
+ * The sampling status from the series of one group, for readers without the spec (the budget
+ * panel): undefined unless the interval series exist, which only quality SLIs record.
+ */
+export function samplingFromSeries(values: Map<string, number>): SamplingStatus | undefined {
   const errorRatio = values.get(`${RATIO}1d`);
   const errorLower = values.get(`${LOWER}1d`);
   const errorUpper = values.get(`${UPPER}1d`);

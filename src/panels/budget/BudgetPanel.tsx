@@ -2,6 +2,7 @@ import React, { useMemo } from 'react';
 import { css, cx } from '@emotion/css';
 import { DataQueryError, GrafanaTheme2, LoadingState, locationUtil, PanelProps } from '@grafana/data';
 import { Alert, Badge, BadgeColor, useStyles2, useTheme2 } from '@grafana/ui';
+import { SamplingNote } from '../../components/common/SamplingNote';
 import { PLUGIN_BASE_URL } from '../../constants';
 import { BudgetRow, forecastText, framesToRows, ReleaseState, sloPath } from './frames';
 import { QUERY_A, QUERY_B } from './queries';
@@ -221,6 +222,11 @@ function Row({ row: r, options, windows, hidden, budgetColor, burnColor, trend, 
                 {k}={v}
               </span>
             ))}
+          </div>
+        )}
+        {r.sampling && (
+          <div className={s.labels} data-testid={panelTestIds.sampling}>
+            <SamplingNote sampling={r.sampling} objective={r.objective} />
           </div>
         )}
       </td>

@@ -217,3 +217,54 @@ describe('frames to rows', () => {
     );
   });
 });
+
+describe('quality sampling in the panel', () => {
+  // answer-quality on /chat: 94.1% pass over 1d (error 5.9%), Wilson 93.0-95.0% pass, 2,140
+  // effective samples; objective 92% (budget 8%). On /search: 38 samples, about 710 needed.
+  const quality = (route: string, v: Record<string, number>) =>
+    instant('answer-quality', route, { 'slo:error_budget:ratio': 0.08, 'slo:release_freeze:bool': 0, 'slo:release_caution:bool': 0, ...v });
+  const rows = framesToRows(
+    [
+      ...quality('/chat', {
+        'slo:sli_error:ratio_rate1d': 0.059,
+        'slo:sli_error_lower:ratio_rate1d': 0.05,
+        'slo:sli_error_upper:ratio_rate1d': 0.07,
+        'slo:sli_samples:effective1d': 2140,
+        'slo:sli_samples:needed1d': 700,
+        'slo:sli_samples_insufficient:bool': 0,
+        'slo:judge_untrusted:bool': 0,
+      }),
+      ...quality('/search', {
+        'slo:sli_error:ratio_rate1d': 0.06,
+        'slo:sli_error_lower:ratio_rate1d': 0.017,
+        'slo:sli_error_upper:ratio_rate1d': 0.19,
+        'slo:sli_samples:effective1d': 38,
+        'slo:sli_samples:needed1d': 707,
+        'slo:sli_samples_insufficient:bool': 1,
+        'slo:judge_untrusted:bool': 1,
+        'slo:judge_agreement:ratio_rate1d': 0.7,
+      }),
+      // An SLO without sampling series (not a quality SLI) has none.
+      ...instant('chat-availability', '/chat', { 'slo:error_budget:ratio': 0.005, 'slo:sli_error:ratio_rate1d': 0.001 }),
+    ],
+    { ...opts, sort: 'name' }
+  ).rows;
+  const byRoute = (slo: string, route: string) => rows.find((r) => r.slo === slo && r.labels.route === route)!;
+
+  it('reads the interval, the samples and both flags per group', () => {
+    expect(byRoute('answer-quality', '/chat').sampling).toEqual({
+      window: '1d',
+      errorRatio: 0.059,
+      errorLower: 0.05,
+      errorUpper: 0.07,
+      effectiveSamples: 2140,
+      neededSamples: 700,
+      insufficient: false,
+      judgeUntrusted: false,
+      judgeAgreement: undefined,
+    });
+    expect(byRoute('answer-quality', '/search').sampling).toMatchObject({ insufficient: true, judgeUntrusted: true, judgeAgreement: 0.7, effectiveSamples: 38 });
+    expect(byRoute('answer-quality', '/chat').objective).toBeCloseTo(0.92, 10);
+    expect(byRoute('chat-availability', '/chat').sampling).toBeUndefined();
+  });
+});

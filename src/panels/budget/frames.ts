@@ -17,6 +17,7 @@
 // remaining series gives the trend; the newest point of every series gives the current value.
 
 import { DataFrame, Field, FieldType, Labels } from '@grafana/data';
+import { SAMPLING_SERIES, samplingFromSeries, SamplingStatus } from '../../core/policy/sampling';
 import { BudgetOptions, BurnWindow } from './types';
 
 export const METRIC = {
@@ -43,7 +44,7 @@ const ALIASES: Record<string, string> = {
   caution: METRIC.caution,
 };
 
-const KNOWN = new Set<string>(Object.values(METRIC));
+const KNOWN = new Set<string>([...Object.values(METRIC), ...SAMPLING_SERIES]);
 
 export function metricName(candidate: string | undefined): string | undefined {
   if (!candidate) {
@@ -199,6 +200,10 @@ export interface BudgetRow {
   forecastWindow?: BurnWindow;
   /** Budget remaining over the panel's time range (from a range query). */
   trend: Array<[number, number]>;
+  /** Quality SLIs: the sampled pass ratio over 1d with its interval, and whether it can decide. */
+  sampling?: SamplingStatus;
+  /** The objective, for the sampling's "not enough samples to tell 92% from 94%". */
+  objective?: number;
   /** Human notes on what is missing for this row. */
   notes: string[];
 }
@@ -298,6 +303,7 @@ export function buildRows(read: ReadResult, options: Pick<BudgetOptions, 'window
     if (freeze === undefined && caution === undefined) {
       notes.push('no release state yet');
     }
+    const errorBudget = get(METRIC.errorBudget);
     rows.push({
       key,
       slo,
@@ -310,6 +316,8 @@ export function buildRows(read: ReadResult, options: Pick<BudgetOptions, 'window
       forecastSeconds,
       forecastWindow,
       trend: a.trend,
+      sampling: samplingFromSeries(new Map([...a.latest].map(([m, p]) => [m, p[1]]))),
+      objective: errorBudget === undefined ? undefined : 1 - errorBudget,
       notes,
     });
   }

@@ -4,7 +4,10 @@
 /** Query A, instant: every value the table shows, in one query (plain selector on __name__). */
 export const QUERY_A =
   '{__name__=~"slo:(period_error_budget_remaining|current_burn_rate|period_burn_rate|error_budget):ratio' +
-  '|slo:sli_error:ratio_rate(1h|6h)|slo:release_(freeze|caution):bool|slo:time_period:days", slo_service=~"$service"}';
+  '|slo:sli_error:ratio_rate(1h|6h|1d)|slo:release_(freeze|caution):bool|slo:time_period:days' +
+  // Quality SLIs' sampling: the 1d interval, effective and needed samples, the two flags.
+  '|slo:sli_error_(lower|upper):ratio_rate1d|slo:sli_samples:(effective|needed)1d' +
+  '|slo:sli_samples_insufficient:bool|slo:judge_untrusted:bool|slo:judge_agreement:ratio_rate1d", slo_service=~"$service"}';
 
 /** Query B, range: the budget trend over the dashboard's time range. */
 export const QUERY_B = 'slo:period_error_budget_remaining:ratio{slo_service=~"$service"}';

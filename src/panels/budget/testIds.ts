@@ -11,4 +11,5 @@ export const panelTestIds = {
   empty: 'data-testid br-budget-empty',
   error: 'data-testid br-budget-error',
   ignored: 'data-testid br-budget-ignored',
+  sampling: 'data-testid br-budget-sampling',
 };
