@@ -368,7 +368,18 @@ async function main() {
       if (set === 'burnrate') {
         // Burnrate's rules have run without a break since they loaded: its windows as served at
         // every minute since (after 6 minutes of settling: blocks loaded, tails continued).
-        out.accuracyOverMinutes = await accuracyOverMinutes(prom, traffic, rulesLoadedAt + 360, nowS());
+        // BENCH_ACCURACY_MINUTES keeps them running that long after loading first, so that every
+        // SLO's windows are also measured after its first live rollup.
+        const until = rulesLoadedAt + 60 * Number(process.env.BENCH_ACCURACY_MINUTES || 0);
+        if (until > nowS()) {
+          log(`as-served accuracy: running Burnrate's rules until ${new Date(until * 1000).toISOString()}`);
+          await sleep((until - nowS()) * 1000);
+        }
+        const firstRollup = (i) => {
+          const phase = tailPhases(burnrate, files.burnrate, i).phases.rollup;
+          return Math.ceil((rulesLoadedAt - phase) / 3600) * 3600 + phase;
+        };
+        out.accuracyOverMinutes = await accuracyOverMinutes(prom, traffic, rulesLoadedAt + 360, nowS(), firstRollup);
         log('as-served accuracy at every minute measured');
       }
     }
@@ -798,7 +809,7 @@ async function panelQueries(prom) {
  * the tails a window ago (as after a window of running), the odd ones none (the first window
  * after the rules arrive); Sloth-style's values exist while its rules were loaded.
  */
-async function accuracyOverMinutes(prom, traffic, fromS, toS) {
+async function accuracyOverMinutes(prom, traffic, fromS, toS, firstRollup) {
   const from = Math.ceil(fromS / 60) * 60;
   const to = Math.floor(toS / 60) * 60;
   const windows = {};
@@ -816,11 +827,15 @@ async function accuracyOverMinutes(prom, traffic, fromS, toS) {
       ['sloth', 'sloth_service=~"svc-.+"', 'sloth_slo'],
     ]) {
       const res = await prom.queryRange(`slo:sli_error:ratio_rate${name}{${sel}}`, from, to, 60);
-      const errors = { steady: [], first: [] };
+      const errors = { steady: [], first: [], beforeRollup: [], afterRollup: [] };
       for (const s of res.result) {
         const slo = s.metric[sloLabel];
         const key = `${slo}|${s.metric.route}`;
-        const regime = Number(slo.replace('slo-', '')) % 2 === 0 ? 'steady' : 'first';
+        const i = Number(slo.replace('slo-', ''));
+        const regime = i % 2 === 0 ? 'steady' : 'first';
+        // Burnrate's tails restart at each SLO's first live rollup (the next :period evaluation,
+        // up to 3 minutes on): before it they may continue the bench's written tails or start cold.
+        const restart = set === 'burnrate' ? firstRollup(i) + 180 : undefined;
         for (const [t, v] of s.values) {
           const e = exactAt(t)?.get(key);
           if (!(e > 0)) {
@@ -835,9 +850,16 @@ async function accuracyOverMinutes(prom, traffic, fromS, toS) {
             }
           }
           errors[regime].push([rel, behind]);
+          if (restart !== undefined) {
+            errors[t >= restart ? 'afterRollup' : 'beforeRollup'].push([rel, behind]);
+          }
         }
       }
       errors.all = [...errors.steady, ...errors.first];
+      if (set !== 'burnrate') {
+        delete errors.beforeRollup;
+        delete errors.afterRollup;
+      }
       windows[name][set] = Object.fromEntries(Object.entries(errors).map(([k, xs]) => [k, errorSummary(xs)]));
     }
   }

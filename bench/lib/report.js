@@ -165,10 +165,11 @@ function section(r) {
   L.push('');
 
   const m = r.accuracyOverMinutes;
+  const REGIMES = { first: 'first window', beforeRollup: 'before rollup', afterRollup: 'after rollup' };
   if (m) {
     L.push('### The 1d, 3d and 30d windows as served, at every minute', '');
     L.push(
-      `Every minute from ${m.from} to ${m.to} (${m.minutes} minutes, Burnrate's rules running without a break since they loaded, after 6 minutes of settling): each set's \`slo:sli_error:ratio_rate<w>\` per route against the exact ratio over the window ending at that minute (the traffic model's counts). "Steady": SLOs with the tails of a window ago written (as after a window of running); "first window": SLOs without them, as in the first window after the rules arrive (the window is then up to an hour longer than its name). "Within 5 min" counts a value within 1% of the exact window ending at that minute or up to 5 minutes earlier.`,
+      `Every minute from ${m.from} to ${m.to} (${m.minutes} minutes, Burnrate's rules running without a break since they loaded, after 6 minutes of settling): each set's \`slo:sli_error:ratio_rate<w>\` per route against the exact ratio over the window ending at that minute (the traffic model's counts). "Steady": SLOs with the tails of a window ago written (as after a window of running); "first window": SLOs without them, as in the first window after the rules arrive (the window is then up to an hour longer than its name). "Before/after rollup": Burnrate's route-minutes before and after the SLO's first live hourly rollup (and the \`:period\` evaluation after it), when the tails since the rollup restart from the live rules alone; before it they continue the bench's written tails, or start cold where the gap since those was longer than two \`:period\` intervals. "Within 5 min" counts a value within 1% of the exact window ending at that minute or up to 5 minutes earlier.`,
       ''
     );
     L.push('| window | set | regime | route-minutes | median | p99 | worst | within 1% | within 1% or 5 min behind | worst within 5 min |', '|---|---|---|---|---|---|---|---|---|---|');
@@ -179,7 +180,7 @@ function section(r) {
             continue;
           }
           L.push(
-            `| ${w} | ${set} | ${regime === 'first' ? 'first window' : regime} | ${int(e.routeMinutes)} | ${pct(e.median, 3)} | ${pct(e.p99, 3)} | ${pct(e.max, 3)} | ${pct(e.within1pct, 1)} | ${pct(e.within1pctOr5minBehind, 1)} | ${pct(e.maxWithin5min, 3)} |`
+            `| ${w} | ${set} | ${REGIMES[regime] ?? regime} | ${int(e.routeMinutes)} | ${pct(e.median, 3)} | ${pct(e.p99, 3)} | ${pct(e.max, 3)} | ${pct(e.within1pct, 1)} | ${pct(e.within1pctOr5minBehind, 1)} | ${pct(e.maxWithin5min, 3)} |`
           );
         }
       }

@@ -122,6 +122,46 @@ describe('fresh 1d and period windows (1-minute counters, two hourly rollups)', 
     });
   });
 
+  it('starts cold from the last hour of 5m rates, not the newest one: a burst that ended before the rules arrived still counts', () => {
+    // The SLO is created at 24h40 with its history filled (hourly rollups and 5m rates from 0), so
+    // the \`:period\` group starts at 24h40m30s with no tail to continue, 40 minutes after the
+    // rollup at 24h. Failures: 10 a minute, 310 in the 10 minutes after 24h20 (a burst that is over
+    // by 24h25m+5m, the 5m rate back to 10 a minute at x = 24h40).
+    //   exact since the rollup: 40 x 10 + 10 x 300 = 3,400 failures, 40,000 requests
+    //   the newest 5m rate x age (the old start): 10/60 x 2,400 s = 400
+    //   the last hour of 5m rates, x 60 s: the events of (23h38, 24h38] = 3,600; lead 120 s x 10/60 = 20;
+    //   less the rollup hour's 600 failures x (3,600 + 120 - 2,400) / 3,600 = 220: 3,400
+    // The 1d window then holds the hourly sums of (0h, 24h] and the tail (nothing slides out: no
+    // tail was recorded a day before): 14,400 + 3,400 of 1,440,000 + 40,000. Three minutes on the
+    // tail continues: 3,400 + 3 x 10.
+    const bad = (m: number) => (m > 24 * 60 + 20 && m <= 24 * 60 + 30 ? 310 : 10);
+    const minutes = 25 * 60;
+    const inc = (f: (m: number) => number) => Array.from({ length: minutes }, (_, i) => f(i + 1));
+    const arrive = 24 * 3600 + 40 * 60;
+    const coldGroups = groups('30d').map((g) =>
+      g.name.endsWith(':period') ? { ...g, rules: g.rules.map((r) => ({ ...r, expr: `(${r.expr})\nand on() (vector(time()) >= ${arrive})` })) } : g
+    );
+    expectPromtoolPass({
+      groups: coldGroups,
+      evaluationInterval: '30s',
+      tests: [
+        {
+          interval: '1m',
+          input_series: [
+            { series: 'requests_total{outcome="ok"}', values: counterValues(inc((m) => 1000 - bad(m))) },
+            { series: 'requests_total{outcome="error"}', values: counterValues(inc(bad)) },
+          ],
+          promql_expr_test: [
+            approx('slo:sli_error_events:increase_since_rollup', labels, 3_400, at(24, 40), 1e-6),
+            approx('slo:sli_events:increase_since_rollup', labels, 40_000, at(24, 40), 1e-6),
+            approx('slo:sli_error:ratio_rate1d', labels, 17_800 / 1_480_000, at(24, 40), 1e-9),
+            approx('slo:sli_error_events:increase_since_rollup', labels, 3_430, at(24, 43), 1e-6),
+          ],
+        },
+      ],
+    });
+  });
+
   it('brings the calendar month to date up to now', () => {
     // promtool's clock starts on 1970-01-01: the month to date at x = 25h49 is everything so far,
     // as in the young 30d window above; January has 744 hours.

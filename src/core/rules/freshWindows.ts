@@ -7,11 +7,10 @@
 // window earlier at the same offset in the hour, counts (t0 - W, t - W]: the start of the oldest
 // rollup hour, which has slid out of the window since t0. Both edges come from the same recorded
 // series the same way, so the window is as exact at its trailing edge as at its leading one; where
-// no tail was recorded a window ago (the first period after these rules arrive, or hours filled in
-// by a history backfill) the oldest rollup hour is taken as evenly spread instead: its share
-// a / 1h slides out.
+// no tail was recorded a window ago (the first window after these rules arrive, or hours filled in
+// by a history backfill) nothing slides out: the window is up to an hour longer.
 //
-// The tail is kept by the `:period` group (every P = 2m) from the main group's 5m rates, and counts
+// The tail is kept by the `:period` group (every P = 3m) from the main group's 5m rates, and counts
 // up to the newest of them, at x (e, the main group's interval, or less before now). The first
 // evaluation after a rollup starts it at 5m rate x (x - t0). Each later one adds P x the average of
 // the 5m rates recorded over the last P: every main sample counts once (when the two groups'
@@ -33,7 +32,7 @@
 // group as of a minute ago closes it, but then the windows trail by a minute more, and with every
 // group at one instant, as promtool evaluates them, by a whole evaluation interval.)
 //
-// Left out, for the cost of a window evaluated every 2 minutes: checking that the tail a window
+// Left out, for the cost of a window evaluated every 3 minutes: checking that the tail a window
 // ago counted from the rollup a window before this one. It did, unless a rollup was missed then
 // (Prometheus down at the group's offset) or the group's offset moved (renamed group or rule
 // file); then for one hour a window later the slid-out part is off by up to an hour's events, on
@@ -43,7 +42,7 @@ import { formatDuration, HOUR } from '../spec/duration';
 import { formatNumber } from '../spec/numbers';
 import { Slo } from '../spec/types';
 import { periodGroupSeconds } from './seriesNames';
-import { E5, sloLabels, sloSelector, T1H, T5 } from './sliSignals';
+import { E1H, E5, sloLabels, sloSelector, T1H, T5 } from './sliSignals';
 import { RecordingRule } from './types';
 
 /** When the latest hourly rollup ran (`:rollup` group, per group-by label set). */
@@ -74,6 +73,16 @@ export function latestRollup(name: string, slo: Slo, range = '90m', offset = 0):
  * rollup time to count from (a route without traffic this hour; or right after an upgrade from
  * rules without it) the tail is 0 wherever `longest` (the `:rollup` group's longest sum of total
  * events) has a value, so that every window with a sum has a tail.
+ *
+ * A cold start (no tail of this rollup to continue, an age past one period: the rules have just
+ * arrived, or Prometheus was down) cannot take the newest 5m rate x age: a burst that ended
+ * before now would count as nothing, a burst going on now as if it had lasted since the rollup,
+ * and that error comes back a window later, when this tail slides out. It takes the last hour of
+ * 5m rates instead (A, about the events in (x - C - L, x - L], C the span of the samples it has),
+ * the lead L x the newest rate, and takes out the part of A before the rollup as that share of
+ * the rollup's hour H, spread evenly over it:
+ *   tail = A + L x rate - H x (C + L - age) / 1h
+ * Exact where the traffic ran evenly through the rollup's hour, whatever came after it.
  */
 export function tailRules(slo: Slo, longest: string): RecordingRule[] {
   const sel = sloSelector(slo);
@@ -82,18 +91,22 @@ export function tailRules(slo: Slo, longest: string): RecordingRule[] {
   const p = formatDuration(periodSeconds);
   const lag = (RATE_WINDOW - Math.min(slo.evaluationSeconds, RATE_WINDOW)) / 2;
   const start = latestRollup(ROLLUP_TIME, slo);
-  const tail = (name: string, rate: string) => {
+  const tail = (name: string, rate: string, hourly: string) => {
     const r = `${rate}${sel}`;
     // The newest 5m rate the previous evaluation read, to take its lead out.
     const before = `last_over_time(${r}[${e}] offset ${p})`;
     const lead = lag > 0 ? ` + ${formatNumber(lag)} * (${r} - ${before})` : '';
+    const age = `(timestamp(${r}) - ${start})`;
+    const hour = `${r}[${formatDuration(HOUR)}]`;
+    const before0 = `${latestRollup(hourly, slo)} * clamp_max(clamp_min(${slo.evaluationSeconds} * count_over_time(${hour}) + ${formatNumber(lag)} - ${age}, 0), ${HOUR}) / ${HOUR}`;
+    const cold = `clamp_min(${slo.evaluationSeconds} * sum_over_time(${hour}) + ${formatNumber(lag)} * ${r} - ${before0}, 0)`;
     return rec(
       slo,
       name,
-      `(\n  last_over_time(${name}${sel}[${formatDuration(2 * periodSeconds)}]) + ${periodSeconds} * avg_over_time(${r}[${p}])${lead}\n  and ${start} == ${latestRollup(ROLLUP_TIME, slo, '90m', periodSeconds)}\n)\nor ${r} * (timestamp(${r}) - ${start})\nor 0 * ${latestRollup(longest, slo)}`
+      `(\n  last_over_time(${name}${sel}[${formatDuration(2 * periodSeconds)}]) + ${periodSeconds} * avg_over_time(${r}[${p}])${lead}\n  and ${start} == ${latestRollup(ROLLUP_TIME, slo, '90m', periodSeconds)}\n)\nor ${r} * ${age} and ${age} <= ${periodSeconds}\nor ${cold}\nor 0 * ${latestRollup(longest, slo)}`
     );
   };
-  return [tail(TAIL_E, E5), tail(TAIL_T, T5)];
+  return [tail(TAIL_E, E5, E1H), tail(TAIL_T, T5, T1H)];
 }
 
 /**
