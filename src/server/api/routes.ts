@@ -7,7 +7,6 @@ import { sloRuleGroups } from '../../core/rules/ruleGroups';
 import { renderRuleFile } from '../../core/rules/render';
 import { toNativeYaml } from '../../core/spec/serialize';
 import { exportDiagnostics, exportOpenSLODocuments } from '../../core/formats/opensloExport';
-import { worstState } from '../../core/policy/status';
 import { nameList, ON_NO_DATA, OnNoData } from '../../core/policy/gate';
 import { ActionStore } from '../actionStore';
 import type { GitOpsStatus } from '../gitops';
@@ -22,6 +21,7 @@ import { StatusService, StatusUnavailable } from '../status/statusService';
 import { nextTurn } from '../timeSlice';
 import { openApiDocument } from './openapi';
 import { compositeProblems, compositesListing } from './compositeGuard';
+import { listStatus } from './listStatus';
 
 export interface ApiDeps {
   store: SloStore;
@@ -174,31 +174,14 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
       }
     }
     const sync = reconciler.statesOf([...new Set(items.map((s) => s.service))]);
-    const rows = items.map((s) => {
-      const groups = summaries?.get(`${s.service}/${s.name}`);
-      const worst = groups?.[0];
-      return {
-        ...describe(s, reconciler, sync.get(`${s.service}/${s.name}`) ?? [], d.history),
-        spec: undefined,
-        status: groups
-          ? {
-              state: groups.length ? worstState(groups.map((g) => g.state)) : 'no-data',
-              budgetRemaining: worst?.budgetRemaining,
-              periodBurnRate: worst?.periodBurnRate,
-              currentBurnRate: worst?.currentBurnRate,
-              groups: groups.map((g) => ({
-                group: g.group,
-                state: g.state,
-                budgetRemaining: g.budgetRemaining,
-                budgetEvents: g.budgetEvents,
-                spentEvents: g.spentEvents,
-                currentBurnRate: g.currentBurnRate,
-                ...(g.sampling ? { sampling: g.sampling } : {}),
-              })),
-            }
-          : undefined,
-      };
-    });
+    // Manual actions apply with or without live numbers; `status=false` asks for neither.
+    const actions = ctx.query.get('status') !== 'false' ? d.actions.active() : undefined;
+    const now = Date.now();
+    const rows = items.map((s) => ({
+      ...describe(s, reconciler, sync.get(`${s.service}/${s.name}`) ?? [], d.history),
+      spec: undefined,
+      ...(actions ? listStatus(s, summaries?.get(`${s.service}/${s.name}`), actions, now, statusError) : {}),
+    }));
     return { body: { items: rows, total, limit: int(ctx, 'limit', 100, 1000), offset: int(ctx, 'offset', 0, 1_000_000), ...(statusError ? { statusError } : {}) } };
   });
 
@@ -245,7 +228,10 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     return { body: { prometheus: renderRuleFile(g.prometheus), loki: g.loki.length ? renderRuleFile(g.loki) : undefined } };
   });
 
-  r.add('GET', '/api/v1/slos/{service}/{name}/status', 'viewer', async (ctx) => ({ body: await statusCall(() => d.status.sloStatus(get(ctx))) }));
+  r.add('GET', '/api/v1/slos/{service}/{name}/status', 'viewer', async (ctx) => {
+    const s = get(ctx);
+    return { body: await statusCall(() => d.status.sloStatus(s, d.actions.active(s.service))) };
+  });
 
   r.add('GET', '/api/v1/slos/{service}/{name}/history', 'viewer', async (ctx) => {
     const s = get(ctx);
@@ -258,7 +244,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     return { body: { range, step, series: await statusCall(() => d.status.history(s, end - range * 1000, end, step)) } };
   });
 
-  r.add('GET', '/api/v1/slos/{service}/{name}/audit', 'viewer', (ctx) => ({ body: { items: store.auditLog(`${ctx.params.service}/${ctx.params.name}`, int(ctx, 'limit', 100, 1000)) } }));
+  r.add('GET', '/api/v1/slos/{service}/{name}/audit', 'viewer', (ctx) => ({ body: { items: store.sloAuditLog(ctx.params.service, ctx.params.name, int(ctx, 'limit', 100, 1000)) } }));
   r.add('GET', '/api/v1/audit', 'viewer', (ctx) => ({ body: { items: store.auditLog(undefined, int(ctx, 'limit', 100, 1000)) } }));
 
   r.add('POST', '/api/v1/validate', 'viewer', async (ctx) => {
