@@ -49,7 +49,7 @@ it('a route freeze answers for its route (200 freeze, exit 1) with the reason an
     const r = await api.get(`/api/v1/gate?service=${SERVICE}&route=/chat`);
     expect(r.status).toBe(200);
     expect(r.body.decision).toBe('freeze');
-    expect(r.body.reasons).toEqual([expect.stringMatching(/^manual freeze by admin until .*: incident 42: payments down$/)]);
+    expect(r.body.reasons).toEqual([expect.stringMatching(/^freeze: manual on route \/chat, incident 42: payments down, until (\d\d:\d\d|\d{4}-\d\d-\d\d \d\d:\d\d) UTC, set by the token named admin$/)]);
     expect(r.body.warnings).toEqual([expect.stringMatching(/SLO states are unknown: Prometheus is unavailable/)]);
     expect(r.body.manual).toEqual([expect.objectContaining({ kind: 'freeze', route: '/chat' })]);
     const cli = await gateCli('/chat');
@@ -67,7 +67,7 @@ it('an override answers ship (200, exit 0), naming the override and that the num
     const r = await api.get(`/api/v1/gate?service=${SERVICE}&route=/chat`);
     expect(r.status).toBe(200);
     expect(r.body.decision).toBe('ship');
-    expect(r.body.reasons).toEqual([expect.stringMatching(/^override by admin until .*: hotfix for the outage$/)]);
+    expect(r.body.reasons).toEqual([expect.stringMatching(/^ship: override, hotfix for the outage, until .* UTC, set by the token named admin \(the policy says unknown: Prometheus is unavailable: .*\)$/)]);
     expect(r.body.warnings).toEqual([expect.stringMatching(/SLO states are unknown: Prometheus is unavailable/)]);
     expect((await gateCli('/chat')).code).toBe(0);
   } finally {

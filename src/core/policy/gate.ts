@@ -139,16 +139,16 @@ export function decideGate(input: {
     .map(stateLine)
     .concat(results.flatMap((r) => (r.samplingWarnings ?? []).map((w) => `${where(r)}: ${w}`)));
   const withData = results.filter((r) => !undecided(r.state)).length;
-  const cautions = results.filter((r) => r.state === 'caution').map(stateLine);
+  const cautions = results.filter((r) => r.state === 'caution');
   // What the policy says for this service and route, as the gate reads it: freeze, else the
   // missing data that decides, else caution, else ship.
   const policy: PolicyDecision =
     automatic.length > 0
       ? { state: 'freeze', reasons: automatic }
       : missingDecides
-        ? { state: worstState(missing.map((r) => r.state)), reasons: missing.map(stateLine) }
+        ? { state: worstState(missing.map((r) => r.state)), reasons: missing.map((r) => `${where(r)}: ${r.reasons.join('; ') || stateWords(r.state)}`) }
         : cautions.length
-          ? { state: 'caution', reasons: cautions }
+          ? { state: 'caution', reasons: results.filter((r) => r.state === 'caution').map((r) => `${where(r)}: ${r.reasons.join('; ') || 'caution'}`) }
           : { state: 'ship', reasons: [withData === 0 ? 'no SLO of this service has data yet: nothing says freeze' : `${withData} SLO group${withData === 1 ? '' : 's'} within policy`] };
   const merged = releaseState({ service, route, policy, actions: input.actions, now });
   // A route no SLO knows is likely a typo: only a manual freeze answers for it (an override of a

@@ -8,9 +8,10 @@ import { ROUTE_LABEL } from './gate';
 import { ManualAction, PolicyDecision, releaseState, ReleaseState } from './releaseState';
 import { GroupStatus, PolicyState, worstState } from './status';
 
-function groupWords(group: Record<string, string>): string {
+/** "chat{route=/chat}", as the gate names an SLO's group: one service's SLO reads the same in both. */
+function where(slo: Slo, group: Record<string, string>): string {
   const labels = Object.entries(group).map(([k, v]) => `${k}=${v}`);
-  return labels.length ? `{${labels.join(',')}}` : '';
+  return labels.length ? `${slo.name}{${labels.join(',')}}` : slo.name;
 }
 
 /** Cost is a soft SLO: its freeze is a caution, as at the gate. */
@@ -31,8 +32,8 @@ export function sloPolicy(slo: Slo, groups: GroupStatus[]): PolicyDecision {
   const state = worstState(groups.map((g) => policyState(slo, g)));
   const worst = groups.filter((g) => policyState(slo, g) === state);
   const reasons = worst.flatMap((g) => {
-    const where = groupWords(g.group);
-    return g.reasons.map((r) => (where ? `${where}: ${r}` : r));
+    const at = where(slo, g.group);
+    return g.reasons.map((r) => `${at}: ${r}`);
   });
   // Many routes in one state would make a paragraph: the first three, then how many more.
   return { state, reasons: reasons.length > 3 ? [...reasons.slice(0, 3), `and ${reasons.length - 3} more`] : reasons };
