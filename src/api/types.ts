@@ -2,8 +2,9 @@
 
 import type { GroupStatus, PolicyState } from '../core/policy/status';
 import type { ManualAction } from '../core/policy/gate';
+import type { ReleaseState, ReleaseStateName } from '../core/policy/releaseState';
 
-export type { GroupStatus, PolicyState, ManualAction };
+export type { GroupStatus, PolicyState, ManualAction, ReleaseState, ReleaseStateName };
 
 export interface SyncState {
   target: string;
@@ -22,12 +23,15 @@ export interface BackfillState {
 
 export interface SloSummaryStatus {
   state: PolicyState;
+  /** The release state to show (servers before it: absent, then `state` is shown). */
+  release?: ReleaseState;
   budgetRemaining?: number;
   periodBurnRate?: number;
   currentBurnRate?: number;
   groups: Array<{
     group: Record<string, string>;
     state: PolicyState;
+    release?: ReleaseState;
     budgetRemaining?: number;
     budgetEvents?: number;
     spentEvents?: number;
@@ -56,6 +60,8 @@ export interface SloItem {
   updatedAt: string;
   updatedBy: string;
   status?: SloSummaryStatus;
+  /** The release state, also when Prometheus is down (then `status` is absent). */
+  release?: ReleaseState;
 }
 
 export interface SloList {
@@ -70,8 +76,11 @@ export interface SloStatus {
   service: string;
   name: string;
   state: PolicyState;
-  groups: GroupStatus[];
-  alerts: Array<{ labels: Record<string, string>; state: string }>;
+  release?: ReleaseState;
+  groups: Array<GroupStatus & { release?: ReleaseState }>;
+  /** Absent when Prometheus could not say which alerts fire: `alertsError` says why. */
+  alerts?: Array<{ labels: Record<string, string>; state: string }>;
+  alertsError?: string;
   evaluatedAt: number;
 }
 
