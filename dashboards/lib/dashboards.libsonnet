@@ -119,7 +119,7 @@ local burnPanel(title, windows, m, thresholdM, legend, description, w=12, h=9) =
         b.barGauge('Worst budget remaining by team', [b.target('min by (team) (' + b.series('slo:period_error_budget_remaining:ratio', m) + ')', '{{team}}')],
                    unit='percentunit', thresholds=b.budgetThresholds, min=-1, max=1, decimals=1,
                    description='The lowest budget left of any SLO route per team (the SLO label `team`; SLOs without it show under an empty name).'),
-        b.barGauge('Frozen SLO routes by team', [b.target('sum by (team) (' + b.series('slo:release_freeze:bool', m) + ')', '{{team}}')],
+        b.barGauge('Frozen SLO routes by team', [b.target('sum by (team) ((' + b.state(m) + ') >= bool 2)', '{{team}}')],
                    thresholds=b.steps([{ color: 'green', value: null }, { color: 'red', value: 1 }]), min=0, decimals=0),
         b.row('Over time'),
         b.timeseries('Budget remaining, worst 10', [b.target('bottomk(10, ' + b.series('slo:period_error_budget_remaining:ratio', m) + ')', b.sloLegend)],
