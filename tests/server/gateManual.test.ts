@@ -88,3 +88,22 @@ it('a freeze and an override together: the freeze wins', async () => {
     await api.del(`/api/v1/freezes/${b.body.id}`);
   }
 });
+
+it('Prometheus down: the list still carries each SLO\'s release state, the manual freeze identical to the gate\'s, else unknown with why', async () => {
+  const before = await api.get(`/api/v1/slos?service=${SERVICE}`);
+  expect(before.status).toBe(200);
+  expect(before.body.statusError).toMatch(/Prometheus is unavailable/);
+  expect(before.body.items[0].status).toBeUndefined();
+  expect(before.body.items[0].release).toEqual(expect.objectContaining({ state: 'unknown', source: 'policy', policy: 'unknown' }));
+  expect(before.body.items[0].release.reason).toMatch(/^unknown: Prometheus is unavailable: /);
+  const f = await freeze({});
+  try {
+    const gate = await api.get(`/api/v1/gate?service=${SERVICE}`);
+    const list = await api.get(`/api/v1/slos?service=${SERVICE}`);
+    expect(gate.body.release.reason).toMatch(/^freeze: manual, incident 42: payments down, until .* UTC, set by the token named admin$/);
+    expect(list.body.items[0].release).toEqual(gate.body.release);
+    expect(list.body.items[0].release.policy).toBe('unknown');
+  } finally {
+    await api.del(`/api/v1/freezes/${f.body.id}`);
+  }
+});
