@@ -59,6 +59,12 @@ export function SloDetail() {
   const history = useSloHistory(service, name);
   const audit = useAudit(service, name);
   const freezes = useFreezes(service);
+  // A freeze or override changes the release state at once: ask for it again with the list and trail.
+  const afterAction = () => {
+    freezes.reload();
+    audit.reload();
+    status.reload();
+  };
   const promSources = useDataSources('prometheus');
   const ds = promSources.find((d) => d.uid === settings.defaultPrometheusUid) ?? promSources[0];
 
@@ -335,7 +341,7 @@ export function SloDetail() {
                           variant="secondary"
                           data-testid={testIds.detail.revoke(f.id)}
                           onClick={() =>
-                            api.revokeFreeze(f.id, 'revoked in Grafana').then(freezes.reload, freezes.reload)
+                            api.revokeFreeze(f.id, 'revoked in Grafana').then(afterAction, afterAction)
                           }
                         >
                           Revoke
@@ -351,8 +357,7 @@ export function SloDetail() {
             service={service}
             routes={routes}
             onDone={() => {
-              freezes.reload();
-              audit.reload();
+              afterAction();
             }}
           />
         </FieldSet>
