@@ -56,11 +56,26 @@ local dsRef = { type: 'prometheus', uid: '${datasource}' };
     'sum(sum_over_time(' + self.series('slo:sli_error_events:rate5m', matchers) + '[' + window + ']))'
     + ' / (sum(sum_over_time(' + self.series('slo:sli_events:rate5m', matchers) + '[' + window + '])) > 0)',
 
-  // Release state per series: 2 freeze, 1 caution, 0 ship.
-  state(matchers)::
+  // Release state per series, the server's rule (docs/server.md, Release state): a manual freeze
+  // (3), then an override (-1, ship), then the policy: 2 freeze, 1 caution, 0 ship. Manual actions
+  // come from the Burnrate server's /metrics (burnrate_manual_action_expiry_timestamp_seconds,
+  // value: expiry). An action without a route counts for every series of its service; one with a
+  // route for that route's series and for series without a route label.
+  policyState(matchers)::
     '(2 * ' + self.series('slo:release_freeze:bool', matchers) + ' > 0)'
     + ' or (' + self.series('slo:release_caution:bool', matchers) + ' > 0)'
     + ' or ' + self.series('slo:release_freeze:bool', matchers),
+  manualState(kind, value, matchers)::
+    local zero(m) = '0 * ' + self.series('slo:release_freeze:bool', m);
+    local active(route) = 'burnrate_manual_action_expiry_timestamp_seconds{kind="' + kind + '", ' + route + '} > time()';
+    local join(on, m, route) =
+      '(' + zero(m) + ' + on (' + on + ') group_left () (0 * max by (' + on + ') (' + active(route) + ') + ' + value + '))';
+    join('slo_service', matchers, 'route=""')
+    + ' or ' + join('slo_service, route', matchers, 'route!=""')
+    + ' or ' + join('slo_service', matchers + ['route=""'], 'route!=""'),
+  state(matchers)::
+    self.manualState('freeze', '3', matchers) + ' or ' + self.manualState('override', '-1', matchers)
+    + ' or ' + self.policyState(matchers),
 
   // Worst ErrorBudgetBurn alert firing per series: 2 page, 1 ticket (or any other severity),
   // 0 none. ALERTS carries the series' labels plus alertname, alertstate and severity.
@@ -165,9 +180,11 @@ local dsRef = { type: 'prometheus', uid: '${datasource}' };
   stateMappings:: [{
     type: 'value',
     options: {
+      '-1': { text: 'SHIP (override)', color: 'purple', index: 3 },
       '0': { text: 'SHIP', color: 'green', index: 0 },
       '1': { text: 'CAUTION', color: 'orange', index: 1 },
       '2': { text: 'FREEZE', color: 'red', index: 2 },
+      '3': { text: 'FREEZE (manual)', color: 'dark-red', index: 4 },
     },
   }],
   alertMappings:: [{

@@ -3,11 +3,15 @@
 
 import type { GroupStatus, PolicyState } from '../core/policy/status';
 import type { ManualAction as StoredAction } from '../core/policy/gate';
+import type { ReleaseState as CoreReleaseState, ReleaseStateName } from '../core/policy/releaseState';
 
-export type { GroupStatus, PolicyState };
+export type { GroupStatus, PolicyState, ReleaseStateName };
 
 /** A manual freeze or override, as the API answers it. */
 export type ManualAction = Omit<StoredAction, 'expiresAt' | 'createdAt'> & { expiresAt: string; createdAt: string };
+
+/** The release state as the API answers it (`until` as RFC 3339). */
+export type ReleaseState = Omit<CoreReleaseState, 'until'> & { until?: string };
 
 export interface SyncState {
   target: string;
@@ -30,12 +34,15 @@ export interface BackfillState {
 
 export interface SloSummaryStatus {
   state: PolicyState;
+  /** The release state to show (servers before it: absent, then `state` is shown). */
+  release?: ReleaseState;
   budgetRemaining?: number;
   periodBurnRate?: number;
   currentBurnRate?: number;
   groups: Array<{
     group: Record<string, string>;
     state: PolicyState;
+    release?: ReleaseState;
     budgetRemaining?: number;
     budgetEvents?: number;
     spentEvents?: number;
@@ -64,6 +71,8 @@ export interface SloItem {
   updatedAt: string;
   updatedBy: string;
   status?: SloSummaryStatus;
+  /** The release state, also when Prometheus is down (then `status` is absent). */
+  release?: ReleaseState;
 }
 
 export interface SloList {
@@ -78,8 +87,11 @@ export interface SloStatus {
   service: string;
   name: string;
   state: PolicyState;
-  groups: GroupStatus[];
-  alerts: Array<{ labels: Record<string, string>; state: string }>;
+  release?: ReleaseState;
+  groups: Array<GroupStatus & { release?: ReleaseState }>;
+  /** Absent when Prometheus could not say which alerts fire: `alertsError` says why. */
+  alerts?: Array<{ labels: Record<string, string>; state: string }>;
+  alertsError?: string;
   /** When Prometheus was asked. */
   evaluatedAt: string;
 }

@@ -23,6 +23,7 @@ export const testIds = {
     burn: 'data-testid br-list-burn',
     burnNow: 'data-testid br-list-burn-now',
     state: 'data-testid br-list-state',
+    reason: 'data-testid br-list-reason',
     error: 'data-testid br-list-error',
     empty: 'data-testid br-list-empty',
   },
@@ -66,6 +67,7 @@ export const testIds = {
   detail: {
     container: 'data-testid br-detail',
     state: 'data-testid br-detail-state',
+    reason: 'data-testid br-detail-reason',
     backfill: 'data-testid br-detail-backfill',
     burndown: 'data-testid br-detail-burndown',
     burnHistory: 'data-testid br-detail-burn-history',

@@ -3,6 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { SloDetail } from './SloDetail';
 import { testIds } from '../components/testIds';
 import { fakeBackend, fakeDataSources, PROXY, renderAt, sloItem } from '../utils/testing';
+import { releaseState } from '../core/policy/releaseState';
 
 const WAIT = { timeout: 15000 };
 const BASE = `${PROXY}/api/v1/slos/llm-gateway/chat-availability`;
@@ -145,16 +146,18 @@ describe('SLO detail', () => {
     let active: any[] = [];
     const backend = fakeBackend()
       .on('GET', BASE, { data: sloItem({ spec, version: 2 }), headers: { ETag: '"2"' } })
-      .on('GET', `${BASE}/status`, {
+      // The server merges the freezes in force into the release state, as src/core does.
+      .on('GET', `${BASE}/status`, () => ({
         data: {
           service: 'llm-gateway',
           name: 'chat-availability',
           state: 'ship',
+          release: releaseState({ service: 'llm-gateway', policy: { state: 'ship', reasons: [] }, actions: active, now: Date.now() }),
           evaluatedAt: '1970-01-01T00:00:00.000Z',
           alerts: [],
           groups: [{ group: { route: '/chat' }, windows: windows(0.5), state: 'ship', reasons: [] }],
         },
-      })
+      }))
       .on('GET', `${BASE}/history`, { data: { range: 1, step: 1, series: {} } })
       .on('GET', `${BASE}/audit`, { data: { items: [] } })
       .on('GET', `${PROXY}/api/v1/freezes`, () => ({ data: { items: active } }))
@@ -171,6 +174,14 @@ describe('SLO detail', () => {
     fireEvent.click(screen.getByTestId(testIds.detail.freezeSubmit));
     await waitFor(
       () => expect(screen.getByTestId(testIds.detail.freezes)).toHaveTextContent('incident 43: provider outage'),
+      WAIT
+    );
+    // The page asks for the release state again: the freeze shows at once, in the header.
+    await waitFor(
+      () =>
+        expect(screen.getByTestId(testIds.detail.reason)).toHaveTextContent(
+          /^freeze: manual, incident 43: provider outage, until .* UTC, set by the token named grafana$/
+        ),
       WAIT
     );
     expect(backend.calls.find((c) => c.method === 'POST')!.data).toEqual({

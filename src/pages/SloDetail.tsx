@@ -21,7 +21,11 @@ import {
 import { useAudit, useFreezes, useSlo, useSloHistory, useSloStatus } from '../hooks/useBurnrate';
 import { useDataSources } from '../hooks/useDataSource';
 import { useAppSettings } from '../components/App/context';
-import { StateBadge } from '../components/common/StateBadge';
+import { ReleaseView } from '../components/common/StateBadge';
+import { releaseState } from '../core/policy/releaseState';
+import type { ManualAction, ReleaseState } from '../api/types';
+import { AuditTrail } from '../components/detail/AuditTrail';
+import { AlertsSection } from '../components/detail/AlertsSection';
 import { SamplingNote } from '../components/common/SamplingNote';
 import { FreezeForm } from '../components/detail/FreezeForm';
 import { api } from '../api/client';
@@ -37,6 +41,13 @@ import { BackfillNotice } from '../components/detail/BackfillNotice';
 import { dashboardUrl, exploreUrl, sloPath } from '../utils/utils.routing';
 import { DASHBOARDS } from '../constants';
 
+/** The release state while the server cannot read Prometheus: manual actions decide, else unknown. */
+function releaseWhileDown(service: string, why: string, actions: ManualAction[]): ReleaseState {
+  const stored = actions.map((a) => ({ ...a, expiresAt: Date.parse(a.expiresAt), createdAt: Date.parse(a.createdAt) }));
+  const { until, ...rest } = releaseState({ service, unavailable: why, actions: stored, now: Date.now() });
+  return until === undefined ? rest : { ...rest, until: new Date(until).toISOString() };
+}
+
 function fmtWindow(seconds: number): string {
   return seconds >= 86400 ? `${seconds / 86400}d` : seconds >= 3600 ? `${seconds / 3600}h` : `${seconds / 60}m`;
 }
@@ -51,6 +62,12 @@ export function SloDetail() {
   const history = useSloHistory(service, name);
   const audit = useAudit(service, name);
   const freezes = useFreezes(service);
+  // A freeze or override changes the release state at once: ask for it again with the list and trail.
+  const afterAction = () => {
+    freezes.reload();
+    audit.reload();
+    status.reload();
+  };
   const promSources = useDataSources('prometheus');
   const ds = promSources.find((d) => d.uid === settings.defaultPrometheusUid) ?? promSources[0];
 
@@ -65,6 +82,16 @@ export function SloDetail() {
         points: ser.values.map(([ts, v]) => [ts, Number(v)] as [number, number]).filter(([, v]) => Number.isFinite(v)),
       })),
     [history.value, model]
+  );
+  // Prometheus down: the same merge the server makes, from the freezes the server still lists.
+  const statusError = status.error;
+  const release = useMemo(
+    () =>
+      status.value?.release ??
+      (statusError && freezes.value
+        ? releaseWhileDown(service, statusError.message, freezes.value)
+        : undefined),
+    [status.value, statusError, freezes.value, service]
   );
   const burndown = toLines('budgetRemaining');
   const burnHistory = toLines('currentBurnRate');
@@ -87,9 +114,9 @@ export function SloDetail() {
   }
   const item = slo.value;
   const groups = status.value?.groups ?? [];
-  const firing = (status.value?.alerts ?? []).filter(
-    (a) => a.state === 'firing' || a.labels.alertstate === 'firing' || a.labels.alertstate === 'pending'
-  );
+  const alertsUnknown = status.error
+    ? `firing alerts are unknown: ${status.error.message}`
+    : status.value?.alertsError;
   const policy = model?.policy;
   const routes = [...new Set(groups.map((g) => g.group.route).filter(Boolean))] as string[];
   const rawQueries =
@@ -122,7 +149,7 @@ export function SloDetail() {
             {service} / {name}
           </h2>
           <span data-testid={testIds.detail.state}>
-            <StateBadge state={status.value?.state} />
+            <ReleaseView release={release} fallback={status.value?.state} reasonTestId={testIds.detail.reason} />
           </span>
           <Badge color="blue" text={item.kind} />
           {item.objective !== undefined && <span className={t.muted}>objective {percent(item.objective, 2)}</span>}
@@ -196,7 +223,7 @@ export function SloDetail() {
                 <tr key={groupText(g.group)}>
                   <td>{groupText(g.group)}</td>
                   <td>
-                    <StateBadge state={g.state} />
+                    <ReleaseView release={g.release} fallback={g.state} />
                   </td>
                   <td className="num">
                     {percent(g.budgetRemaining)}
@@ -252,7 +279,14 @@ export function SloDetail() {
                       <td className="num">{burn(w.factor)}</td>
                       <td className="num">{burn(long)}</td>
                       <td className="num">{burn(short)}</td>
-                      <td>{over ? <Badge color="red" text="over" /> : <span className={t.muted}>no</span>}</td>
+                      <td>
+                        {over ? (
+                          <Badge color="red" text="over" />
+                        ) : (
+                          // Without both burn rates nobody can say: unknown, not "no".
+                          <span className={t.muted}>{long === undefined || short === undefined ? 'unknown' : 'no'}</span>
+                        )}
+                      </td>
                     </tr>
                   );
                 })
@@ -261,33 +295,12 @@ export function SloDetail() {
           </table>
         </FieldSet>
 
-        <FieldSet label="Alerts" className={t.section}>
-          <div data-testid={testIds.detail.alerts}>
-            {firing.length === 0 ? (
-              <p className={t.muted}>No alert of this SLO is firing.</p>
-            ) : (
-              <table className={t.table}>
-                <tbody>
-                  {firing.map((a, i) => (
-                    <tr key={i}>
-                      <td>
-                        <Badge
-                          color={a.labels.severity === 'page' ? 'red' : 'orange'}
-                          text={a.labels.severity ?? 'alert'}
-                        />
-                      </td>
-                      <td>{a.labels.alertname}</td>
-                      <td>
-                        {groupText(Object.fromEntries((model?.groupBy ?? []).map((l) => [l, a.labels[l] ?? ''])))}
-                      </td>
-                      <td>{a.labels.alertstate ?? a.state}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </div>
-        </FieldSet>
+        <AlertsSection
+          alerts={status.value?.alerts}
+          unknown={alertsUnknown}
+          loading={!status.value}
+          groupBy={model?.groupBy ?? []}
+        />
 
         <FieldSet label="Release policy, freezes and overrides" className={t.section}>
           <div data-testid={testIds.detail.policy}>
@@ -331,7 +344,7 @@ export function SloDetail() {
                           variant="secondary"
                           data-testid={testIds.detail.revoke(f.id)}
                           onClick={() =>
-                            api.revokeFreeze(f.id, 'revoked in Grafana').then(freezes.reload, freezes.reload)
+                            api.revokeFreeze(f.id, 'revoked in Grafana').then(afterAction, afterAction)
                           }
                         >
                           Revoke
@@ -347,8 +360,7 @@ export function SloDetail() {
             service={service}
             routes={routes}
             onDone={() => {
-              freezes.reload();
-              audit.reload();
+              afterAction();
             }}
           />
         </FieldSet>
@@ -370,41 +382,10 @@ export function SloDetail() {
           </Stack>
         </FieldSet>
 
-        <FieldSet label="Audit trail" className={t.section}>
-          <table className={t.table} data-testid={testIds.detail.audit}>
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Who</th>
-                <th>What</th>
-                <th>Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(audit.value ?? []).map((a) => (
-                <tr key={a.id}>
-                  <td>{dateTime(a.at)}</td>
-                  <td>{a.actor}</td>
-                  <td>{a.action}</td>
-                  <td className={t.muted}>{a.detail ? summarize(a.detail) : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </FieldSet>
+        <AuditTrail entries={audit.value ?? []} />
       </div>
     </PluginPage>
   );
-}
-
-function summarize(detail: Record<string, unknown>): string {
-  const changes = detail.changes;
-  if (changes && typeof changes === 'object') {
-    const fields = Object.keys(changes);
-    return `${detail.version !== undefined ? `version ${detail.version}: ` : ''}${fields.length ? fields.join(', ') : 'no field'} changed`;
-  }
-  const text = JSON.stringify(detail);
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
 export default SloDetail;

@@ -5,8 +5,8 @@ import { GrafanaTheme2, SelectableValue } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, IconButton, LinkButton, LoadingPlaceholder, Select, Stack, useStyles2 } from '@grafana/ui';
 import { useSloList } from '../hooks/useBurnrate';
-import { SloItem, PolicyState } from '../api/types';
-import { StateBadge, STATE_ORDER } from '../components/common/StateBadge';
+import { SloItem, ReleaseStateName } from '../api/types';
+import { ReleaseView, STATE_ORDER } from '../components/common/StateBadge';
 import { SamplingNote } from '../components/common/SamplingNote';
 import { getTableStyles } from '../components/common/tableStyles';
 import { testIds } from '../components/testIds';
@@ -14,13 +14,19 @@ import { prefixRoute, sloPath } from '../utils/utils.routing';
 import { burn, groupText, percent, spentOfBudget } from '../utils/format';
 import { ROUTES } from '../constants';
 
-/** Worst first: state, then the least budget left. */
+/** The state to show: the server's merged release state, else (an older server) the policy's. */
+export function shownState(i: SloItem): ReleaseStateName {
+  return i.release?.state ?? i.status?.release?.state ?? i.status?.state ?? 'no-data';
+}
+
+/** Worst first: state, then the least budget left, then the fastest burn (a pending SLO has no budget yet). */
 export function sortWorstFirst(items: SloItem[]): SloItem[] {
-  const st = (s: SloItem) => STATE_ORDER[s.status?.state ?? 'no-data'] ?? 3;
+  const st = (s: SloItem) => STATE_ORDER[shownState(s)] ?? STATE_ORDER['no-data'];
   return [...items].sort(
     (a, b) =>
       st(a) - st(b) ||
       (a.status?.budgetRemaining ?? Infinity) - (b.status?.budgetRemaining ?? Infinity) ||
+      (b.status?.currentBurnRate ?? -Infinity) - (a.status?.currentBurnRate ?? -Infinity) ||
       `${a.service}/${a.name}`.localeCompare(`${b.service}/${b.name}`)
   );
 }
@@ -33,7 +39,7 @@ export function SloList() {
   const { value, error, loading } = useSloList();
   const [service, setService] = useState<string>();
   const [team, setTeam] = useState<string>();
-  const [state, setState] = useState<PolicyState>();
+  const [state, setState] = useState<ReleaseStateName>();
   const [open, setOpen] = useState<Record<string, boolean>>({});
 
   const items = useMemo(() => value?.items ?? [], [value]);
@@ -49,7 +55,7 @@ export function SloList() {
           (i) =>
             (!service || i.service === service) &&
             (!team || i.labels?.team === team) &&
-            (!state || (i.status?.state ?? 'no-data') === state)
+            (!state || shownState(i) === state)
         )
       ),
     [items, service, team, state]
@@ -90,9 +96,9 @@ export function SloList() {
               aria-label="State"
               placeholder="Any state"
               isClearable
-              options={options(['freeze', 'caution', 'ship', 'no-data'])}
+              options={options(['freeze', 'caution', 'pending', 'unknown', 'ship', 'no-data'])}
               value={state ?? null}
-              onChange={(v) => setState(v?.value as PolicyState | undefined)}
+              onChange={(v) => setState(v?.value as ReleaseStateName | undefined)}
             />
           </div>
         </Stack>
@@ -168,7 +174,12 @@ export function SloList() {
                         {burn(i.status?.currentBurnRate)}
                       </td>
                       <td>
-                        <StateBadge state={i.status?.state} testId={testIds.list.state} />
+                        <ReleaseView
+                          release={i.release ?? i.status?.release}
+                          fallback={i.status?.state}
+                          testId={testIds.list.state}
+                          reasonTestId={testIds.list.reason}
+                        />
                       </td>
                     </tr>
                     {open[k] && (
@@ -206,7 +217,7 @@ export function SloList() {
                                   </td>
                                   <td className="num">{burn(g.currentBurnRate)}</td>
                                   <td>
-                                    <StateBadge state={g.state} />
+                                    <ReleaseView release={g.release} fallback={g.state} />
                                   </td>
                                 </tr>
                               ))}

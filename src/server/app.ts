@@ -39,6 +39,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const store = new SloStore(db);
   const tokens = new TokenStore(db);
   const actions = new ActionStore(db, store);
+  metrics.manualActions = () => actions.active();
   storeConfiguredTokens(db, tokens, config, log);
   const upstream = new Upstream({ allowedOrigins: allowedOrigins(config), timeoutMs: config.upstreamTimeoutMs, retries: config.upstreamRetries });
   const prometheus = config.prometheusUrl ? new PrometheusClient(config.prometheusUrl, upstream, config.prometheusAuth) : undefined;

@@ -87,7 +87,37 @@ export class Histogram extends Metric {
   }
 }
 
+/**
+ * The manual freezes and overrides in force, read at each scrape, so that dashboards (the budget
+ * panel) show the same release state as the API: one series per action, its expiry as the value,
+ * and a count that is always there, so that a panel can tell "no manual action" from "this server
+ * is not scraped". Free-text reasons are label values: there are a handful of actions at a time.
+ */
+export interface ManualActionSource {
+  (): Array<{ id: number; kind: string; service: string; route?: string; reason: string; expiresAt: number; createdBy: string }>;
+}
+
+function manualActionLines(source: ManualActionSource | undefined): string {
+  const actions = source ? source() : [];
+  const expiry = 'burnrate_manual_action_expiry_timestamp_seconds';
+  const count = 'burnrate_manual_actions';
+  return [
+    `# HELP ${expiry} Manual freezes and overrides in force (until the value, Unix seconds), by service, route, kind, reason and who set them.`,
+    `# TYPE ${expiry} gauge`,
+    ...actions.map((a) => {
+      const labels = { slo_service: a.service, ...(a.route !== undefined ? { route: a.route } : {}), kind: a.kind, reason: a.reason.slice(0, 200), created_by: a.createdBy, action_id: String(a.id) };
+      return `${expiry}{${key(labels)}} ${a.expiresAt / 1000}`;
+    }),
+    `# HELP ${count} Manual freezes and overrides in force (always present, 0 when none).`,
+    `# TYPE ${count} gauge`,
+    `${count} ${source ? actions.length : 0}`,
+  ].join('\n');
+}
+
 export class ServerMetrics {
+  /** Set by the server once the action store exists. */
+  manualActions?: ManualActionSource;
+
   readonly requests = new Counter('burnrate_http_requests_total', 'HTTP requests by route, method and status code.');
   readonly requestDuration = new Histogram('burnrate_http_request_duration_seconds', 'HTTP request latency by route.');
   readonly syncs = new Counter('burnrate_rule_sync_total', 'Rule deliveries by target and result.');
@@ -101,6 +131,7 @@ export class ServerMetrics {
     return (
       [this.requests, this.requestDuration, this.syncs, this.syncLastSuccess, this.syncDuration, this.syncStates, this.statusQueries, this.slos]
         .map((m) => m.render())
+        .concat(manualActionLines(this.manualActions))
         .join('\n') + '\n'
     );
   }

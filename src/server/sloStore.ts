@@ -281,6 +281,19 @@ export class SloStore {
     return rows.map((r) => ({ ...r, detail: r.detail ? JSON.parse(r.detail) : undefined }));
   }
 
+  /**
+   * The SLO's audit trail: its own entries, and the manual freezes and overrides of its service
+   * (targets `service` and `service?route=...`), which decide its release state too.
+   */
+  sloAuditLog(service: string, name: string, limit = 100): ReturnType<SloStore['auditLog']> {
+    const routePrefix = `${service}?route=`;
+    const rows = this.db
+      .prepare('SELECT * FROM audit WHERE target = ? OR target = ? OR (target >= ? AND target < ?) ORDER BY id DESC LIMIT ?')
+      // Every target starting with the prefix sorts from it up to the prefix with "=" raised to ">".
+      .all(`${service}/${name}`, service, routePrefix, `${service}?route>`, limit) as Array<{ id: number; at: number; actor: string; action: string; target: string; detail: string | null }>;
+    return rows.map((r) => ({ ...r, detail: r.detail ? JSON.parse(r.detail) : undefined }));
+  }
+
   /** Runs `fn` in one transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T {
     return writeTransaction(this.db, fn);

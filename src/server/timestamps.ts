@@ -5,6 +5,7 @@
 // [unix seconds, "value"] pairs: they are Prometheus's data, passed through.)
 
 import type { ManualAction } from '../core/policy/gate';
+import type { ReleaseState } from '../core/policy/releaseState';
 
 export const rfc3339 = (ms: number): string => new Date(ms).toISOString();
 
@@ -14,3 +15,9 @@ export const actionAnswer = (a: ManualAction): ManualActionAnswer => ({ ...a, ex
 
 /** `at` of an object (an audit entry, the last delivery pass) as RFC 3339. */
 export const atAnswer = <T extends { at: number }>(x: T): Omit<T, 'at'> & { at: string } => ({ ...x, at: rfc3339(x.at) });
+
+/** A release state's `until` (the deciding manual action's expiry) as RFC 3339. */
+export const releaseAnswer = (r: ReleaseState): Omit<ReleaseState, 'until'> & { until?: string } => {
+  const { until, ...rest } = r;
+  return until === undefined ? rest : { ...rest, until: rfc3339(until) };
+};

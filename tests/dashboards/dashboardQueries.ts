@@ -172,6 +172,8 @@ export function documentedSeries(): { exact: Set<string>; patterns: RegExp[] } {
       let name = m[1];
       if (name.startsWith('slo:')) {
         prefix = name.replace(/_[a-z]+[0-9]*[a-z]*$/, '');
+      } else if (name.startsWith('burnrate_')) {
+        // The series the server itself exports (manual freezes and overrides).
       } else if (name.startsWith('_') && prefix) {
         name = prefix + name;
       } else {

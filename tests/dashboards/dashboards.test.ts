@@ -38,6 +38,8 @@ const ALLOWED_LABELS = new Set([
   'alertname',
   'alertstate',
   'severity',
+  // burnrate_manual_action_expiry_timestamp_seconds: freeze or override (docs/metrics.md).
+  'kind',
   '__name__',
 ]);
 

@@ -86,6 +86,11 @@ function exposition(elapsed: number): string {
         .join(',')}} ${route === '/chat' ? 30 : 1}`
     );
   }
+  // What the Burnrate server exports on /metrics (served here too): a freeze of route /summarize
+  // in force (expiry in 2100), and an expired freeze of /chat, which counts nowhere.
+  lines.push('burnrate_manual_action_expiry_timestamp_seconds{slo_service="llm-gateway",route="/summarize",kind="freeze",reason="deploy window",created_by="on-call",action_id="1"} 4102444800');
+  lines.push('burnrate_manual_action_expiry_timestamp_seconds{slo_service="llm-gateway",route="/chat",kind="freeze",reason="old incident",created_by="on-call",action_id="2"} 1000');
+  lines.push('burnrate_manual_actions 1');
   return lines.join('\n') + '\n';
 }
 
@@ -349,9 +354,12 @@ test('overview: every query runs, no NaN or Inf, tables merge, /chat shows FREEZ
       rs.find((r) => r.metric.slo === 'chat-availability' && r.metric.route === '/chat')!.value[1];
     expect(chat(state)).toBe('2');
     expect(chat(alert)).toBe('2');
-    const summarize = state.find((r) => r.metric.slo === 'chat-availability' && r.metric.route === '/summarize')!;
-    expect(summarize.value[1]).toBe('0');
-    expect(state.every((r) => ['0', '1', '2'].includes(r.value[1]))).toBe(true);
+    // /summarize ships by its policy, but a manual freeze of the route is in force: 3, every SLO of it.
+    const summarize = state.filter((r) => r.metric.route === '/summarize');
+    expect(summarize.length).toBeGreaterThan(0);
+    expect(summarize.every((r) => r.value[1] === '3')).toBe(true);
+    // The expired /chat freeze counts nowhere: /chat keeps its policy state (2 above).
+    expect(state.every((r) => ['-1', '0', '1', '2', '3'].includes(r.value[1]))).toBe(true);
   }
 });
 

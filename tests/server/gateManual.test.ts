@@ -49,7 +49,7 @@ it('a route freeze answers for its route (200 freeze, exit 1) with the reason an
     const r = await api.get(`/api/v1/gate?service=${SERVICE}&route=/chat`);
     expect(r.status).toBe(200);
     expect(r.body.decision).toBe('freeze');
-    expect(r.body.reasons).toEqual([expect.stringMatching(/^manual freeze by admin until .*: incident 42: payments down$/)]);
+    expect(r.body.reasons).toEqual([expect.stringMatching(/^freeze: manual on route \/chat, incident 42: payments down, until (\d\d:\d\d|\d{4}-\d\d-\d\d \d\d:\d\d) UTC, set by the token named admin$/)]);
     expect(r.body.warnings).toEqual([expect.stringMatching(/SLO states are unknown: Prometheus is unavailable/)]);
     expect(r.body.manual).toEqual([expect.objectContaining({ kind: 'freeze', route: '/chat' })]);
     const cli = await gateCli('/chat');
@@ -67,7 +67,7 @@ it('an override answers ship (200, exit 0), naming the override and that the num
     const r = await api.get(`/api/v1/gate?service=${SERVICE}&route=/chat`);
     expect(r.status).toBe(200);
     expect(r.body.decision).toBe('ship');
-    expect(r.body.reasons).toEqual([expect.stringMatching(/^override by admin until .*: hotfix for the outage$/)]);
+    expect(r.body.reasons).toEqual([expect.stringMatching(/^ship: override, hotfix for the outage, until .* UTC, set by the token named admin \(the policy says unknown: Prometheus is unavailable: .*\)$/)]);
     expect(r.body.warnings).toEqual([expect.stringMatching(/SLO states are unknown: Prometheus is unavailable/)]);
     expect((await gateCli('/chat')).code).toBe(0);
   } finally {
@@ -86,5 +86,24 @@ it('a freeze and an override together: the freeze wins', async () => {
   } finally {
     await api.del(`/api/v1/freezes/${a.body.id}`);
     await api.del(`/api/v1/freezes/${b.body.id}`);
+  }
+});
+
+it('Prometheus down: the list still carries each SLO\'s release state, the manual freeze identical to the gate\'s, else unknown with why', async () => {
+  const before = await api.get(`/api/v1/slos?service=${SERVICE}`);
+  expect(before.status).toBe(200);
+  expect(before.body.statusError).toMatch(/Prometheus is unavailable/);
+  expect(before.body.items[0].status).toBeUndefined();
+  expect(before.body.items[0].release).toEqual(expect.objectContaining({ state: 'unknown', source: 'policy', policy: 'unknown' }));
+  expect(before.body.items[0].release.reason).toMatch(/^unknown: Prometheus is unavailable: /);
+  const f = await freeze({});
+  try {
+    const gate = await api.get(`/api/v1/gate?service=${SERVICE}`);
+    const list = await api.get(`/api/v1/slos?service=${SERVICE}`);
+    expect(gate.body.release.reason).toMatch(/^freeze: manual, incident 42: payments down, until .* UTC, set by the token named admin$/);
+    expect(list.body.items[0].release).toEqual(gate.body.release);
+    expect(list.body.items[0].release.policy).toBe('unknown');
+  } finally {
+    await api.del(`/api/v1/freezes/${f.body.id}`);
   }
 });

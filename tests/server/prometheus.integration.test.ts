@@ -288,7 +288,7 @@ describe('release gate', () => {
     expect(Date.parse(f.body.expiresAt) - Date.now()).toBeGreaterThan(3590_000);
     const gate = await admin.get(`/api/v1/gate?service=${SERVICE}&route=${encodeURIComponent('/summarize')}`);
     expect(gate.body.decision).toBe('freeze');
-    expect(gate.body.reasons[0]).toMatch(/^manual freeze by release-manager until \d{4}-.*: incident INC-42$/);
+    expect(gate.body.reasons[0]).toMatch(/^freeze: manual on route \/summarize, incident INC-42, until .* UTC, set by the token named release-manager$/);
     const cliFreeze = await runCli(['gate', '--service', SERVICE, '--route', '/summarize', '--server', server.url, '--token', v.body.token]);
     expect(cliFreeze.code).toBe(1);
 
@@ -296,7 +296,7 @@ describe('release gate', () => {
     expect(o.status).toBe(201);
     const overridden = await admin.get(`/api/v1/gate?service=${SERVICE}&route=${encodeURIComponent('/chat')}`);
     expect(overridden.body.decision).toBe('ship');
-    expect(overridden.body.reasons[0]).toMatch(/^override by release-manager until .*: hotfix for INC-42$/);
+    expect(overridden.body.reasons[0]).toMatch(/^ship: override on route \/chat, hotfix for INC-42, until .* UTC, set by the token named release-manager \(the policy says freeze: chat-availability\{route=\/chat\}: burn rate 10x over 5m is above 2x\)$/);
     expect(overridden.body.warnings).toEqual(['overridden: chat-availability{route=/chat}: burn rate 10x over 5m is above 2x']);
     expect((await runCli(['gate', '--service', SERVICE, '--route', '/chat', '--server', server.url, '--token', v.body.token])).code).toBe(0);
 
@@ -340,7 +340,7 @@ describe('Prometheus stopped mid-test', () => {
       const chat = await admin.get(`/api/v1/gate?service=${SERVICE}&route=%2Fchat`);
       expect(chat.status).toBe(200);
       expect(chat.body.decision).toBe('ship');
-      expect(chat.body.reasons[0]).toMatch(/^override by release-manager until .*: hotfix for INC-42$/);
+      expect(chat.body.reasons[0]).toMatch(/^ship: override on route \/chat, hotfix for INC-42, until .* UTC, set by the token named release-manager \(the policy says unknown: Prometheus is unavailable: .*\)$/);
       expect(chat.body.warnings[0]).toMatch(/^SLO states are unknown: Prometheus is unavailable/);
       expect(chat.ms).toBeLessThan(bound());
     } finally {

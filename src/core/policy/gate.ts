@@ -6,21 +6,12 @@
 // release, and never block one for lack of data.
 
 import { Slo } from '../spec/types';
-import { budgetSummary, GroupStatus, PolicyState } from './status';
+import { budgetSummary, GroupStatus, PolicyState, worstState } from './status';
 import { intervalText, samplingWarnings } from './sampling';
+import { activeActions, ManualAction, PolicyDecision, releaseState, ReleaseState, stateWords } from './releaseState';
 
-export interface ManualAction {
-  id: number;
-  kind: 'freeze' | 'override';
-  service: string;
-  /** Applies to one route only when set. */
-  route?: string;
-  reason: string;
-  /** Epoch milliseconds. */
-  expiresAt: number;
-  createdBy: string;
-  createdAt: number;
-}
+export { activeActions };
+export type { ManualAction };
 
 export interface GateSloResult {
   slo: string;
@@ -58,20 +49,15 @@ export interface GateDecision {
   onNoData: OnNoData;
   /** The routes the service's SLOs grouped by route have data for, when any is. */
   knownRoutes?: string[];
+  /** The one release state the list, detail page and panel show for this service and route. */
+  release: ReleaseState;
 }
 
 /** The label a gate's `route` parameter matches. */
 export const ROUTE_LABEL = 'route';
 
-export function activeActions(actions: ManualAction[], service: string, route: string | undefined, now: number): ManualAction[] {
-  return actions.filter(
-    (a) => a.service === service && a.expiresAt > now && (a.route === undefined || a.route === route || route === undefined)
-  );
-}
-
-const until = (a: ManualAction) => new Date(a.expiresAt).toISOString();
-const freezeReason = (a: ManualAction) => `manual freeze by ${a.createdBy} until ${until(a)}: ${a.reason}`;
-const overrideReason = (a: ManualAction) => `override by ${a.createdBy} until ${until(a)}: ${a.reason}`;
+/** Not yet decided by numbers: no series at all, or rules loaded and windows still filling. */
+const undecided = (s: PolicyState) => s === 'no-data' || s === 'pending';
 
 /** "a, b, c" for up to 20 names, then how many more. */
 export function nameList(names: string[], max = 20): string {
@@ -97,7 +83,7 @@ function where(r: GateSloResult): string {
   return labels ? `${r.slo}{${labels}}` : r.slo;
 }
 
-const stateLine = (r: GateSloResult) => `${where(r)}: ${r.state === 'no-data' ? 'no data' : r.state}${r.reasons.length ? `: ${r.reasons.join('; ')}` : ''}`;
+const stateLine = (r: GateSloResult) => `${where(r)}: ${stateWords(r.state)}${r.reasons.length ? `: ${r.reasons.join('; ')}` : ''}`;
 
 /** Each SLO's result for the asked route (all its groups when it is not per route). */
 function sloResults(route: string | undefined, slos: Array<{ slo: Slo; groups: GroupStatus[] }>): GateSloResult[] {
@@ -146,14 +132,29 @@ export function decideGate(input: {
 
   const automatic = results.filter((r) => r.state === 'freeze').map((r) => `${where(r)}: ${r.reasons.join('; ') || 'policy says freeze'}`);
   // A cost SLO can never freeze, so its missing data changes nothing.
-  const missing = results.filter((r) => r.state === 'no-data' && r.kind !== 'cost');
+  const missing = results.filter((r) => undecided(r.state) && r.kind !== 'cost');
   const missingDecides = missing.length > 0 && onNoData !== 'ship';
   const warnings = results
-    .filter((r) => r.state === 'caution' || (r.state === 'no-data' && !(missingDecides && missing.includes(r))))
+    .filter((r) => r.state === 'caution' || (undecided(r.state) && !(missingDecides && missing.includes(r))))
     .map(stateLine)
     .concat(results.flatMap((r) => (r.samplingWarnings ?? []).map((w) => `${where(r)}: ${w}`)));
-  const freezes = manual.filter((a) => a.kind === 'freeze');
-  const overrides = manual.filter((a) => a.kind === 'override');
+  const withData = results.filter((r) => !undecided(r.state)).length;
+  const cautions = results.filter((r) => r.state === 'caution');
+  // What the policy says for this service and route, as the gate reads it: freeze, else the
+  // missing data that decides, else caution, else ship.
+  const policy: PolicyDecision =
+    automatic.length > 0
+      ? { state: 'freeze', reasons: automatic }
+      : missingDecides
+        ? { state: worstState(missing.map((r) => r.state)), reasons: missing.map((r) => `${where(r)}: ${r.reasons.join('; ') || stateWords(r.state)}`) }
+        : cautions.length
+          ? { state: 'caution', reasons: results.filter((r) => r.state === 'caution').map((r) => `${where(r)}: ${r.reasons.join('; ') || 'caution'}`) }
+          : { state: 'ship', reasons: [withData === 0 ? 'no SLO of this service has data yet: nothing says freeze' : `${withData} SLO group${withData === 1 ? '' : 's'} within policy`] };
+  const merged = releaseState({ service, route, policy, actions: input.actions, now });
+  // A route no SLO knows is likely a typo: only a manual freeze answers for it (an override of a
+  // mistyped route would ship what nobody measured).
+  const release: ReleaseState =
+    unknownRoute && merged.source !== 'manual-freeze' ? { state: 'unknown', reason: `unknown: ${unknownRoute}`, source: 'policy', policy: 'unknown' } : merged;
   const answer = (decision: GateAnswer, reasons: string[], extraWarnings: string[] = []): GateDecision => ({
     service,
     route,
@@ -164,16 +165,18 @@ export function decideGate(input: {
     manual,
     onNoData,
     ...(knownRoutes ? { knownRoutes } : {}),
+    release,
   });
 
-  if (freezes.length > 0) {
-    return answer('freeze', [...freezes.map(freezeReason), ...automatic], unknownRoute ? [unknownRoute] : []);
+  if (release.source === 'manual-freeze') {
+    return answer('freeze', [release.reason, ...automatic], unknownRoute ? [unknownRoute] : []);
   }
   if (unknownRoute) {
     return answer('unknown', [unknownRoute]);
   }
-  if (overrides.length > 0 && (automatic.length > 0 || missingDecides)) {
-    return answer('ship', overrides.map(overrideReason), [...automatic.map((r) => `overridden: ${r}`), ...(missingDecides ? missing.map((r) => `overridden: ${stateLine(r)}`) : [])]);
+  if (release.source === 'override') {
+    // The override ships whatever the policy says; what it ships past stays visible as warnings.
+    return answer('ship', [release.reason], [...automatic.map((r) => `overridden: ${r}`), ...(missingDecides ? missing.map((r) => `overridden: ${stateLine(r)}`) : [])]);
   }
   if (automatic.length > 0) {
     return answer('freeze', automatic);
@@ -184,10 +187,7 @@ export function decideGate(input: {
       ? answer('freeze', [...lines, 'an SLO without data freezes (onNoData=freeze)'])
       : answer('unknown', [...lines, 'an SLO without data cannot say ship or freeze: ask again once Prometheus has evaluated its rules, or choose with onNoData=ship|freeze']);
   }
-  const withData = results.filter((r) => r.state !== 'no-data').length;
-  return answer('ship', [
-    withData === 0 ? 'no SLO of this service has data yet: nothing says freeze' : `${withData} SLO group${withData === 1 ? '' : 's'} within policy`,
-  ]);
+  return answer('ship', policy.reasons);
 }
 
 /**
@@ -202,15 +202,17 @@ export function decideWithoutStates(input: { service: string; route?: string; ac
   if (manual.length === 0) {
     return undefined;
   }
-  const freezes = manual.filter((a) => a.kind === 'freeze');
+  const release = releaseState({ service, route, unavailable: input.why, actions: manual, now: input.now });
+  const freezes = release.source === 'manual-freeze';
   return {
     service,
     route,
-    decision: freezes.length ? 'freeze' : 'ship',
-    reasons: freezes.length ? freezes.map(freezeReason) : manual.map(overrideReason),
-    warnings: [`SLO states are unknown: ${input.why}; the ${freezes.length ? 'manual freeze' : 'override'} decides`],
+    decision: freezes ? 'freeze' : 'ship',
+    reasons: [release.reason],
+    warnings: [`SLO states are unknown: ${input.why}; the ${freezes ? 'manual freeze' : 'override'} decides`],
     slos: [],
     manual,
     onNoData: 'unknown',
+    release,
   };
 }

@@ -157,7 +157,7 @@ describe('decideGate', () => {
   it('an override lets a frozen service ship, and says so', () => {
     const d = decideGate({ service: 'gw', route: '/chat', slos: [{ slo: chat, groups: frozen }], actions: [action('override')], now });
     expect(d.decision).toBe('ship');
-    expect(d.reasons[0]).toBe('override by ana until 2026-11-29T13:00:00.000Z: P0 fix');
+    expect(d.reasons[0]).toBe('ship: override, P0 fix, until 13:00 UTC, set by the token named ana (the policy says freeze: chat{route=/chat}: error budget remaining -50% is at or below 0%)');
     expect(d.warnings[0]).toMatch(/^overridden: chat/);
   });
 

@@ -10,7 +10,9 @@ import { periodSeconds, recordedWindows } from '../rules/burnRateWindows';
 import { errorBudget, periodSuffix, RATIO } from '../rules/seriesNames';
 import { samplingStatus, SamplingStatus } from './sampling';
 
-export type PolicyState = 'ship' | 'caution' | 'freeze' | 'no-data';
+/** `pending`: the SLO's rules are evaluated (burn rates exist) but its period windows and budget
+ * are not there yet (before the first hourly rollup); `no-data`: Prometheus has no series of it. */
+export type PolicyState = 'ship' | 'caution' | 'freeze' | 'pending' | 'no-data';
 
 export interface Sample {
   metric: Labels;
@@ -194,7 +196,14 @@ export function groupStatuses(slo: Slo, samples: Sample[]): GroupStatus[] {
     } else if (freeze === 0 || caution === 0 || remaining !== undefined) {
       status.state = 'ship';
     } else {
-      status.reasons.push('no budget yet: the period windows appear after the first hourly rollup (up to an hour after the rules load)');
+      // Rules loaded, windows filling: not "no data". Its burn rates are known and may be high.
+      status.state = 'pending';
+      const now = status.currentBurnRate ?? burnOver('5m');
+      const hour = burnOver('1h');
+      const burns = [now === undefined ? '' : `${formatNumber(Number(now.toFixed(2)))}x now`, hour === undefined ? '' : `${formatNumber(Number(hour.toFixed(2)))}x over 1h`].filter(Boolean);
+      status.reasons.push(
+        `rules loaded, the period windows are filling: the budget appears after the first hourly rollup (up to an hour after the rules load)${burns.length ? `; burn ${burns.join(', ')}` : ''}`
+      );
     }
     const hourBurn = burnOver('1h');
     if (remaining !== undefined && remaining > 0 && hourBurn !== undefined && hourBurn > 0) {
@@ -212,9 +221,9 @@ export function groupStatuses(slo: Slo, samples: Sample[]): GroupStatus[] {
   );
 }
 
-const STATE_ORDER: PolicyState[] = ['freeze', 'caution', 'no-data', 'ship'];
+const STATE_ORDER: PolicyState[] = ['freeze', 'caution', 'pending', 'no-data', 'ship'];
 
-/** The worst state first: freeze, caution, no-data, ship. */
+/** The worst state first: freeze, caution, pending, no-data, ship. */
 export function worstState(states: PolicyState[]): PolicyState {
   return STATE_ORDER.find((s) => states.includes(s)) ?? 'no-data';
 }

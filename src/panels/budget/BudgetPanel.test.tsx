@@ -105,17 +105,43 @@ describe('BudgetPanel', () => {
     expect(search).toContain('judge not trusted');
   });
 
+  it('shows a manual freeze from the server\'s /metrics on every row of its service, with its reason, as the app does', () => {
+    // The panel merges at the real clock: an expiry 4 h from now.
+    const expires = Date.now() + 4 * 3600e3;
+    const manual = [
+      promFrame('A', { __name__: 'burnrate_manual_action_expiry_timestamp_seconds', slo_service: 'llm-gateway', kind: 'freeze', reason: 'incident 42', created_by: 'on-call', action_id: '3' }, [[NOW, expires / 1000]]),
+      promFrame('A', { __name__: 'burnrate_manual_actions' }, [[NOW, 1]]),
+    ];
+    render(<BudgetPanel {...props({ series: [...frames(), ...manual] })} />);
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(3);
+    for (const r of rows) {
+      expect(within(r).getByTestId(panelTestIds.state).textContent).toBe('FREEZE');
+      expect(within(r).getByTestId(panelTestIds.reason).textContent).toMatch(/^freeze: manual, incident 42, until .* UTC, set by the token named on-call$/);
+      expect(within(r).getByText('manual')).toBeInTheDocument();
+    }
+    expect(screen.queryByTestId(panelTestIds.manualMissing)).toBeNull();
+  });
+
+  it('says manual freezes are not shown when the server\'s series are missing', () => {
+    render(<BudgetPanel {...props({ series: frames() })} />);
+    expect(tid(panelTestIds.manualMissing).textContent).toMatch(/^Manual freezes and overrides are not shown: no burnrate_manual_actions series/);
+    const ttft = within(screen.getByTestId(panelTestIds.row('llm-gateway', 'ttft')));
+    expect(ttft.getByTestId(panelTestIds.reason).textContent).toMatch(/^pending: rules loaded, the period windows are filling: .*; burn 0\.7x now$/);
+  });
+
   it('renders one row per SLO and route, worst first, with badges, budget, burn, forecast and trend', () => {
     render(<BudgetPanel {...props({ series: frames() })} />);
     const rows = screen.getAllByRole('row').slice(1);
+    // ttft burns but has no state yet: pending, which sorts before ship.
     expect(rows.map((r) => r.getAttribute('data-testid'))).toEqual([
       panelTestIds.row('llm-gateway', 'availability'),
-      panelTestIds.row('llm-gateway', 'availability'),
       panelTestIds.row('llm-gateway', 'ttft'),
+      panelTestIds.row('llm-gateway', 'availability'),
     ]);
-    expect(rows.map((r) => r.getAttribute('data-labels'))).toEqual(['route=/chat', 'route=/summarize', 'route=/chat']);
+    expect(rows.map((r) => r.getAttribute('data-labels'))).toEqual(['route=/chat', 'route=/chat', 'route=/summarize']);
 
-    const [chat, summarize, ttft] = rows.map((r) => within(r));
+    const [chat, ttft, summarize] = rows.map((r) => within(r));
     expect(chat.getByTestId(panelTestIds.state).textContent).toBe('FREEZE');
     expect(chat.getByTestId(panelTestIds.budget).textContent).toBe('-120.0%');
     expect(chat.getByTestId(panelTestIds.burn('5m')).textContent).toBe('12.0x');
@@ -132,7 +158,7 @@ describe('BudgetPanel', () => {
     expect(summarize.getByRole('meter').getAttribute('aria-valuenow')).toBe('92');
 
     // Partial data: burn known, budget not yet.
-    expect(ttft.getByTestId(panelTestIds.state).textContent).toBe('NO STATE');
+    expect(ttft.getByTestId(panelTestIds.state).textContent).toBe('PENDING');
     expect(ttft.getByTestId(panelTestIds.note).textContent).toBe('budget appears after the first hourly rollup');
     expect(ttft.getByTestId(panelTestIds.burn('5m')).textContent).toBe('0.70x');
     expect(ttft.getByTestId(panelTestIds.burn('1h')).textContent).toBe('–');

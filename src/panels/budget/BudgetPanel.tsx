@@ -4,22 +4,25 @@ import { DataQueryError, GrafanaTheme2, LoadingState, locationUtil, PanelProps }
 import { Alert, Badge, BadgeColor, useStyles2, useTheme2 } from '@grafana/ui';
 import { SamplingNote } from '../../components/common/SamplingNote';
 import { PLUGIN_BASE_URL } from '../../constants';
-import { BudgetRow, forecastText, framesToRows, ReleaseState, sloPath } from './frames';
+import { BudgetRow, forecastText, framesToRows, sloPath } from './frames';
+import type { ReleaseStateName } from '../../core/policy/releaseState';
+import { MANUAL_NOT_SCRAPED } from './manual';
 import { QUERY_A, QUERY_B } from './queries';
 import { Sparkline } from './Sparkline';
 import { panelTestIds } from './testIds';
 import { BudgetOptions, BurnWindow, DEFAULT_OPTIONS } from './types';
 
 const STATE_LOOK: Record<
-  ReleaseState,
-  { color: BadgeColor; text: string; icon: 'check' | 'exclamation-triangle' | 'lock' | 'question-circle' }
+  ReleaseStateName,
+  { color: BadgeColor; text: string; icon: 'check' | 'exclamation-triangle' | 'lock' | 'question-circle' | 'clock-nine' }
 > = {
   freeze: { color: 'red', text: 'FREEZE', icon: 'lock' },
   caution: { color: 'orange', text: 'CAUTION', icon: 'exclamation-triangle' },
   ship: { color: 'green', text: 'SHIP', icon: 'check' },
-  unknown: { color: 'blue', text: 'NO STATE', icon: 'question-circle' },
+  pending: { color: 'purple', text: 'PENDING', icon: 'clock-nine' },
+  'no-data': { color: 'blue', text: 'NO STATE', icon: 'question-circle' },
+  unknown: { color: 'darkgrey', text: 'UNKNOWN', icon: 'question-circle' },
 };
-
 
 function percent(x: number | undefined): string {
   return x === undefined ? '–' : `${(x * 100).toFixed(Math.abs(x) < 0.1 ? 2 : 1)}%`;
@@ -47,7 +50,7 @@ export function BudgetPanel({ data, options: given, width, height, timeRange }: 
   const theme = useTheme2();
   const s = useStyles2(getStyles);
   const windows = options.windows?.length ? options.windows : DEFAULT_OPTIONS.windows;
-  const { rows, ignored } = useMemo(
+  const { rows, ignored, manualExported } = useMemo(
     () => framesToRows(data.series, { windows, forecastWindow: options.forecastWindow, sort: options.sort }),
     [data.series, windows, options.forecastWindow, options.sort]
   );
@@ -174,6 +177,11 @@ export function BudgetPanel({ data, options: given, width, height, timeRange }: 
           ))}
         </tbody>
       </table>
+      {!manualExported && (
+        <div className={s.footnote} data-testid={panelTestIds.manualMissing}>
+          {MANUAL_NOT_SCRAPED}
+        </div>
+      )}
       {anyPending && (
         <div className={s.footnote}>
           Budget, period burn and release state come from hourly rollups: a new SLO shows its burn rates first, and
@@ -197,7 +205,8 @@ interface RowProps {
 
 function Row({ row: r, options, windows, hidden, budgetColor, burnColor, trend, s }: RowProps) {
   const theme = useTheme2();
-  const look = STATE_LOOK[r.state];
+  const release = r.release;
+  const look = STATE_LOOK[release?.state ?? (r.state === 'unknown' ? 'no-data' : r.state)];
   const labels = Object.entries(r.labels).filter(([k]) => !hidden.has(k));
   const name = r.slo || '(no slo label)';
   const href = locationUtil.assureBaseUrl(sloPath(PLUGIN_BASE_URL, r.service, r.slo));
@@ -232,6 +241,14 @@ function Row({ row: r, options, windows, hidden, budgetColor, burnColor, trend, 
       </td>
       <td>
         <Badge color={look.color} text={look.text} icon={look.icon} data-testid={panelTestIds.state} />
+        {release && release.source !== 'policy' && (
+          <span className={s.muted}>{release.source === 'manual-freeze' ? ' manual' : ' override'}</span>
+        )}
+        {release && (
+          <div className={s.note} data-testid={panelTestIds.reason}>
+            {release.reason}
+          </div>
+        )}
       </td>
       <td className={s.budgetCol}>
         {r.budgetRemaining === undefined ? (

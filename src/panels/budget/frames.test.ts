@@ -85,8 +85,9 @@ describe('frames to rows', () => {
     expect(rows.map((r) => `${r.slo} ${r.labels.route} ${r.state}`)).toEqual([
       'chat-availability /chat freeze',
       'chat-ttft /chat caution',
+      // Burn rates but no release state yet: pending (rules loaded, windows filling), before ship.
+      'chat-ttft /summarize pending',
       'chat-availability /summarize ship',
-      'chat-ttft /summarize unknown',
     ]);
     const chat = rows[0];
     expect(chat.service).toBe('llm-gateway');
@@ -204,7 +205,7 @@ describe('frames to rows', () => {
   });
 
   it('returns no rows for no frames', () => {
-    expect(framesToRows(undefined, opts)).toEqual({ rows: [], ignored: 0, series: 0 });
+    expect(framesToRows(undefined, opts)).toEqual({ rows: [], ignored: 0, series: 0, manualExported: false });
     expect(framesToRows([], opts).rows).toEqual([]);
   });
 
@@ -266,5 +267,54 @@ describe('quality sampling in the panel', () => {
     expect(byRoute('answer-quality', '/search').sampling).toMatchObject({ insufficient: true, judgeUntrusted: true, judgeAgreement: 0.7, effectiveSamples: 38 });
     expect(byRoute('answer-quality', '/chat').objective).toBeCloseTo(0.92, 10);
     expect(byRoute('chat-availability', '/chat').sampling).toBeUndefined();
+  });
+});
+
+describe('manual freezes and overrides from the server\'s /metrics', () => {
+  const now = Date.parse('2026-12-06T12:00:00Z');
+  const scraped = { job: 'burnrate', instance: '127.0.0.1:8080' };
+  const action = (labels: Record<string, string>, expiresAt: number) =>
+    promFrame('A', { __name__: 'burnrate_manual_action_expiry_timestamp_seconds', ...scraped, slo_service: 'llm-gateway', created_by: 'on-call', ...labels }, [[now, expiresAt / 1000]]);
+  const count = (n: number) => promFrame('A', { __name__: 'burnrate_manual_actions', ...scraped }, [[now, n]]);
+  const sixteen = Date.parse('2026-12-06T16:00:00Z');
+
+  it('a service-wide freeze makes every row of the service freeze, in the words the app shows, before the policy states', () => {
+    const { rows, manualExported } = framesToRows([...scenario(), action({ kind: 'freeze', reason: 'incident 42', action_id: '3' }, sixteen), count(1)], opts, now);
+    expect(manualExported).toBe(true);
+    expect(rows).toHaveLength(4);
+    for (const r of rows) {
+      expect(r.release).toEqual(expect.objectContaining({ state: 'freeze', source: 'manual-freeze', by: 'on-call', until: sixteen, actionId: 3 }));
+      expect(r.release!.reason).toBe('freeze: manual, incident 42, until 16:00 UTC, set by the token named on-call');
+    }
+    // The policy states stay known underneath.
+    expect(rows.map((r) => `${r.slo} ${r.labels.route} ${r.release!.policy}`)).toContain('chat-availability /summarize ship');
+  });
+
+  it('a route freeze freezes that route only; an override ships a policy freeze and says what it ships past; an expired action counts nowhere', () => {
+    const frames = [
+      ...scenario(),
+      action({ kind: 'freeze', route: '/summarize', reason: 'deploy window', action_id: '4' }, sixteen),
+      action({ kind: 'override', route: '/chat', reason: 'hotfix 7', action_id: '5' }, sixteen),
+      action({ kind: 'freeze', route: '/chat', reason: 'old incident', action_id: '1' }, now - 60_000),
+      count(3),
+    ];
+    const rows = framesToRows(frames, opts, now).rows;
+    const by = (slo: string, route: string) => rows.find((r) => r.slo === slo && r.labels.route === route)!.release!;
+    expect(by('chat-availability', '/summarize').reason).toBe('freeze: manual on route /summarize, deploy window, until 16:00 UTC, set by the token named on-call');
+    expect(by('chat-ttft', '/summarize').state).toBe('freeze');
+    const chat = by('chat-availability', '/chat');
+    expect(chat.state).toBe('ship');
+    expect(chat.source).toBe('override');
+    // The scenario's /chat: budget -50%, burn 1.5x over the period, 9.5x now.
+    expect(chat.reason).toBe(
+      'ship: override on route /chat, hotfix 7, until 16:00 UTC, set by the token named on-call (the policy says freeze: budget -50% left, burn 1.5x over the period, 9.5x now)'
+    );
+  });
+
+  it('without the server\'s series it says manual actions are not shown, and rows keep their policy state', () => {
+    const { rows, manualExported } = framesToRows(scenario(), opts, now);
+    expect(manualExported).toBe(false);
+    expect(rows.every((r) => r.release!.source === 'policy')).toBe(true);
+    expect(rows.find((r) => r.release!.state === 'pending')!.release!.reason).toMatch(/^pending: rules loaded, the period windows are filling/);
   });
 });

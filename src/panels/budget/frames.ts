@@ -18,6 +18,8 @@
 
 import { DataFrame, Field, FieldType, Labels } from '@grafana/data';
 import { SAMPLING_SERIES, samplingFromSeries, SamplingStatus } from '../../core/policy/sampling';
+import { ReleaseState as Merged } from '../../core/policy/releaseState';
+import { isManualMetric, manualActions, rowRelease } from './manual';
 import { BudgetOptions, BurnWindow } from './types';
 
 export const METRIC = {
@@ -51,7 +53,7 @@ export function metricName(candidate: string | undefined): string | undefined {
     return undefined;
   }
   const c = candidate.trim();
-  if (KNOWN.has(c) || ERROR_RATIO.test(c)) {
+  if (KNOWN.has(c) || ERROR_RATIO.test(c) || isManualMetric(c)) {
     return c;
   }
   return ALIASES[c];
@@ -180,7 +182,8 @@ export function readSeries(frames: DataFrame[] | undefined): ReadResult {
   return { series, ignored };
 }
 
-export type ReleaseState = 'freeze' | 'caution' | 'ship' | 'unknown';
+/** What the policy series say; `pending`: burn rates but no release state yet (before the first rollup). */
+export type ReleaseState = 'freeze' | 'caution' | 'ship' | 'pending' | 'unknown';
 
 export interface BudgetRow {
   key: string;
@@ -193,7 +196,10 @@ export interface BudgetRow {
   /** Burn rate per window (1 = spending exactly the budget over the period). */
   burn: Partial<Record<BurnWindow, number>>;
   periodDays?: number;
+  /** The policy series' state alone. */
   state: ReleaseState;
+  /** What to show: the policy merged with the manual freezes and overrides (set by framesToRows). */
+  release?: Merged;
   /** Seconds until the budget is spent at the forecast burn rate; Infinity when not burning. */
   forecastSeconds?: number;
   /** Which window the forecast used. */
@@ -244,6 +250,9 @@ export const BUDGET_PENDING = 'budget appears after the first hourly rollup';
 export function buildRows(read: ReadResult, options: Pick<BudgetOptions, 'windows' | 'forecastWindow'>): BudgetRow[] {
   const acc = new Map<string, Acc>();
   for (const s of read.series) {
+    if (isManualMetric(s.metric)) {
+      continue;
+    }
     const key = rowKey(s.labels);
     let a = acc.get(key);
     if (!a) {
@@ -274,8 +283,9 @@ export function buildRows(read: ReadResult, options: Pick<BudgetOptions, 'window
     const periodDays = get(METRIC.periodDays);
     const freeze = get(METRIC.freeze);
     const caution = get(METRIC.caution);
+    const burning = [...a.latest.keys()].some((m) => m === METRIC.currentBurn || ERROR_RATIO.test(m));
     const state: ReleaseState =
-      freeze === 1 ? 'freeze' : caution === 1 ? 'caution' : freeze === 0 ? 'ship' : 'unknown';
+      freeze === 1 ? 'freeze' : caution === 1 ? 'caution' : freeze === 0 ? 'ship' : burning ? 'pending' : 'unknown';
 
     let forecastWindow: BurnWindow | undefined = options.forecastWindow;
     let forecastBurn = burnFor(options.forecastWindow, get);
@@ -295,9 +305,7 @@ export function buildRows(read: ReadResult, options: Pick<BudgetOptions, 'window
     const notes: string[] = [];
     if (budgetRemaining === undefined) {
       notes.push(
-        [...a.latest.keys()].some((m) => m === METRIC.currentBurn || ERROR_RATIO.test(m))
-          ? BUDGET_PENDING
-          : 'no budget series'
+        burning ? BUDGET_PENDING : 'no budget series'
       );
     }
     if (freeze === undefined && caution === undefined) {
@@ -324,7 +332,8 @@ export function buildRows(read: ReadResult, options: Pick<BudgetOptions, 'window
   return rows;
 }
 
-const STATE_RANK: Record<ReleaseState, number> = { freeze: 0, caution: 1, ship: 2, unknown: 2 };
+const STATE_RANK: Record<Merged['state'], number> = { freeze: 0, caution: 1, pending: 2, unknown: 3, ship: 3, 'no-data': 3 };
+const rankOf = (r: BudgetRow) => STATE_RANK[r.release?.state ?? (r.state === 'unknown' ? 'no-data' : r.state)];
 
 function labelText(r: BudgetRow): string {
   return `${r.service}\u0000${r.slo}\u0000${rowKey(r.labels)}`;
@@ -339,8 +348,8 @@ export function sortRows(rows: BudgetRow[], order: BudgetOptions['sort']): Budge
     if (order === 'name') {
       return byName(a, b);
     }
-    if (order === 'worst' && STATE_RANK[a.state] !== STATE_RANK[b.state]) {
-      return STATE_RANK[a.state] - STATE_RANK[b.state];
+    if (order === 'worst' && rankOf(a) !== rankOf(b)) {
+      return rankOf(a) - rankOf(b);
     }
     return budget(a) - budget(b) || byName(a, b);
   });
@@ -350,10 +359,13 @@ export function sortRows(rows: BudgetRow[], order: BudgetOptions['sort']): Budge
 /** Frames to sorted rows, with the count of series the panel could not place. */
 export function framesToRows(
   frames: DataFrame[] | undefined,
-  options: Pick<BudgetOptions, 'windows' | 'forecastWindow' | 'sort'>
-): { rows: BudgetRow[]; ignored: number; series: number } {
+  options: Pick<BudgetOptions, 'windows' | 'forecastWindow' | 'sort'>,
+  now = Date.now()
+): { rows: BudgetRow[]; ignored: number; series: number; manualExported: boolean } {
   const read = readSeries(frames);
-  return { rows: sortRows(buildRows(read, options), options.sort), ignored: read.ignored, series: read.series.length };
+  const manual = manualActions(read.series);
+  const rows = buildRows(read, options).map((r) => ({ ...r, release: rowRelease(r, manual.actions, now) }));
+  return { rows: sortRows(rows, options.sort), ignored: read.ignored, series: read.series.length, manualExported: manual.exported };
 }
 
 /** The app's page of an SLO (react-router path inside the app, see src/constants.ts ROUTES.Detail). */

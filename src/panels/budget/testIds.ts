@@ -3,6 +3,8 @@ export const panelTestIds = {
   container: 'data-testid br-budget-panel',
   row: (service: string, slo: string) => `data-testid br-budget-row ${service}/${slo}`,
   state: 'data-testid br-budget-state',
+  reason: 'data-testid br-budget-reason',
+  manualMissing: 'data-testid br-budget-manual-missing',
   budget: 'data-testid br-budget-remaining',
   burn: (w: string) => `data-testid br-budget-burn ${w}`,
   forecast: 'data-testid br-budget-forecast',

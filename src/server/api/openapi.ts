@@ -78,9 +78,11 @@ export function openApiDocument() {
           properties: {
             service: { type: 'string' },
             name: { type: 'string' },
-            state: { type: 'string', enum: ['ship', 'caution', 'freeze', 'no-data'] },
+            state: { type: 'string', enum: ['ship', 'caution', 'freeze', 'pending', 'no-data'] },
+            release: ref('ReleaseState'),
             groups: { type: 'array', items: ref('GroupStatus') },
-            alerts: { type: 'array', items: { type: 'object' } },
+            alerts: { type: 'array', items: { type: 'object' }, description: 'absent when the firing alerts cannot be read' },
+            alertsError: { type: 'string', description: 'why the firing alerts cannot be read (unknown, not none)' },
             evaluatedAt: time('when Prometheus was asked (a cached answer says how old it is)'),
           },
         },
@@ -122,7 +124,8 @@ export function openApiDocument() {
             budgetEvents: { type: 'number', description: "the whole period's error budget in events, at the traffic seen so far" },
             spentEvents: { type: 'number' },
             budgetRemainingEvents: { type: 'number' },
-            state: { type: 'string', enum: ['ship', 'caution', 'freeze', 'no-data'] },
+            state: { type: 'string', enum: ['ship', 'caution', 'freeze', 'pending', 'no-data'], description: "the policy's state alone; pending: rules loaded, period windows filling (no budget yet); show `release` instead" },
+            release: ref('ReleaseState'),
             reasons: { type: 'array', items: { type: 'string' } },
             exhaustionSeconds: { type: 'number' },
             sampling: {
@@ -158,6 +161,23 @@ export function openApiDocument() {
             manual: { type: 'array', items: ref('Action') },
             onNoData: { type: 'string', enum: ['unknown', 'freeze', 'ship'], description: 'what an SLO without data was taken to say' },
             knownRoutes: { type: 'array', items: { type: 'string' }, description: 'the routes the SLOs grouped by route have data for' },
+            release: ref('ReleaseState'),
+          },
+        },
+        ReleaseState: {
+          type: 'object',
+          description:
+            'The one release state the list, the status, the gate and the panel show: a manual freeze wins over an override, an override over the policy (docs/server.md, Release state). The gate\'s decision differs from it only by onNoData, or for a route no SLO knows.',
+          required: ['state', 'reason', 'source', 'policy'],
+          properties: {
+            state: { type: 'string', enum: ['ship', 'caution', 'freeze', 'pending', 'no-data', 'unknown'], description: 'unknown: Prometheus cannot be read and no person decided' },
+            reason: { type: 'string', description: 'in words, starting with the state: "freeze: manual, incident 42, until 16:00 UTC, set by the token named on-call"' },
+            source: { type: 'string', enum: ['policy', 'manual-freeze', 'override'] },
+            by: { type: 'string', description: 'the token that set the deciding freeze or override' },
+            until: time('when the deciding freeze or override expires'),
+            actionId: { type: 'integer' },
+            policy: { type: 'string', enum: ['ship', 'caution', 'freeze', 'pending', 'no-data', 'unknown'], description: 'what the policy says on its own' },
+            notApplied: { type: 'array', items: { type: 'string' }, description: 'freezes and overrides in force that did not decide (an override under a freeze)' },
           },
         },
         Action: {
@@ -184,7 +204,7 @@ export function openApiDocument() {
         get: {
           summary: 'List SLOs with their status (worst group first)',
           parameters: [q('service', 'exact service'), q('team', 'labels.team'), q('label', 'key=value on labels'), q('q', 'text in name, service or description'), q('limit', 'page size (≤1000)', { type: 'integer' }), q('offset', 'page start', { type: 'integer' }), q('status', 'false to skip Prometheus')],
-          responses: { 200: { description: 'a page of SLOs; statusError says why status is missing' }, 401: err('no token') },
+          responses: { 200: { description: 'a page of SLOs; each has `release` (a ReleaseState, also when Prometheus is down) and `status` (numbers, with `release` per group); statusError says why status is missing' }, 401: err('no token') },
         },
         post: { summary: 'Create an SLO', requestBody: sloBody, responses: { 201: { description: 'created', content: json(ref('Slo')) }, 409: err('exists'), 422: err('invalid, with diagnostics') } },
       },
@@ -201,14 +221,14 @@ export function openApiDocument() {
       },
       '/api/v1/slos/{service}/{name}/status': {
         parameters: sloPath,
-        get: { summary: 'Error ratio and burn rate per window, budget left, policy state with reasons, forecast, alerts; per group', responses: { 200: { description: 'status', content: json(ref('Status')) }, 503: err('Prometheus unavailable') } },
+        get: { summary: 'Error ratio and burn rate per window, budget left, policy state with reasons, forecast, alerts; per group. `release` (and per group) is the release state to show; `alerts` is absent and `alertsError` says why when the firing alerts cannot be read (unknown, not none)', responses: { 200: { description: 'status', content: json(ref('Status')) }, 503: err('Prometheus unavailable') } },
       },
       '/api/v1/slos/{service}/{name}/history': {
         parameters: [...sloPath, q('range', 'e.g. 7d (default: the period)'), q('step', 'e.g. 1h')],
         get: { summary: 'Budget remaining, burn rates and traffic over time', responses: { 200: { description: 'range series' }, 503: err('Prometheus unavailable') } },
       },
       '/api/v1/slos/{service}/{name}/rules': { parameters: sloPath, get: { summary: 'The generated rules of a stored SLO', responses: { 200: { description: 'rule files as text' } } } },
-      '/api/v1/slos/{service}/{name}/audit': { parameters: sloPath, get: { summary: 'Changes to this SLO', responses: { 200: { description: 'audit entries, newest first', content: json(auditList) } } } },
+      '/api/v1/slos/{service}/{name}/audit': { parameters: sloPath, get: { summary: 'Changes to this SLO, and the freezes and overrides of its service (targets `service` and `service?route=...`)', responses: { 200: { description: 'audit entries, newest first', content: json(auditList) } } } },
       '/api/v1/audit': { get: { summary: 'Every change: SLOs, freezes, overrides, tokens', responses: { 200: { description: 'audit entries, newest first', content: json(auditList) } } } },
       '/api/v1/validate': { post: { summary: 'Dry run: validate one SLO, store nothing', requestBody: sloBody, responses: { 200: { description: 'valid' }, 422: { description: 'invalid, with diagnostics' } } } },
       '/api/v1/preview': { post: { summary: 'The rules an SLO would generate', requestBody: sloBody, responses: { 200: { description: 'rule files as text' }, 422: err('invalid') } } },

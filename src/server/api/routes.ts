@@ -7,7 +7,6 @@ import { sloRuleGroups } from '../../core/rules/ruleGroups';
 import { renderRuleFile } from '../../core/rules/render';
 import { toNativeYaml } from '../../core/spec/serialize';
 import { exportDiagnostics, exportOpenSLODocuments } from '../../core/formats/opensloExport';
-import { worstState } from '../../core/policy/status';
 import { nameList, ON_NO_DATA, OnNoData } from '../../core/policy/gate';
 import { ActionStore } from '../actionStore';
 import type { GitOpsStatus } from '../gitops';
@@ -22,7 +21,8 @@ import { StatusService, StatusUnavailable } from '../status/statusService';
 import { nextTurn } from '../timeSlice';
 import { openApiDocument } from './openapi';
 import { compositeProblems, compositesListing } from './compositeGuard';
-import { actionAnswer, atAnswer, rfc3339 } from '../timestamps';
+import { actionAnswer, atAnswer, releaseAnswer, rfc3339 } from '../timestamps';
+import { listStatus } from './listStatus';
 
 export interface ApiDeps {
   store: SloStore;
@@ -175,31 +175,14 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
       }
     }
     const sync = reconciler.statesOf([...new Set(items.map((s) => s.service))]);
-    const rows = items.map((s) => {
-      const groups = summaries?.get(`${s.service}/${s.name}`);
-      const worst = groups?.[0];
-      return {
-        ...describe(s, reconciler, sync.get(`${s.service}/${s.name}`) ?? [], d.history),
-        spec: undefined,
-        status: groups
-          ? {
-              state: groups.length ? worstState(groups.map((g) => g.state)) : 'no-data',
-              budgetRemaining: worst?.budgetRemaining,
-              periodBurnRate: worst?.periodBurnRate,
-              currentBurnRate: worst?.currentBurnRate,
-              groups: groups.map((g) => ({
-                group: g.group,
-                state: g.state,
-                budgetRemaining: g.budgetRemaining,
-                budgetEvents: g.budgetEvents,
-                spentEvents: g.spentEvents,
-                currentBurnRate: g.currentBurnRate,
-                ...(g.sampling ? { sampling: g.sampling } : {}),
-              })),
-            }
-          : undefined,
-      };
-    });
+    // Manual actions apply with or without live numbers; `status=false` asks for neither.
+    const actions = ctx.query.get('status') !== 'false' ? d.actions.active() : undefined;
+    const now = Date.now();
+    const rows = items.map((s) => ({
+      ...describe(s, reconciler, sync.get(`${s.service}/${s.name}`) ?? [], d.history),
+      spec: undefined,
+      ...(actions ? listStatus(s, summaries?.get(`${s.service}/${s.name}`), actions, now, statusError) : {}),
+    }));
     return { body: { items: rows, total, limit: int(ctx, 'limit', 100, 1000), offset: int(ctx, 'offset', 0, 1_000_000), ...(statusError ? { statusError } : {}) } };
   });
 
@@ -247,8 +230,16 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
   });
 
   r.add('GET', '/api/v1/slos/{service}/{name}/status', 'viewer', async (ctx) => {
-    const status = await statusCall(() => d.status.sloStatus(get(ctx)));
-    return { body: { ...status, evaluatedAt: rfc3339(status.evaluatedAt) } };
+    const s = get(ctx);
+    const status = await statusCall(() => d.status.sloStatus(s, d.actions.active(s.service)));
+    return {
+      body: {
+        ...status,
+        ...(status.release ? { release: releaseAnswer(status.release) } : {}),
+        groups: status.groups.map((g) => (g.release ? { ...g, release: releaseAnswer(g.release) } : g)),
+        evaluatedAt: rfc3339(status.evaluatedAt),
+      },
+    };
   });
 
   r.add('GET', '/api/v1/slos/{service}/{name}/history', 'viewer', async (ctx) => {
@@ -262,7 +253,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     return { body: { range, step, series: await statusCall(() => d.status.history(s, end - range * 1000, end, step)) } };
   });
 
-  r.add('GET', '/api/v1/slos/{service}/{name}/audit', 'viewer', (ctx) => ({ body: { items: store.auditLog(`${ctx.params.service}/${ctx.params.name}`, int(ctx, 'limit', 100, 1000)).map(atAnswer) } }));
+  r.add('GET', '/api/v1/slos/{service}/{name}/audit', 'viewer', (ctx) => ({ body: { items: store.sloAuditLog(ctx.params.service, ctx.params.name, int(ctx, 'limit', 100, 1000)).map(atAnswer) } }));
   r.add('GET', '/api/v1/audit', 'viewer', (ctx) => ({ body: { items: store.auditLog(undefined, int(ctx, 'limit', 100, 1000)).map(atAnswer) } }));
 
   r.add('POST', '/api/v1/validate', 'viewer', async (ctx) => {
@@ -342,7 +333,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
       throw new HttpError(404, `no SLO knows service ${JSON.stringify(service)}; known services: ${known.length ? nameList(known) : 'none'}`, { knownServices: known });
     }
     const decision = await statusCall(() => d.status.gate(service, route, slos, d.actions.active(service), onNoData));
-    return { body: { ...decision, manual: decision.manual.map(actionAnswer) } };
+    return { body: { ...decision, release: releaseAnswer(decision.release), manual: decision.manual.map(actionAnswer) } };
   });
 
   // The GitOps folder: applied, or rejected with the problems by file and line.

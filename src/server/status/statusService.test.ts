@@ -43,6 +43,7 @@ let server: Server;
 let url: string;
 const queries: string[] = [];
 let failing = false;
+let alertsFailing = false;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -51,7 +52,7 @@ beforeAll(async () => {
     req.on('end', () => {
       const q = new URLSearchParams(body).get('query') ?? '';
       queries.push(q);
-      if (failing) {
+      if (failing || (alertsFailing && q.startsWith('ALERTS'))) {
         res.writeHead(503).end('overloaded');
         return;
       }
@@ -98,18 +99,19 @@ test('status, gate and list of one service share one query per cache period', as
   expect(queries.filter((q) => !q.startsWith('ALERTS'))).toHaveLength(1);
   expect(queries.filter((q) => q.startsWith('ALERTS'))).toHaveLength(1);
 
-  // The same statuses object is served while cached: nothing is recomputed.
-  expect((await s.sloStatus(one)).groups).toBe(first.groups);
+  // The same statuses are served while cached: nothing is recomputed (each answer adds only the
+  // release state, which depends on the manual actions and the clock, to the cached groups).
+  expect((await s.sloStatus(one)).groups[0].windows).toBe(first.groups[0].windows);
 
   // Older than the cache period: served at once, and refreshed in the background.
   clock.now += 5000;
   const stale = await s.sloStatus(one);
-  expect(stale.groups).toBe(first.groups);
+  expect(stale.groups[0].windows).toBe(first.groups[0].windows);
   expect(stale.evaluatedAt).toBe(first.evaluatedAt);
   await settle();
   expect(queries).toHaveLength(4);
   const refreshed = await s.sloStatus(one);
-  expect(refreshed.groups).not.toBe(first.groups);
+  expect(refreshed.groups[0].windows).not.toBe(first.groups[0].windows);
   expect(refreshed.groups).toEqual(first.groups);
   expect(refreshed.evaluatedAt - first.evaluatedAt).toBe(5000);
   expect(queries).toHaveLength(4);
@@ -135,10 +137,10 @@ test('a failed background refresh keeps the recent answer until it is too old', 
   const first = await s.sloStatus(one);
   failing = true;
   clock.now += 6000;
-  expect((await s.sloStatus(one)).groups).toBe(first.groups);
+  expect((await s.sloStatus(one)).groups[0].windows).toBe(first.groups[0].windows);
   await settle();
   clock.now += 1000;
-  expect((await s.sloStatus(one)).groups).toBe(first.groups);
+  expect((await s.sloStatus(one)).groups[0].windows).toBe(first.groups[0].windows);
   await settle();
   clock.now += 3000;
   await expect(s.sloStatus(one)).rejects.toThrow(StatusUnavailable);
@@ -182,8 +184,23 @@ test('without a cache, requests that arrive while a query is in flight share it'
   const s = service(0, { now: 0 });
   const slo = stored('svc-a', 'one');
   const answers = await Promise.all([s.sloStatus(slo), s.sloStatus(slo), s.gate('svc-a', undefined, [slo], [])]);
-  expect(answers[0].groups).toBe(answers[1].groups);
+  expect(answers[0].groups[0].windows).toBe(answers[1].groups[0].windows);
   expect(queries.filter((q) => !q.startsWith('ALERTS'))).toHaveLength(1);
   await s.sloStatus(slo);
   expect(queries.filter((q) => !q.startsWith('ALERTS'))).toHaveLength(2);
+});
+
+test('alerts that cannot be read are unknown, not none: the budget and the release state still answer', async () => {
+  const s = service(0, { now: 0 });
+  alertsFailing = true;
+  try {
+    const st = await s.sloStatus(stored('svc-c', 'one'));
+    expect(st.alerts).toBeUndefined();
+    expect(st.alertsError).toMatch(/^firing alerts are unknown: Prometheus is unavailable: .*503/);
+    expect(st.groups[0].budgetRemaining).toBe(0.2);
+    expect(st.release).toEqual({ state: 'ship', source: 'policy', policy: 'ship', reason: 'ship: within policy' });
+  } finally {
+    alertsFailing = false;
+  }
+  expect((await s.sloStatus(stored('svc-c', 'one'))).alerts).toEqual([]);
 });

@@ -5,6 +5,8 @@
 
 import { decideGate, decideWithoutStates, GateDecision, ManualAction, OnNoData } from '../../core/policy/gate';
 import { GroupStatus, groupStatuses, Sample, worstState } from '../../core/policy/status';
+import { ReleaseState } from '../../core/policy/releaseState';
+import { groupRelease, sloRelease } from '../../core/policy/sloRelease';
 import { quote, regexOneOf } from '../../core/promql/escape';
 import { periodSuffix } from '../../core/rules/seriesNames';
 import { sloSelector } from '../../core/rules/sliSignals';
@@ -40,9 +42,13 @@ const STATUS_SERIES =
 export interface SloStatus {
   service: string;
   name: string;
+  /** The policy's worst state; `release` is what to show (it counts manual freezes and overrides). */
   state: GroupStatus['state'];
-  groups: GroupStatus[];
-  alerts: Array<{ labels: Record<string, string>; state: string }>;
+  release: ReleaseState;
+  groups: Array<GroupStatus & { release: ReleaseState }>;
+  /** Undefined when Prometheus could not say which alerts fire (then `alertsError` says why): unknown, not none. */
+  alerts?: Array<{ labels: Record<string, string>; state: string }>;
+  alertsError?: string;
   /** When Prometheus was asked (ms since the epoch). */
   evaluatedAt: number;
 }
@@ -119,15 +125,22 @@ export class StatusService {
     return this.alertsCache.get([service], () => new Map([[service, this.timed(`ALERTS{slo_service=${quote(service)}}`)]])).get(service)!;
   }
 
-  async sloStatus(s: StoredSlo): Promise<SloStatus> {
+  async sloStatus(s: StoredSlo, actions: ManualAction[] = []): Promise<SloStatus> {
     const snapshot = this.snapshotsOf([s.service]).get(s.service)!;
-    const [groups, alerts, snap] = await Promise.all([this.statusesOf(snapshot, s.slo), this.alerts(s.service), snapshot]);
+    // The alerts are read apart: without them the budget and state still answer, and the alerts say unknown.
+    const alerts = this.alerts(s.service).then(
+      (a) => ({ alerts: a.filter((x) => x.metric.slo === s.name).map((x) => ({ labels: x.metric, state: x.metric.alertstate ?? 'firing' })) }),
+      (e: Error) => ({ alertsError: `firing alerts are unknown: ${e.message}` })
+    );
+    const [groups, snap, alertAnswer] = await Promise.all([this.statusesOf(snapshot, s.slo), snapshot, alerts]);
+    const now = this.now();
     return {
       service: s.service,
       name: s.name,
       state: groups.length ? worstState(groups.map((g) => g.state)) : 'no-data',
-      groups,
-      alerts: alerts.filter((a) => a.metric.slo === s.name).map((a) => ({ labels: a.metric, state: a.metric.alertstate ?? 'firing' })),
+      release: sloRelease(s.slo, groups, actions, now),
+      groups: groups.map((g) => ({ ...g, release: groupRelease(s.slo, g, actions, now) })),
+      ...alertAnswer,
       // When the samples were asked for: a cached answer says how old it is.
       evaluatedAt: snap.at,
     };
