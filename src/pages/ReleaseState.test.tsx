@@ -10,6 +10,10 @@ import { SloDetail } from './SloDetail';
 import { testIds } from '../components/testIds';
 import { fakeBackend, fakeDataSources, PROXY, renderAt, sloItem } from '../utils/testing';
 import { ManualAction, releaseState } from '../core/policy/releaseState';
+import type { ManualAction as ApiAction } from '../api/types';
+
+/** A stored action as the API lists it: times in RFC 3339. */
+const asListed = (a: ManualAction): ApiAction => ({ ...a, expiresAt: new Date(a.expiresAt).toISOString(), createdAt: new Date(a.createdAt).toISOString() });
 
 const WAIT = { timeout: 15000 };
 const now = Date.parse('2026-12-06T12:00:00Z');
@@ -108,14 +112,14 @@ describe('release state in the app', () => {
 
   const BASE = `${PROXY}/api/v1/slos/llm-gateway/chat-availability`;
   const spec = { service: 'llm-gateway', name: 'chat-availability', objective: 0.99, groupBy: ['route'], sli: { ratio: { errors: 'e', total: 't' } } };
-  const detailBackend = (status: Record<string, unknown> | { status: number; data: unknown }, actions: ManualAction[] = [freeze]) =>
+  const detailBackend = (status: Record<string, unknown> | { status: number; data: unknown }, actions: ApiAction[] = [asListed(freeze)]) =>
     fakeBackend()
       .on('GET', BASE, { data: sloItem({ spec }), headers: { ETag: '"1"' } })
       .on('GET', `${BASE}/status`, 'data' in status ? (status as any) : { data: status })
       .on('GET', `${BASE}/history`, { data: { range: 1, step: 1, series: {} } })
       .on('GET', `${BASE}/audit`, {
         data: {
-          items: [{ id: 9, at: now, actor: 'on-call', action: 'freeze.create', target: 'llm-gateway', detail: { ...freeze } }],
+          items: [{ id: 9, at: new Date(now).toISOString(), actor: 'on-call', action: 'freeze.create', target: 'llm-gateway', detail: asListed(freeze) }],
         },
       })
       .on('GET', `${PROXY}/api/v1/freezes`, { data: { items: actions } });
@@ -163,7 +167,7 @@ describe('release state in the app', () => {
 
   it('the detail page with Prometheus down: the manual freeze from the server\'s list decides, and firing alerts are unknown, not "none"', async () => {
     // The page merges at its own clock: a freeze expiring 4 h from the real now.
-    const live = { ...freeze, expiresAt: Date.now() + 4 * 3600e3 };
+    const live = asListed({ ...freeze, expiresAt: Date.now() + 4 * 3600e3 });
     detailBackend({ status: 503, data: { error: { status: 503, message: 'Prometheus is unavailable: connect ECONNREFUSED' } } }, [live]);
     renderAt('slos/llm-gateway/chat-availability', <SloDetail />, 'slos/:service/:name');
     await waitFor(() => expect(screen.getByTestId(testIds.detail.reason)).toHaveTextContent(/^freeze: manual, incident 42, until .*, set by the token named on-call$/), WAIT);

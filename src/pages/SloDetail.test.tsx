@@ -152,7 +152,13 @@ describe('SLO detail', () => {
           service: 'llm-gateway',
           name: 'chat-availability',
           state: 'ship',
-          release: releaseState({ service: 'llm-gateway', policy: { state: 'ship', reasons: [] }, actions: active, now: Date.now() }),
+          release: releaseState({
+            service: 'llm-gateway',
+            policy: { state: 'ship', reasons: [] },
+            // The API answers times as RFC 3339; the merge takes epoch ms.
+            actions: active.map((a: any) => ({ ...a, expiresAt: Date.parse(a.expiresAt), createdAt: Date.parse(a.createdAt) })),
+            now: Date.now(),
+          }),
           evaluatedAt: '1970-01-01T00:00:00.000Z',
           alerts: [],
           groups: [{ group: { route: '/chat' }, windows: windows(0.5), state: 'ship', reasons: [] }],

@@ -11,9 +11,11 @@ import { testIds } from '../testIds';
 
 /** One line per entry; freezes and overrides in the words the release state uses. */
 export function summarize(action: string, detail: Record<string, unknown>, now = Date.now()): string {
-  if (/^(freeze|override)\.create$/.test(action) && typeof detail.expiresAt === 'number') {
+  // Entries written before the API's times were RFC 3339 hold epoch ms.
+  const expires = typeof detail.expiresAt === 'string' ? Date.parse(detail.expiresAt) : detail.expiresAt;
+  if (/^(freeze|override)\.create$/.test(action) && typeof expires === 'number' && Number.isFinite(expires)) {
     const route = typeof detail.route === 'string' ? ` on route ${detail.route}` : '';
-    return `${String(detail.kind ?? action.split('.')[0])}${route}: ${String(detail.reason)}, until ${untilText(detail.expiresAt, now)}`;
+    return `${String(detail.kind ?? action.split('.')[0])}${route}: ${String(detail.reason)}, until ${untilText(expires, now)}`;
   }
   if (/^(freeze|override)\.revoke$/.test(action)) {
     return `revoked #${String(detail.id)}${detail.reason ? `: ${String(detail.reason)}` : ''}`;
