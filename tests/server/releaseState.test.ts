@@ -145,7 +145,7 @@ it('a manual freeze shows identically, with its reason, in the list, the status 
   expect(series).toHaveLength(1);
   expect(series[0].metric).toEqual(expect.objectContaining({ kind: 'freeze', reason: 'incident 42', created_by: 'on-call', action_id: String(f.body.id) }));
   expect(series[0].metric.route).toBeUndefined();
-  expect(Number(series[0].value[1])).toBe(f.body.expiresAt / 1000);
+  expect(Number(series[0].value[1])).toBe(Date.parse(f.body.expiresAt) / 1000);
 });
 
 it('an override under the freeze: the freeze still wins and the override is named as not applied; revoking the freeze lets the override decide', async () => {
