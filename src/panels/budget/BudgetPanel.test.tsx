@@ -3,7 +3,7 @@ import { render, screen, within } from '@testing-library/react';
 import { dateTime, LoadingState, PanelData, PanelProps, PanelPlugin } from '@grafana/data';
 import { BudgetPanel } from './BudgetPanel';
 import { plugin } from './module';
-import { promFrame } from './testFrames';
+import { promFrame, qualityFrames } from './testFrames';
 import { panelTestIds } from './testIds';
 import { BudgetOptions, DEFAULT_OPTIONS } from './types';
 import pluginJson from './plugin.json';
@@ -63,39 +63,7 @@ function props(data: Partial<PanelData>, options: Partial<BudgetOptions> = {}): 
 
 describe('BudgetPanel', () => {
   it('shows a quality SLO\'s sampled pass ratio with its interval, and says when samples are too few or the judge is not trusted', () => {
-    const l = (route: string) => ({ slo: 'answer-quality', slo_service: 'llm-gateway', route });
-    const f = (name: string, route: string, v: number) => promFrame('A', { __name__: name, ...l(route) }, [[NOW, v]]);
-    const group = (route: string, v: Record<string, number>) =>
-      Object.entries({ 'slo:error_budget:ratio': 0.08, 'slo:release_freeze:bool': 0, 'slo:release_caution:bool': 1, ...v }).map(([k, x]) => f(k, route, x));
-    render(
-      <BudgetPanel
-        {...props({
-          series: [
-            // 94.1% pass (error 5.9%), 93.0-95.0%, 2,140 effective samples: enough, judge trusted.
-            ...group('/chat', {
-              'slo:sli_error:ratio_rate1d': 0.059,
-              'slo:sli_error_lower:ratio_rate1d': 0.05,
-              'slo:sli_error_upper:ratio_rate1d': 0.07,
-              'slo:sli_samples:effective1d': 2140,
-              'slo:sli_samples:needed1d': 700,
-              'slo:sli_samples_insufficient:bool': 0,
-              'slo:judge_untrusted:bool': 0,
-            }),
-            // 38 samples where about 710 are needed to tell 92% from 94%; the judge agrees 70%.
-            ...group('/search', {
-              'slo:sli_error:ratio_rate1d': 0.06,
-              'slo:sli_error_lower:ratio_rate1d': 0.017,
-              'slo:sli_error_upper:ratio_rate1d': 0.19,
-              'slo:sli_samples:effective1d': 38,
-              'slo:sli_samples:needed1d': 707,
-              'slo:sli_samples_insufficient:bool': 1,
-              'slo:judge_untrusted:bool': 1,
-              'slo:judge_agreement:ratio_rate1d': 0.7,
-            }),
-          ],
-        })}
-      />
-    );
+    render(<BudgetPanel {...props({ series: qualityFrames(NOW) })} />);
     const rows = screen.getAllByRole('row').slice(1);
     const byRoute = (route: string) => within(rows.find((r) => r.getAttribute('data-labels') === `route=${route}`)!);
     expect(byRoute('/chat').getByTestId(panelTestIds.sampling).textContent).toBe('94.1% pass, 93.0-95.0%, n = 2,140 over 1d');

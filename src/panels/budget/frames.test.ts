@@ -1,6 +1,6 @@
 import { createDataFrame, FieldType } from '@grafana/data';
 import { BUDGET_PENDING, forecastText, framesToRows, metricName, readSeries, sloPath } from './frames';
-import { promFrame } from './testFrames';
+import { promFrame, qualityFrames } from './testFrames';
 import { DEFAULT_OPTIONS } from './types';
 
 jest.setTimeout(30000);
@@ -220,31 +220,9 @@ describe('frames to rows', () => {
 });
 
 describe('quality sampling in the panel', () => {
-  // answer-quality on /chat: 94.1% pass over 1d (error 5.9%), Wilson 93.0-95.0% pass, 2,140
-  // effective samples; objective 92% (budget 8%). On /search: 38 samples, about 710 needed.
-  const quality = (route: string, v: Record<string, number>) =>
-    instant('answer-quality', route, { 'slo:error_budget:ratio': 0.08, 'slo:release_freeze:bool': 0, 'slo:release_caution:bool': 0, ...v });
   const rows = framesToRows(
     [
-      ...quality('/chat', {
-        'slo:sli_error:ratio_rate1d': 0.059,
-        'slo:sli_error_lower:ratio_rate1d': 0.05,
-        'slo:sli_error_upper:ratio_rate1d': 0.07,
-        'slo:sli_samples:effective1d': 2140,
-        'slo:sli_samples:needed1d': 700,
-        'slo:sli_samples_insufficient:bool': 0,
-        'slo:judge_untrusted:bool': 0,
-      }),
-      ...quality('/search', {
-        'slo:sli_error:ratio_rate1d': 0.06,
-        'slo:sli_error_lower:ratio_rate1d': 0.017,
-        'slo:sli_error_upper:ratio_rate1d': 0.19,
-        'slo:sli_samples:effective1d': 38,
-        'slo:sli_samples:needed1d': 707,
-        'slo:sli_samples_insufficient:bool': 1,
-        'slo:judge_untrusted:bool': 1,
-        'slo:judge_agreement:ratio_rate1d': 0.7,
-      }),
+      ...qualityFrames(NOW, { team: 'genai' }),
       // An SLO without sampling series (not a quality SLI) has none.
       ...instant('chat-availability', '/chat', { 'slo:error_budget:ratio': 0.005, 'slo:sli_error:ratio_rate1d': 0.001 }),
     ],

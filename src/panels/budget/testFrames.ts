@@ -48,3 +48,37 @@ export function matrixToFrames(
     )
   );
 }
+
+/**
+ * answer-quality on two routes, objective 92% (budget 8%), as query A returns it. /chat: 94.1% pass
+ * over 1d (error 5.9%), Wilson 93.0-95.0% pass, 2,140 effective samples: enough, judge trusted.
+ * /search: 94% pass, 38 samples where about 710 are needed to tell 92% from 94%; the judge agrees
+ * with people 70% of the time.
+ */
+export function qualityFrames(at: number, labels: Labels = {}): DataFrame[] {
+  const group = (route: string, v: Record<string, number>) =>
+    Object.entries({ 'slo:error_budget:ratio': 0.08, 'slo:release_freeze:bool': 0, 'slo:release_caution:bool': 0, ...v }).map(([name, x]) =>
+      promFrame('A', { __name__: name, slo: 'answer-quality', slo_service: 'llm-gateway', ...labels, route }, [[at, x]])
+    );
+  return [
+    ...group('/chat', {
+      'slo:sli_error:ratio_rate1d': 0.059,
+      'slo:sli_error_lower:ratio_rate1d': 0.05,
+      'slo:sli_error_upper:ratio_rate1d': 0.07,
+      'slo:sli_samples:effective1d': 2140,
+      'slo:sli_samples:needed1d': 700,
+      'slo:sli_samples_insufficient:bool': 0,
+      'slo:judge_untrusted:bool': 0,
+    }),
+    ...group('/search', {
+      'slo:sli_error:ratio_rate1d': 0.06,
+      'slo:sli_error_lower:ratio_rate1d': 0.017,
+      'slo:sli_error_upper:ratio_rate1d': 0.19,
+      'slo:sli_samples:effective1d': 38,
+      'slo:sli_samples:needed1d': 707,
+      'slo:sli_samples_insufficient:bool': 1,
+      'slo:judge_untrusted:bool': 1,
+      'slo:judge_agreement:ratio_rate1d': 0.7,
+    }),
+  ];
+}
