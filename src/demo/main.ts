@@ -13,7 +13,7 @@
 //    rollups, which Prometheus only records from now on. The server fills them, and the 5m rates
 //    of the short windows over the last 6 hours, from the raw history above, as it does for any new
 //    SLO (remote write into Prometheus's out-of-order window, at the live groups' own instants, so
-//    nothing is counted twice). The budget windows run every 2 minutes and read the whole window
+//    nothing is counted twice). The budget windows run every 3 minutes and read the whole window
 //    each time: their first evaluation after the fill shows the real numbers.
 // 5. A status table (budget, burn, freeze per route) refreshes every few seconds, until Ctrl-C,
 //    which stops everything started here.
@@ -517,7 +517,7 @@ async function main(): Promise<void> {
     // history above (remote write into Prometheus's out-of-order window), as it would in production.
     say('filling the rollups of the SLOs from the history Prometheus holds ...');
     const filled = await waitForBackfill(server, token, 240_000);
-    say(`history filled: ${filled.written} samples written for ${filled.slos} SLOs; budget numbers appear within about 2 minutes (the budget rules run every 2 minutes)`);
+    say(`history filled: ${filled.written} samples written for ${filled.slos} SLOs; budget numbers appear within about 3 minutes (the budget rules run every 3 minutes)`);
 
     // 5. Status table.
     const scenarioList = Object.keys(SCENARIOS).join(', ');
@@ -542,7 +542,8 @@ async function main(): Promise<void> {
     let numbersAt: number | undefined;
     const refresh = async () => {
       const rows = await statusRows(server!, token, list);
-      if (numbersAt === undefined && rows.some((r) => r.budget !== undefined)) {
+      // Only once every SLO has them: the :period groups run at different offsets.
+      if (numbersAt === undefined && rows.length > 0 && rows.every((r) => r.budget !== undefined)) {
         numbersAt = Date.now();
         say(`budget numbers are in (${elapsed()} after start)`);
       }
