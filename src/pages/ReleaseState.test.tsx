@@ -11,9 +11,8 @@ import { testIds } from '../components/testIds';
 import { fakeBackend, fakeDataSources, PROXY, renderAt, sloItem } from '../utils/testing';
 import { ManualAction, releaseState } from '../core/policy/releaseState';
 import type { ManualAction as ApiAction } from '../api/types';
-
-/** A stored action as the API lists it: times in RFC 3339. */
-const asListed = (a: ManualAction): ApiAction => ({ ...a, expiresAt: new Date(a.expiresAt).toISOString(), createdAt: new Date(a.createdAt).toISOString() });
+// A stored action as the API lists it (times in RFC 3339): the server's own conversion.
+import { actionAnswer as asListed } from '../server/timestamps';
 
 const WAIT = { timeout: 15000 };
 const now = Date.parse('2026-12-06T12:00:00Z');
