@@ -28,6 +28,7 @@ Scenarios: ${Object.keys(SCENARIOS).join(', ')}.
   --seed N              random seed (default 1): the same seed gives the same traffic
   --scenario NAME       scenario at start (default steady)
   --traffic X           multiply every route's traffic by X (default 1)
+  --judge-sample R       share of answers the judge grades (default 0.2; lower: a wider margin of error)
   --story-day D         length of a story day of prompt-regression (default 4m: "three days" in 12 minutes)
   --logs FILE|-         write judge verdicts, thumbs and human reviews as JSON lines (- = stdout)
   --loki-url URL        also push them to Loki (URL/loki/api/v1/push); --loki-tenant sets X-Scope-OrgID
@@ -46,6 +47,7 @@ export async function cmdSimulate(argv: string[], io: Io): Promise<number> {
     scenario: 'string',
     traffic: 'string',
     'story-day': 'string',
+    'judge-sample': 'string',
     logs: 'string',
     'loki-url': 'string',
     'loki-tenant': 'string',
@@ -88,6 +90,10 @@ export async function cmdSimulate(argv: string[], io: Io): Promise<number> {
     return s * 1000;
   };
   const storyDayMs = seconds('story-day', '4m')!;
+  const judgeSampleRate = Number(o['judge-sample'] ?? '0.2');
+  if (!(judgeSampleRate > 0 && judgeSampleRate <= 1)) {
+    throw new UsageError('--judge-sample must be a share above 0 and at most 1');
+  }
   let sim: Simulator;
   if (o.backfill !== undefined) {
     if (!o.out) {
@@ -118,9 +124,10 @@ export async function cmdSimulate(argv: string[], io: Io): Promise<number> {
     }
     sim = r.simulator;
     sim.storyDayMs = storyDayMs;
+    sim.judgeSampleRate = judgeSampleRate;
     sim.setScenario(scenario);
   } else {
-    sim = new Simulator({ seed, startMs: Date.now(), scenario, trafficScale: traffic, storyDayMs });
+    sim = new Simulator({ seed, startMs: Date.now(), scenario, trafficScale: traffic, storyDayMs, judgeSampleRate });
   }
   const server = await startSimulatorServer({
     simulator: sim,

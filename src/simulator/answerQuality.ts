@@ -46,9 +46,10 @@ export function qualitySeries(q: Labels, add: (family: string, labels: Labels) =
   };
 }
 
-/** Draws the quality signals of `ok` successful answers under effect `e` and adds them to `s`. */
-export function drawAnswerQuality(rng: Random, s: QualitySeries, ok: number, e: Effect): QualityCounts {
-  const judged = rng.binomial(ok, JUDGE_SAMPLE);
+/** Draws the quality signals of `ok` successful answers under effect `e` and adds them to `s`;
+ * `judgeSample` is the share of answers the judge grades. */
+export function drawAnswerQuality(rng: Random, s: QualitySeries, ok: number, e: Effect, judgeSample = JUDGE_SAMPLE): QualityCounts {
+  const judged = rng.binomial(ok, judgeSample);
   const pass = rng.binomial(judged, e.judgePass);
   s.judge.pass.value += pass;
   s.judge.fail.value += judged - pass;
@@ -66,7 +67,7 @@ export function drawAnswerQuality(rng: Random, s: QualitySeries, ok: number, e: 
     s.checks[check].pass.value += ok - failed;
   }
   const seen = rng.binomial(ok, OUTCOME_SEEN);
-  const good = rng.binomial(seen, e.judgePass);
+  const good = rng.binomial(seen, e.trueQuality ?? e.judgePass);
   const afterGood = rng.multinomial(good, OUTCOME_AFTER_GOOD);
   const afterBad = rng.multinomial(seen - good, OUTCOME_AFTER_BAD);
   s.outcomes.forEach((o, i) => (o.value += afterGood[i] + afterBad[i]));

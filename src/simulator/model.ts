@@ -2,13 +2,15 @@
 // change their behaviour. Numbers are chosen so that the example SLOs sit comfortably inside their
 // budgets in `steady` and visibly burn in every other scenario.
 
-export type ScenarioName = 'steady' | 'bad-prompt-rollout' | 'prompt-regression' | 'provider-outage' | 'latency-regression' | 'traffic-spike';
+export type ScenarioName = 'steady' | 'bad-prompt-rollout' | 'prompt-regression' | 'judge-drift' | 'provider-outage' | 'latency-regression' | 'traffic-spike';
 
 export const SCENARIOS: Record<ScenarioName, string> = {
   steady: 'normal traffic with a daily swing; every SLO inside its budget',
   'bad-prompt-rollout': 'a new /chat prompt: judge pass rate and thumbs up drop, answers get longer (and costlier)',
   'prompt-regression':
     'the support-bot story on a compressed clock: a new /chat prompt slowly hurts answers, blended quality 94% -> 91% -> 89% over three story days (one day = 4 minutes unless set); malformed JSON and retries rise. Revert by switching back to steady',
+  'judge-drift':
+    'the /chat judge drifts lenient: it passes 98% of answers while people find fewer good (more retries and thumbs down), and agrees with human reviewers on 65% of them (under the 80% minimum)',
   'provider-outage': 'the openai provider fails a third of calls (provider_error, provider_timeout); retries exhaust and some requests fail on our side (internal_error); fallback is slower',
   'latency-regression': 'time to first token on /chat is four times slower',
   'traffic-spike': 'six times the traffic on every route: queues grow, TTFT rises, some requests are shed (internal_error)',
@@ -81,6 +83,8 @@ export interface Effect {
   judgePass: number;
   thumbsUp: number;
   judgeAgreement: number;
+  /** Share of answers that are really good (drives the user outcomes); the judge's pass rate when unset. */
+  trueQuality?: number;
   outTokenFactor: number;
   /** Time per output token: above 1 when the provider is saturated (fewer tokens per second). */
   tpotFactor: number;
@@ -133,6 +137,14 @@ export function effectFor(scenario: ScenarioName, s: StreamDef, sinceMs = 0, sto
         e.hardCheckFail.valid_json = day.validJson;
         e.hardCheckFail.no_improper_refusal = day.refusal;
         e.outTokenFactor = 1.15;
+      }
+      break;
+    case 'judge-drift':
+      if (s.route === '/chat') {
+        e.judgePass = 0.98;
+        e.trueQuality = 0.88;
+        e.thumbsUp = 0.78;
+        e.judgeAgreement = 0.65;
       }
       break;
     case 'bad-prompt-rollout':

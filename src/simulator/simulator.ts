@@ -6,7 +6,7 @@
 // from Date.now()).
 
 import { effectFor, Effect, ERROR_TYPES, diurnal, DURATION_BUCKETS, ScenarioName, ScheduledScenario, STORY_DAY_MS, StreamDef, STREAMS, TIERED_ROUTES, TIERS, TPOT_BUCKETS, TTFT_BUCKETS } from './model';
-import { drawAnswerQuality, QualitySeries, qualitySeries } from './answerQuality';
+import { drawAnswerQuality, JUDGE_SAMPLE, QualitySeries, qualitySeries } from './answerQuality';
 import { Labels, Series } from './exposition';
 import { lognormalCdf, Random } from './random';
 
@@ -63,6 +63,8 @@ export interface SimulatorOptions {
   onEvent?: (e: QualityEvent) => void;
   /** Length of a story day of the prompt-regression scenario (simulated ms, default 4 minutes). */
   storyDayMs?: number;
+  /** Share of successful streamed answers the judge grades (default 0.2): lower it to see the margin of error widen. */
+  judgeSampleRate?: number;
 }
 
 function lognormalMean(median: number, sigma: number): number {
@@ -84,6 +86,8 @@ export class Simulator {
   private scenarioFromMs: number;
   /** Length of a story day of prompt-regression (simulated ms); may be changed between calls. */
   storyDayMs: number;
+  /** Share of answers the judge grades; may be changed between calls. */
+  judgeSampleRate: number;
   onEvent?: (e: QualityEvent) => void;
   /** Simulated time up to which events have been drawn. */
   nowMs: number;
@@ -98,6 +102,7 @@ export class Simulator {
     this.onEvent = o.onEvent;
     this.scenarioFromMs = o.startMs;
     this.storyDayMs = o.storyDayMs ?? STORY_DAY_MS;
+    this.judgeSampleRate = o.judgeSampleRate ?? JUDGE_SAMPLE;
     for (const def of STREAMS) {
       if (TIERED_ROUTES.includes(def.route)) {
         for (const tier of TIERS) {
@@ -250,7 +255,7 @@ export class Simulator {
       st.tokensOut.value += Math.max(0, tout);
       st.cost.value += (Math.max(0, tin) * d.priceIn + Math.max(0, tout) * d.priceOut) / 1e6;
       if (st.quality) {
-        const c = drawAnswerQuality(this.rng, st.quality, ok, e);
+        const c = drawAnswerQuality(this.rng, st.quality, ok, e, this.judgeSampleRate);
         if (this.onEvent) {
           this.emitEvents(t, dtMs, d, c);
         }

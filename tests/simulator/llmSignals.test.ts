@@ -109,4 +109,33 @@ describe('LLM signals of the simulator', () => {
     expect(blendedQuality(window(sim, T0 + 5 * day))).toBeCloseTo(0.955, 2);
     expect(blendedQuality(days[2], '/summarize')).toBeGreaterThan(0.95);
   });
+
+  test('judge-drift: the judge passes more while people find fewer good answers, and agrees with reviewers under the 80% minimum', () => {
+    const steady = run('steady', 120);
+    const drift = run('judge-drift', 120);
+    const judgePass = (d: ReturnType<typeof window>) => d('llm_judge_verdicts_total', { route: '/chat', verdict: 'pass' }) / d('llm_judge_verdicts_total', { route: '/chat' });
+    const agreement = (d: ReturnType<typeof window>) => d('llm_judge_human_agreement_total', { route: '/chat', agree: 'true' }) / d('llm_judge_human_agreement_total', { route: '/chat' });
+    const goodOutcomes = (d: ReturnType<typeof window>) => d('llm_response_outcomes_total', { route: '/chat', outcome: /^(accepted|copied)$/ }) / d('llm_response_outcomes_total', { route: '/chat' });
+    expect(judgePass(drift)).toBeGreaterThan(0.97); // 98%
+    expect(judgePass(steady)).toBeLessThan(0.97); // 96%
+    // Really good: 88% instead of 96%: good outcomes 0.88 x 0.94 + 0.12 x 0.15 = 0.845 instead of 0.908.
+    expect(goodOutcomes(drift)).toBeCloseTo(0.845, 1);
+    expect(goodOutcomes(drift)).toBeLessThan(goodOutcomes(steady) - 0.04);
+    // About 1,100 reviews in two hours (55,000 answers, 20% judged, 10% of those reviewed):
+    // 65% +- 2.8 points (95%), far under 80%; steady 91%.
+    expect(agreement(drift)).toBeLessThan(0.72);
+    expect(agreement(steady)).toBeGreaterThan(0.86);
+  });
+
+  test('a low judge sample rate grades fewer answers: 1% instead of 20%', () => {
+    const sim = new Simulator({ seed: 3, startMs: T0, judgeSampleRate: 0.01 });
+    const d = window(sim, T0 + 60 * MIN);
+    const answers = d('gen_ai_server_time_to_first_token_seconds_count', { route: '/chat' });
+    expect(d('llm_judge_verdicts_total', { route: '/chat' }) / answers).toBeCloseTo(0.01, 2);
+    // About 28,000 /chat answers in this hour: some 280 verdicts instead of 5,500, so the margin of
+    // error of a 94% pass rate, 1.96 x sqrt(0.94 x 0.06 / n), is 2.8 points instead of 0.6.
+    expect(answers).toBeGreaterThan(25_000);
+    expect(answers).toBeLessThan(31_000);
+  });
 });
+
