@@ -14,6 +14,10 @@ local defaults = {
     // A regex: every quality SLO of the service.
     qualitySlo: 'answer-quality|judge-verdicts-loki',
     costSlo: 'cost-per-request',
+    tpotSlo: 'chat-tokens-per-second',
+    responseSlo: 'batch-response-time',
+    hardChecksSlo: 'answer-hard-checks',
+    implicitSlo: 'answer-implicit-feedback',
     // The minimum agreement between the judge and human reviewers (the SLO's agreement.minimum).
     agreementMinimum: 0.8,
   },
@@ -234,7 +238,10 @@ local burnPanel(title, windows, m, thresholdM, legend, description, w=12, h=9) =
     local l = defaults.llm + std.get(config, 'llm', {});
     local svc = ['slo_service="$service"'];
     local routes = svc + ['route=~"$route"'];
-    local any = svc + ['slo=~"$availability_slo|$ttft_slo|$slices_slo|$quality_slo|$cost_slo"', 'route=~"$route"'];
+    local any = svc + ['slo=~"$availability_slo|$ttft_slo|$slices_slo|$tpot_slo|$response_slo|$quality_slo|$hard_checks_slo|$implicit_slo|$cost_slo"', 'route=~"$route"'];
+    local tpot = ['slo_service="$service"', 'slo="$tpot_slo"', 'route=~"$route"', 'gen_ai_request_model=~"$model"'];
+    local response = ['slo_service="$service"', 'slo="$response_slo"', 'route=~"$route"'];
+    local components = ['slo_service="$service"', 'slo=~"$quality_slo|$hard_checks_slo|$implicit_slo"', 'route=~"$route"'];
     local avail = ['slo_service="$service"', 'slo="$availability_slo"', 'route=~"$route"'];
     local ttft = ['slo_service="$service"', 'slo="$ttft_slo"', 'route=~"$route"', 'gen_ai_request_model=~"$model"'];
     local slices = ['slo_service="$service"', 'slo="$slices_slo"', 'route=~"$route"'];
@@ -255,7 +262,11 @@ local burnPanel(title, windows, m, thresholdM, legend, description, w=12, h=9) =
         b.textVar('availability_slo', 'Availability SLO', l.availabilitySlo),
         b.textVar('ttft_slo', 'TTFT SLO', l.ttftSlo, 'Latency threshold SLO on time to first token.'),
         b.textVar('slices_slo', 'TTFT slices SLO', l.slicesSlo, 'Timeslice SLO on a TTFT percentile.'),
+        b.textVar('tpot_slo', 'Tokens per second SLO', l.tpotSlo, 'Latency threshold SLO on time per output token (tokens per second = 1 / it).'),
+        b.textVar('response_slo', 'Response time SLO', l.responseSlo, 'Latency threshold SLO on total response time (batch and tool calls).'),
         b.textVar('quality_slo', 'Quality SLOs (regex)', l.qualitySlo),
+        b.textVar('hard_checks_slo', 'Hard checks SLO', l.hardChecksSlo, 'Quality SLO on the deterministic checks alone (valid JSON, no improper refusal, no leaked system prompt).'),
+        b.textVar('implicit_slo', 'Implicit feedback SLO', l.implicitSlo, 'Quality SLO on what people do with answers alone (accepted or copied, against edited, retried or abandoned).'),
         b.textVar('cost_slo', 'Cost SLO', l.costSlo),
       ],
       [
@@ -280,6 +291,22 @@ local burnPanel(title, windows, m, thresholdM, legend, description, w=12, h=9) =
         burnPanel('TTFT burn rate (1h and 6h)', ['1h', '6h'], ttft, oneOf(ttft), '{{route}} · {{gen_ai_request_model}}',
                   'Page windows; dashed lines are the page thresholds for the SLO\'s period.', w=24, h=8),
 
+        b.row('Streaming speed and total response time'),
+        budgetBars('Tokens per second: budget remaining', tpot, '{{route}} · {{gen_ai_request_model}}',
+                   'Latency SLO on time per output token: a threshold of 0.05 s is 20 tokens per second.'),
+        b.timeseries('Answers streamed at or above the tokens-per-second floor (1h)', [
+          b.target(b.sli('1h', tpot), '{{route}} · {{gen_ai_request_model}}'),
+          b.target('1 - (' + b.pooledRatio('1h', tpot) + ')', 'all selected routes and models'),
+          b.target('max(' + b.series('slo:objective:ratio', oneOf(tpot)) + ')', 'objective'),
+        ], unit='percentunit', decimals=2, w=16,
+           description='Share of answers whose time per output token met the threshold (tokens per second = 1 / time per token). It drops when providers are saturated.',
+           overrides=[b.overrideByName('objective', b.referenceLine('red')), b.overrideByName('all selected routes and models', [{ id: 'custom.lineWidth', value: 3 }])]),
+        budgetBars('Total response time: budget remaining', response, '{{route}}', 'Latency SLO on the whole answer (batch and tool calls).'),
+        b.timeseries('Whole answers within the threshold (1h)', [
+          b.target(b.sli('1h', response), '{{route}}'),
+          b.target('max(' + b.series('slo:objective:ratio', oneOf(response)) + ')', 'objective'),
+        ], unit='percentunit', decimals=2, w=16, overrides=[b.overrideByName('objective', b.referenceLine('red'))]),
+
         b.row('Availability'),
         budgetBars('Availability budget remaining', avail, '{{route}}'),
         b.timeseries('Availability (1h)', [
@@ -303,6 +330,12 @@ local burnPanel(title, windows, m, thresholdM, legend, description, w=12, h=9) =
           b.target('max by (slo) (' + b.series('slo:objective:ratio', oneOf(quality)) + ')', '{{slo}} objective'),
         ], unit='percentunit', decimals=2, w=16,
            description='Sampled quality (judge verdicts, thumbs) per route over the last day; the 1d window trails real time by up to an hour.',
+           overrides=[b.overrideByRegex('.*objective', b.referenceLine('red'))]),
+        b.timeseries('Quality components beside the blend (1h)', [
+          b.target(b.sli('1h', components), '{{slo}} {{route}}'),
+          b.target('max by (slo) (' + b.series('slo:objective:ratio', components) + ')', '{{slo}} objective'),
+        ], unit='percentunit', decimals=2, w=24,
+           description='The blended quality SLO beside the SLOs on its components alone: hard checks (malformed JSON, improper refusals, leaked system prompts) and implicit feedback (retries, edits, abandonment). A component that drops shows which signal moved the blend.',
            overrides=[b.overrideByRegex('.*objective', b.referenceLine('red'))]),
         b.table('Quality over the period: SLI, samples and margin of error', [
           b.target(b.periodSli(quality), instant=true, table=true),

@@ -13,9 +13,11 @@ export const SIMULATE_HELP = `Usage: burnrate simulate [--port N] [--host H] [--
        burnrate simulate --backfill 14d --out DIR [--step 10m] [--recent 6h] [--no-incidents] [--serve]
 
 An LLM gateway look-alike for demos and tests. Serves Prometheus metrics under OpenTelemetry GenAI
-names (gen_ai_server_time_to_first_token_seconds, gen_ai_client_operation_duration_seconds with
+names (gen_ai_server_time_to_first_token_seconds, gen_ai_server_time_per_output_token_seconds,
+gen_ai_client_operation_time_to_first_chunk_seconds, gen_ai_client_operation_duration_seconds with
 error_type on failures, llm_tokens_total, llm_cost_usd_total, llm_judge_verdicts_total,
-llm_feedback_total, llm_judge_human_agreement_total) per route and model on
+llm_feedback_total, llm_judge_human_agreement_total, llm_hard_checks_total,
+llm_response_outcomes_total) per route, model and (on /chat) customer plan (label tier) on
 http://HOST:PORT/metrics, and switches scenarios at run time:
 
   curl -XPOST http://127.0.0.1:9464/scenario -d '{"name":"provider-outage"}'
@@ -26,6 +28,8 @@ Scenarios: ${Object.keys(SCENARIOS).join(', ')}.
   --seed N              random seed (default 1): the same seed gives the same traffic
   --scenario NAME       scenario at start (default steady)
   --traffic X           multiply every route's traffic by X (default 1)
+  --judge-sample R       share of answers the judge grades (default 0.2; lower: a wider margin of error)
+  --story-day D         length of a story day of prompt-regression (default 4m: "three days" in 12 minutes)
   --logs FILE|-         write judge verdicts, thumbs and human reviews as JSON lines (- = stdout)
   --loki-url URL        also push them to Loki (URL/loki/api/v1/push); --loki-tenant sets X-Scope-OrgID
   --backfill RANGE      simulate the past RANGE (e.g. 14d) and write it as OpenMetrics into --out DIR,
@@ -42,6 +46,8 @@ export async function cmdSimulate(argv: string[], io: Io): Promise<number> {
     seed: 'string',
     scenario: 'string',
     traffic: 'string',
+    'story-day': 'string',
+    'judge-sample': 'string',
     logs: 'string',
     'loki-url': 'string',
     'loki-tenant': 'string',
@@ -83,6 +89,11 @@ export async function cmdSimulate(argv: string[], io: Io): Promise<number> {
     }
     return s * 1000;
   };
+  const storyDayMs = seconds('story-day', '4m')!;
+  const judgeSampleRate = Number(o['judge-sample'] ?? '0.2');
+  if (!(judgeSampleRate > 0 && judgeSampleRate <= 1)) {
+    throw new UsageError('--judge-sample must be a share above 0 and at most 1');
+  }
   let sim: Simulator;
   if (o.backfill !== undefined) {
     if (!o.out) {
@@ -112,9 +123,11 @@ export async function cmdSimulate(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     sim = r.simulator;
+    sim.storyDayMs = storyDayMs;
+    sim.judgeSampleRate = judgeSampleRate;
     sim.setScenario(scenario);
   } else {
-    sim = new Simulator({ seed, startMs: Date.now(), scenario, trafficScale: traffic });
+    sim = new Simulator({ seed, startMs: Date.now(), scenario, trafficScale: traffic, storyDayMs, judgeSampleRate });
   }
   const server = await startSimulatorServer({
     simulator: sim,

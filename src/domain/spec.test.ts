@@ -1,5 +1,6 @@
 import { budgetInWords, compact, messagesFor, renderRules, setPath, validateSpec } from './spec';
 import { templateSpec, TEMPLATES } from './templates';
+import { KNOWN_BUCKETS } from '../core/spec/defaults';
 
 describe('editor model', () => {
   it('every template but blank is valid once it has a service', () => {
@@ -21,6 +22,32 @@ describe('editor model', () => {
     expect(messagesFor(v, 'objective').join()).toContain('did you mean 0.995');
     expect(messagesFor(v, 'sli.latency.threshold').join()).toMatch(/use 0.25 or 0.5/);
     expect(messagesFor(v, 'name')).toEqual([]);
+  });
+
+  it('every latency template reads a histogram of known buckets, at a boundary', () => {
+    const latency = TEMPLATES.filter((t) => t.spec.sli.latency);
+    expect(latency.length).toBeGreaterThanOrEqual(9);
+    for (const t of latency) {
+      const { metric, threshold } = t.spec.sli.latency;
+      if (metric === 'litellm_llm_api_time_to_first_token_metric') {
+        continue; // its buckets are not checked against a source: the editor reads them from the data source
+      }
+      expect({ id: t.id, known: KNOWN_BUCKETS[metric]?.includes(threshold) }).toEqual({ id: t.id, known: true });
+    }
+  });
+
+  it.each([
+    ['otel-tpot', 0.06, 'OpenTelemetry GenAI buckets', 'use 0.05 or 0.075'],
+    ['otel-ttfc', 2, 'OpenTelemetry GenAI buckets', 'use 1.28 or 2.56'],
+    ['vllm-itl', 0.12, 'vLLM buckets', 'use 0.1 or 0.15'],
+    ['vllm-e2e', 12, 'vLLM buckets', 'use 10 or 15'],
+    ['litellm-response-time', 2.2, 'LiteLLM buckets', 'use 2 or 2.5'],
+  ])('%s: threshold %s is off the buckets, and the message names their source and the neighbours', (id, threshold, source, near) => {
+    const v = validateSpec(setPath(templateSpec(id, 'svc'), 'sli.latency.threshold', threshold));
+    const msg = messagesFor(v, 'sli.latency.threshold').join();
+    expect(msg).toContain(`${threshold} is not a bucket boundary`);
+    expect(msg).toContain(source);
+    expect(msg).toContain(near);
   });
 
   it('maps list items of the form to the validator paths', () => {

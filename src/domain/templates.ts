@@ -14,6 +14,11 @@ export interface SloTemplate {
 
 const OTEL_DURATION = 'gen_ai_client_operation_duration_seconds';
 const OTEL_TTFT = 'gen_ai_server_time_to_first_token_seconds';
+const OTEL_TPOT = 'gen_ai_server_time_per_output_token_seconds';
+const OTEL_TTFC = 'gen_ai_client_operation_time_to_first_chunk_seconds';
+// No convention names these yet: the counters the simulator exports (docs/metrics-sources.md).
+const HARD_CHECKS = 'llm_hard_checks_total';
+const OUTCOMES = 'llm_response_outcomes_total';
 
 export const TEMPLATES: SloTemplate[] = [
   {
@@ -107,6 +112,111 @@ export const TEMPLATES: SloTemplate[] = [
     },
   },
   {
+    id: 'otel-tpot',
+    title: 'LLM tokens per second while streaming (OpenTelemetry GenAI)',
+    description: `Share of answers streamed at 20 tokens per second or faster: ${OTEL_TPOT} at or under 0.05 s per token (its buckets: 0.01, 0.025, 0.05, 0.075, 0.1, ...).`,
+    family: 'otel',
+    spec: {
+      name: 'chat-tokens-per-second',
+      description: 'Answers stream at 20 tokens per second or faster (time per output token at or under 50 ms).',
+      objective: 0.95,
+      window: '30d',
+      groupBy: ['gen_ai_request_model'],
+      sli: { latency: { metric: OTEL_TPOT, matchers: 'gen_ai_operation_name="chat"', threshold: 0.05 } },
+      alerting: { minEvents: 10 },
+    },
+  },
+  {
+    id: 'otel-response-time',
+    title: 'LLM total response time (OpenTelemetry GenAI)',
+    description: `Batch (non-streaming) calls, where only the whole answer counts: ${OTEL_DURATION} at or under 10.24 s (doubling buckets from 10 ms). Pick the route or operation with the matchers.`,
+    family: 'otel',
+    spec: {
+      name: 'batch-response-time',
+      description: 'Whole answers within 10.24 s.',
+      objective: 0.99,
+      window: '30d',
+      groupBy: ['route'],
+      sli: { latency: { metric: OTEL_DURATION, matchers: 'gen_ai_operation_name="chat", route="/summarize"', threshold: 10.24 } },
+      alerting: { minEvents: 10 },
+    },
+  },
+  {
+    id: 'otel-ttfc',
+    title: 'LLM time to first chunk, client side (OpenTelemetry GenAI)',
+    description: `What the caller waits for the first streamed chunk: ${OTEL_TTFC} at or under 1.28 s (doubling buckets from 10 ms: 0.64, 1.28, 2.56, ...).`,
+    family: 'otel',
+    spec: {
+      name: 'chat-first-chunk',
+      description: 'First streamed chunk within 1.28 s, measured by the client.',
+      objective: 0.95,
+      window: '30d',
+      groupBy: ['route'],
+      sli: { latency: { metric: OTEL_TTFC, matchers: 'gen_ai_operation_name="chat"', threshold: 1.28 } },
+      alerting: { minEvents: 10 },
+    },
+  },
+  {
+    id: 'otel-ttft-per-tier',
+    title: 'LLM time to first token per customer plan (OpenTelemetry GenAI)',
+    description: `${OTEL_TTFT} per route and customer plan (a 'tier' attribute your gateway sets): one budget per plan, so a free-tier spike does not spend the enterprise budget.`,
+    family: 'otel',
+    spec: {
+      name: 'chat-ttft-per-tier',
+      description: 'First token within 2.5 s, per route and customer plan.',
+      objective: 0.99,
+      window: '30d',
+      groupBy: ['route', 'tier'],
+      sli: { latency: { metric: OTEL_TTFT, matchers: 'gen_ai_operation_name="chat"', threshold: 2.5 } },
+      alerting: { minEvents: 10 },
+    },
+  },
+  {
+    id: 'hard-checks-quality',
+    title: 'Hard checks on every answer',
+    description: `Deterministic checks (valid JSON, no improper refusal, no leaked system prompt): ${HARD_CHECKS}{result="pass"} over all checks run.`,
+    family: 'generic',
+    spec: {
+      name: 'answer-hard-checks',
+      description: 'Answers that pass the deterministic checks.',
+      objective: 0.98,
+      window: '30d',
+      groupBy: ['route'],
+      sli: {
+        quality: {
+          components: [{ name: 'hard_checks', good: `${HARD_CHECKS}{result="pass"}`, total: HARD_CHECKS }],
+        },
+      },
+    },
+  },
+  {
+    id: 'llm-quality-blend',
+    title: 'Answer quality: judge, hard checks and implicit feedback',
+    description: `Judge verdicts, hard checks and what people do with answers (${OUTCOMES}: accepted or copied is good; edited, retried or abandoned is not), blended by weight, with the judge checked against human reviews.`,
+    family: 'generic',
+    spec: {
+      name: 'answer-quality',
+      description: 'Answers that are good by the judge, the hard checks and the people who got them.',
+      objective: 0.92,
+      window: '30d',
+      groupBy: ['route'],
+      sli: {
+        quality: {
+          components: [
+            { name: 'judge', good: 'llm_judge_verdicts_total{verdict="pass"}', total: 'llm_judge_verdicts_total', weight: 0.5 },
+            { name: 'hard_checks', good: `${HARD_CHECKS}{result="pass"}`, total: HARD_CHECKS, weight: 0.3 },
+            { name: 'implicit', good: `${OUTCOMES}{outcome=~"accepted|copied"}`, total: OUTCOMES, weight: 0.2 },
+          ],
+          agreement: {
+            agreed: 'llm_judge_human_agreement_total{agree="true"}',
+            reviewed: 'llm_judge_human_agreement_total',
+            minimum: 0.8,
+          },
+        },
+      },
+    },
+  },
+  {
     id: 'vllm-ttft',
     title: 'vLLM time to first token',
     description: 'vllm:time_to_first_token_seconds per model_name; pick the threshold from the real buckets.',
@@ -117,6 +227,33 @@ export const TEMPLATES: SloTemplate[] = [
       window: '30d',
       groupBy: ['model_name'],
       sli: { latency: { metric: 'vllm:time_to_first_token_seconds', threshold: 1 } },
+    },
+  },
+  {
+    id: 'vllm-itl',
+    title: 'vLLM inter-token latency (tokens per second)',
+    description:
+      'vllm:inter_token_latency_seconds at or under 0.1 s (10 tokens per second or faster), per model_name. It replaced vllm:time_per_output_token_seconds (deprecated in 0.11, since removed).',
+    family: 'vllm',
+    spec: {
+      name: 'vllm-inter-token-latency',
+      objective: 0.99,
+      window: '30d',
+      groupBy: ['model_name'],
+      sli: { latency: { metric: 'vllm:inter_token_latency_seconds', threshold: 0.1 } },
+    },
+  },
+  {
+    id: 'vllm-e2e',
+    title: 'vLLM end-to-end request latency',
+    description: 'vllm:e2e_request_latency_seconds at or under 10 s, per model_name (buckets 0.3 ... 5, 10, 15, ...).',
+    family: 'vllm',
+    spec: {
+      name: 'vllm-e2e-latency',
+      objective: 0.99,
+      window: '30d',
+      groupBy: ['model_name'],
+      sli: { latency: { metric: 'vllm:e2e_request_latency_seconds', threshold: 10 } },
     },
   },
   {
@@ -160,6 +297,19 @@ export const TEMPLATES: SloTemplate[] = [
       window: '30d',
       groupBy: ['model'],
       sli: { latency: { metric: 'litellm_llm_api_time_to_first_token_metric', threshold: 1 } },
+    },
+  },
+  {
+    id: 'litellm-response-time',
+    title: 'LiteLLM total response time',
+    description: 'litellm_request_total_latency_metric at or under 10 s per requested_model (LiteLLM buckets: ..., 9.5, 10, 15, ...).',
+    family: 'litellm',
+    spec: {
+      name: 'litellm-response-time',
+      objective: 0.99,
+      window: '30d',
+      groupBy: ['requested_model'],
+      sli: { latency: { metric: 'litellm_request_total_latency_metric', threshold: 10 } },
     },
   },
   {

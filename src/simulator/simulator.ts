@@ -1,40 +1,17 @@
 // The simulated LLM gateway: counters and histograms under OpenTelemetry GenAI names (after
-// Prometheus translation), per route and model, advanced in fixed ticks of simulated time.
+// Prometheus translation), per route, model and customer plan (tier), advanced in fixed ticks of
+// simulated time.
 // Nothing here reads the wall clock: the caller moves time with `advanceTo`, so the same seed
 // and the same calls give the same numbers (tests drive the clock; the HTTP server drives it
 // from Date.now()).
 
-import { effectFor, Effect, ERROR_TYPES, diurnal, DURATION_BUCKETS, ScenarioName, ScheduledScenario, StreamDef, STREAMS, TTFT_BUCKETS } from './model';
+import { effectFor, Effect, ERROR_TYPES, diurnal, DURATION_BUCKETS, ScenarioName, ScheduledScenario, STORY_DAY_MS, StreamDef, STREAMS, TIERED_ROUTES, TIERS, TPOT_BUCKETS, TTFT_BUCKETS } from './model';
+import { drawAnswerQuality, JUDGE_SAMPLE, QualitySeries, qualitySeries } from './answerQuality';
+import { Labels, Series } from './exposition';
 import { lognormalCdf, Random } from './random';
 
-export type Labels = Record<string, string>;
-
-export interface Series {
-  family: string;
-  type: 'counter' | 'histogram';
-  /** Sample name: the family for counters, family_bucket/_sum/_count for histograms. */
-  name: string;
-  labels: Labels;
-  value: number;
-}
-
-export interface FamilyInfo {
-  name: string;
-  type: 'counter' | 'histogram';
-  help: string;
-  unit?: string;
-}
-
-export const FAMILIES: FamilyInfo[] = [
-  { name: 'gen_ai_server_time_to_first_token_seconds', type: 'histogram', help: 'Time to generate the first token (gen_ai.server.time_to_first_token), successful streaming calls.', unit: 'seconds' },
-  { name: 'gen_ai_client_operation_duration_seconds', type: 'histogram', help: 'GenAI operation duration (gen_ai.client.operation.duration); error_type is set only on failed calls.', unit: 'seconds' },
-  { name: 'llm_tokens_total', type: 'counter', help: 'Tokens used, by gen_ai_token_type (input, output).' },
-  { name: 'llm_cost_usd_total', type: 'counter', help: 'Spend on model providers in US dollars.' },
-  { name: 'llm_judge_verdicts_total', type: 'counter', help: 'LLM-as-judge verdicts on sampled answers (verdict=pass|fail).' },
-  { name: 'llm_feedback_total', type: 'counter', help: 'User feedback on answers (thumb=up|down).' },
-  { name: 'llm_judge_human_agreement_total', type: 'counter', help: 'Human reviews of judged answers: whether the reviewer agreed with the judge (agree=true|false).' },
-  { name: 'llm_simulator_scenario', type: 'counter', help: 'Always 1 for the running scenario (gauge, for dashboards).' },
-];
+export { FAMILIES, labelText, renderPrometheusText } from './exposition';
+export type { FamilyInfo, Labels, Series } from './exposition';
 
 /** A judge verdict, a thumb or a human review: what the gateway would log as one JSON line. */
 export interface QualityEvent {
@@ -58,14 +35,17 @@ interface Histogram {
 
 interface StreamState {
   def: StreamDef;
+  /** Share of the stream's traffic (its tier's share; 1 without tiers). */
+  share: number;
+  tierTtftFactor: number;
   ttft?: Histogram;
+  tpot?: Histogram;
+  ttfc?: Histogram;
+  quality?: QualitySeries;
   duration: Record<string, Histogram>;
   tokensIn: Series;
   tokensOut: Series;
   cost: Series;
-  judge?: { pass: Series; fail: Series };
-  feedback?: { up: Series; down: Series };
-  agreement?: { yes: Series; no: Series };
 }
 
 export interface SimulatorOptions {
@@ -81,12 +61,11 @@ export interface SimulatorOptions {
   schedule?: ScheduledScenario[];
   /** Receives judge verdicts, thumbs and human reviews as they happen (none when unset). */
   onEvent?: (e: QualityEvent) => void;
+  /** Length of a story day of the prompt-regression scenario (simulated ms, default 4 minutes). */
+  storyDayMs?: number;
+  /** Share of successful streamed answers the judge grades (default 0.2): lower it to see the margin of error widen. */
+  judgeSampleRate?: number;
 }
-
-/** Share of successful streaming answers that the judge grades; share that gets a thumb; share of graded ones a human reviews. */
-const JUDGE_SAMPLE = 0.2;
-const FEEDBACK_SAMPLE = 0.05;
-const REVIEW_SAMPLE = 0.1;
 
 function lognormalMean(median: number, sigma: number): number {
   return median * Math.exp((sigma * sigma) / 2);
@@ -103,6 +82,12 @@ export class Simulator {
   private readonly trafficScale: number;
   private readonly probCache = new Map<string, number[]>();
   private scenarioSeries: Series;
+  /** Simulated time the current scenario was set at (the story's clock starts there). */
+  private scenarioFromMs: number;
+  /** Length of a story day of prompt-regression (simulated ms); may be changed between calls. */
+  storyDayMs: number;
+  /** Share of answers the judge grades; may be changed between calls. */
+  judgeSampleRate: number;
   onEvent?: (e: QualityEvent) => void;
   /** Simulated time up to which events have been drawn. */
   nowMs: number;
@@ -115,8 +100,17 @@ export class Simulator {
     this.schedule = o.schedule ?? [];
     this.trafficScale = o.trafficScale ?? 1;
     this.onEvent = o.onEvent;
+    this.scenarioFromMs = o.startMs;
+    this.storyDayMs = o.storyDayMs ?? STORY_DAY_MS;
+    this.judgeSampleRate = o.judgeSampleRate ?? JUDGE_SAMPLE;
     for (const def of STREAMS) {
-      this.streams.push(this.createStream(def));
+      if (TIERED_ROUTES.includes(def.route)) {
+        for (const tier of TIERS) {
+          this.streams.push(this.createStream(def, tier.name, tier.share, tier.ttftFactor));
+        }
+      } else {
+        this.streams.push(this.createStream(def));
+      }
     }
     this.scenarioSeries = this.add('llm_simulator_scenario', 'counter', 'llm_simulator_scenario', { scenario: this.scenarioName });
     this.scenarioSeries.value = 1;
@@ -133,27 +127,31 @@ export class Simulator {
     return { buckets, sum: this.add(family, 'histogram', `${family}_sum`, labels), count: this.add(family, 'histogram', `${family}_count`, labels), bounds };
   }
 
-  private createStream(def: StreamDef): StreamState {
+  private createStream(def: StreamDef, tier?: string, share = 1, tierTtftFactor = 1): StreamState {
     const base: Labels = { route: def.route, gen_ai_operation_name: def.operation, gen_ai_provider_name: def.provider, gen_ai_request_model: def.model };
+    if (tier) {
+      base.tier = tier;
+    }
     const st: StreamState = {
       def,
-      ttft: def.streaming ? this.histogram('gen_ai_server_time_to_first_token_seconds', TTFT_BUCKETS, base) : undefined,
+      share,
+      tierTtftFactor,
       duration: {},
       tokensIn: this.add('llm_tokens_total', 'counter', 'llm_tokens_total', { ...base, gen_ai_token_type: 'input' }),
       tokensOut: this.add('llm_tokens_total', 'counter', 'llm_tokens_total', { ...base, gen_ai_token_type: 'output' }),
       cost: this.add('llm_cost_usd_total', 'counter', 'llm_cost_usd_total', base),
     };
+    if (def.streaming) {
+      st.ttft = this.histogram('gen_ai_server_time_to_first_token_seconds', TTFT_BUCKETS, base);
+      st.tpot = this.histogram('gen_ai_server_time_per_output_token_seconds', TPOT_BUCKETS, base);
+      st.ttfc = this.histogram('gen_ai_client_operation_time_to_first_chunk_seconds', DURATION_BUCKETS, base);
+    }
     for (const et of ['', ...ERROR_TYPES]) {
       st.duration[et] = this.histogram('gen_ai_client_operation_duration_seconds', DURATION_BUCKETS, et ? { ...base, error_type: et } : base);
     }
     if (def.streaming) {
-      const q: Labels = { route: def.route, gen_ai_request_model: def.model };
-      st.judge = { pass: this.add('llm_judge_verdicts_total', 'counter', 'llm_judge_verdicts_total', { ...q, verdict: 'pass' }), fail: this.add('llm_judge_verdicts_total', 'counter', 'llm_judge_verdicts_total', { ...q, verdict: 'fail' }) };
-      st.feedback = { up: this.add('llm_feedback_total', 'counter', 'llm_feedback_total', { ...q, thumb: 'up' }), down: this.add('llm_feedback_total', 'counter', 'llm_feedback_total', { ...q, thumb: 'down' }) };
-      st.agreement = {
-        yes: this.add('llm_judge_human_agreement_total', 'counter', 'llm_judge_human_agreement_total', { ...q, agree: 'true' }),
-        no: this.add('llm_judge_human_agreement_total', 'counter', 'llm_judge_human_agreement_total', { ...q, agree: 'false' }),
-      };
+      const q: Labels = { route: def.route, gen_ai_request_model: def.model, ...(tier ? { tier } : {}) };
+      st.quality = qualitySeries(q, (family, labels) => this.add(family, 'counter', family, labels));
     }
     return st;
   }
@@ -165,17 +163,23 @@ export class Simulator {
   /** Switches the scenario from the current simulated time on. */
   setScenario(name: ScenarioName): void {
     this.scenarioName = name;
+    this.scenarioFromMs = this.nowMs;
     this.scenarioSeries.labels = { scenario: name };
   }
 
   /** The scenario in force at simulated time t (a scheduled one wins over the current one). */
   scenarioAt(tMs: number): ScenarioName {
+    return this.scenarioSpanAt(tMs).name;
+  }
+
+  /** The scenario in force at t and when it started (for the story's clock). */
+  private scenarioSpanAt(tMs: number): { name: ScenarioName; fromMs: number } {
     for (const s of this.schedule) {
       if (tMs >= s.fromMs && tMs < s.toMs) {
-        return s.name;
+        return s;
       }
     }
-    return this.scenarioName;
+    return { name: this.scenarioName, fromMs: this.scenarioFromMs };
   }
 
   /** Draws every tick that ends at or before `tMs`. */
@@ -217,12 +221,12 @@ export class Simulator {
   }
 
   private tick(t: number, dtMs: number): void {
-    const scenario = this.scenarioAt(t);
+    const span = this.scenarioSpanAt(t);
     const swing = diurnal(t);
     for (const st of this.streams) {
-      const e: Effect = effectFor(scenario, st.def);
+      const e: Effect = effectFor(span.name, st.def, t - span.fromMs, this.storyDayMs);
       const d = st.def;
-      const n = this.rng.poisson(d.rps * e.traffic * swing * this.trafficScale * (dtMs / 1000));
+      const n = this.rng.poisson(d.rps * st.share * e.traffic * swing * this.trafficScale * (dtMs / 1000));
       if (n === 0) {
         continue;
       }
@@ -230,12 +234,16 @@ export class Simulator {
       const timeouts = this.rng.binomial(provider, e.timeoutShare);
       const internal = this.rng.binomial(n - provider, e.internalErrorRate);
       const ok = n - provider - internal;
-      const ttftMedian = d.ttftMedian * e.ttftFactor;
+      const ttftMedian = d.ttftMedian * e.ttftFactor * st.tierTtftFactor;
       const outTokens = d.outTokens * e.outTokenFactor;
-      if (st.ttft) {
+      const tpotMedian = d.tpotMedian * e.tpotFactor;
+      if (st.ttft && st.tpot && st.ttfc) {
         this.observe(st.ttft, ok, ttftMedian, d.ttftSigma);
+        this.observe(st.tpot, ok, tpotMedian, 0.35);
+        // The client sees the first chunk a network round trip after the server's first token.
+        this.observe(st.ttfc, ok, ttftMedian + 0.08, d.ttftSigma);
       }
-      const okMedian = (d.streaming ? ttftMedian + outTokens * 0.012 : d.ttftMedian) * e.durationFactor;
+      const okMedian = (d.streaming ? ttftMedian + outTokens * tpotMedian * 0.6 : d.ttftMedian) * e.durationFactor;
       this.observe(st.duration[''], ok, okMedian, 0.4);
       this.observe(st.duration.provider_timeout, timeouts, 30, 0.05);
       this.observe(st.duration.provider_error, provider - timeouts, 0.6 * e.durationFactor, 0.5);
@@ -246,21 +254,10 @@ export class Simulator {
       st.tokensIn.value += Math.max(0, tin);
       st.tokensOut.value += Math.max(0, tout);
       st.cost.value += (Math.max(0, tin) * d.priceIn + Math.max(0, tout) * d.priceOut) / 1e6;
-      if (st.judge && st.feedback && st.agreement) {
-        const judged = this.rng.binomial(ok, JUDGE_SAMPLE);
-        const pass = this.rng.binomial(judged, e.judgePass);
-        st.judge.pass.value += pass;
-        st.judge.fail.value += judged - pass;
-        const thumbs = this.rng.binomial(ok, FEEDBACK_SAMPLE);
-        const up = this.rng.binomial(thumbs, e.thumbsUp);
-        st.feedback.up.value += up;
-        st.feedback.down.value += thumbs - up;
-        const reviewed = this.rng.binomial(judged, REVIEW_SAMPLE);
-        const agree = this.rng.binomial(reviewed, e.judgeAgreement);
-        st.agreement.yes.value += agree;
-        st.agreement.no.value += reviewed - agree;
+      if (st.quality) {
+        const c = drawAnswerQuality(this.rng, st.quality, ok, e, this.judgeSampleRate);
         if (this.onEvent) {
-          this.emitEvents(t, dtMs, d, { pass, fail: judged - pass, up, down: thumbs - up, agree, disagree: reviewed - agree });
+          this.emitEvents(t, dtMs, d, c);
         }
       }
     }
@@ -297,32 +294,4 @@ export class Simulator {
       .filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v))
       .reduce((a, s) => a + s.value, 0);
   }
-}
-
-const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-
-export function labelText(labels: Labels): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
-}
-
-function num(v: number): string {
-  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(15)));
-}
-
-/** The Prometheus text exposition (format 0.0.4) of every series, families together. */
-export function renderPrometheusText(series: Series[]): string {
-  const lines: string[] = [];
-  for (const f of FAMILIES) {
-    const members = series.filter((s) => s.family === f.name);
-    if (!members.length) {
-      continue;
-    }
-    const type = f.name === 'llm_simulator_scenario' ? 'gauge' : f.type;
-    lines.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${type}`);
-    for (const s of members) {
-      lines.push(`${s.name}${labelText(s.labels)} ${num(s.value)}`);
-    }
-  }
-  return lines.join('\n') + '\n';
 }

@@ -24,6 +24,8 @@ jest.setTimeout(180_000);
 
 const PROMETHEUS = process.env.PROMETHEUS ?? 'prometheus';
 const EXAMPLE = join(ROOT, 'examples', 'llm-gateway.yaml');
+// Tokens per second, total response time, hard checks and implicit feedback, for the same service.
+const SIGNALS = join(ROOT, 'tests', 'fixtures', 'llm-gateway-signals.yaml');
 const ROUTES = ['/chat', '/summarize'];
 const MODELS = ['gpt-4o', 'llama-3'];
 const SLOS = [
@@ -33,6 +35,10 @@ const SLOS = [
   'answer-quality',
   'cost-per-request',
   'judge-verdicts-loki',
+  'chat-tokens-per-second',
+  'batch-response-time',
+  'answer-hard-checks',
+  'answer-implicit-feedback',
 ];
 
 // ------------------------------------------------------------------ synthetic exporter
@@ -51,6 +57,9 @@ function exposition(elapsed: number): string {
     counter('gen_ai_client_operation_duration_seconds_count', { ...op, error_type: '' }, 10 * (1 - bad) - 0.2);
     counter('gen_ai_client_operation_duration_seconds_count', { ...op, error_type: 'server_error' }, 10 * bad);
     counter('gen_ai_client_operation_duration_seconds_count', { ...op, error_type: 'provider_error' }, 0.2);
+    const ok = 10 * (1 - bad) - 0.2;
+    counter('gen_ai_client_operation_duration_seconds_bucket', { ...op, error_type: '', le: '10.24' }, ok * 0.99);
+    counter('gen_ai_client_operation_duration_seconds_bucket', { ...op, error_type: '', le: '+Inf' }, ok);
     for (const model of MODELS) {
       const slow = route === '/chat' && model === 'llama-3' ? 0.3 : 0.002;
       const labels = { ...op, gen_ai_request_model: model };
@@ -65,6 +74,9 @@ function exposition(elapsed: number): string {
         counter('gen_ai_server_time_to_first_token_seconds_bucket', { ...labels, le }, rate);
       }
       counter('gen_ai_server_time_to_first_token_seconds_count', labels, 5);
+      counter('gen_ai_server_time_per_output_token_seconds_bucket', { ...labels, le: '0.05' }, 5 * (1 - slow));
+      counter('gen_ai_server_time_per_output_token_seconds_bucket', { ...labels, le: '+Inf' }, 5);
+      counter('gen_ai_server_time_per_output_token_seconds_count', labels, 5);
     }
     counter('llm_judge_verdicts_total', { route, verdict: 'pass' }, route === '/chat' ? 0.6 : 0.95);
     counter('llm_judge_verdicts_total', { route, verdict: 'fail' }, route === '/chat' ? 0.4 : 0.05);
@@ -73,6 +85,10 @@ function exposition(elapsed: number): string {
     counter('llm_judge_human_agreement_total', { route, agree: 'true' }, 0.09);
     counter('llm_judge_human_agreement_total', { route, agree: 'false' }, 0.01);
     counter('llm_cost_usd_total', { route }, route === '/chat' ? 0.02 : 0.005);
+    counter('llm_hard_checks_total', { route, check: 'valid_json', result: 'pass' }, route === '/chat' ? 0.9 : 0.99);
+    counter('llm_hard_checks_total', { route, check: 'valid_json', result: 'fail' }, route === '/chat' ? 0.1 : 0.01);
+    counter('llm_response_outcomes_total', { route, outcome: 'accepted' }, 0.7);
+    counter('llm_response_outcomes_total', { route, outcome: 'retried' }, route === '/chat' ? 0.3 : 0.05);
     // What Loki's ruler would remote-write for the Loki SLI: events per minute.
     const loki = { slo: 'judge-verdicts-loki', slo_service: 'llm-gateway', team: 'genai', route };
     lines.push(
@@ -150,7 +166,7 @@ beforeAll(async () => {
   }
   const dir = mkdtempSync(join(tmpdir(), 'burnrate-dashboards-'));
   const rulesFile = join(dir, 'rules.yaml');
-  const code = await main(['generate', EXAMPLE, '-o', rulesFile, '--loki-out', join(dir, 'loki.yaml')], {
+  const code = await main(['generate', EXAMPLE, SIGNALS, '-o', rulesFile, '--loki-out', join(dir, 'loki.yaml')], {
     stdout: () => undefined,
     stderr: () => undefined,
   });
@@ -197,7 +213,8 @@ beforeAll(async () => {
 
   await waitFor(
     'every SLO to have a release state',
-    async () => (await instant('slo:release_freeze:bool')).length === 6 * 2 + 2
+    // 10 SLOs per route (2), and chat-ttft and chat-tokens-per-second per model (2) too: 20 + 4.
+    async () => (await instant('slo:release_freeze:bool')).length === 10 * 2 + 4
   );
   await waitFor(
     'the page alert on /chat',
@@ -206,7 +223,7 @@ beforeAll(async () => {
   );
   await waitFor('caution and month-to-date series', async () => {
     return (
-      (await instant('slo:release_caution:bool')).length === 14 &&
+      (await instant('slo:release_caution:bool')).length === 24 &&
       (await instant('slo:sli_error:ratio_rate_calendar_month')).length === 2
     );
   });
@@ -345,11 +362,12 @@ test('overview: every query runs, no NaN or Inf, tables merge, /chat shows FREEZ
     // Caution may or may not be set; the rest must have data.
     expect(empty.filter((p) => p !== 'Caution')).toEqual([]);
     const table = runs.filter((r) => r.panel === 'All SLOs, worst first');
-    expect(table[0].result).toHaveLength(14); // 6 SLOs; chat-ttft has 2 routes x 2 models
+    // 10 SLOs, per route (2), chat-ttft and chat-tokens-per-second also per model (2): 14 + 10.
+    expect(table[0].result).toHaveLength(24);
     const state = table.find((r) => r.refId === 'D')!.result;
     const alert = table.find((r) => r.refId === 'E')!.result;
-    expect(state).toHaveLength(14);
-    expect(alert).toHaveLength(14);
+    expect(state).toHaveLength(24);
+    expect(alert).toHaveLength(24);
     const chat = (rs: Run['result']) =>
       rs.find((r) => r.metric.slo === 'chat-availability' && r.metric.route === '/chat')!.value[1];
     expect(chat(state)).toBe('2');

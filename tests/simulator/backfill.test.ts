@@ -115,7 +115,7 @@ describe('backfill', () => {
     // Scripted incidents within the range only (the others are 4 to 9 days back).
     expect(r.incidents.map((i) => i.name)).toEqual(['bad-prompt-rollout']);
     // The incident shows: /chat judge fails in the rollout window are far above the steady rate.
-    const fails = merged.get('llm_judge_verdicts_total{route="/chat",gen_ai_request_model="gpt-4o",verdict="fail"}')!;
+    const fails = merged.get('llm_judge_verdicts_total{route="/chat",gen_ai_request_model="gpt-4o",tier="free",verdict="fail"}')!;
     const inc = r.incidents[0];
     const at = (t: number) => fails.filter(([ts]) => ts * 1000 <= t).pop()![1];
     const during = (at(inc.toMs) - at(inc.fromMs)) / ((inc.toMs - inc.fromMs) / 3_600_000);
@@ -145,6 +145,10 @@ describe('backfill', () => {
     const series = Math.max(...rows.map((x) => Number(x[6])));
     expect(maxT - minT).toBeGreaterThanOrEqual(6 * 3_600_000 - 600_000);
     expect(Math.abs(maxT - Date.now())).toBeLessThan(5 * 60_000);
-    expect(series).toBe(359);
+    // Per streaming label set: TTFT 19 (16 buckets, +Inf, _sum, _count), time per output token 16,
+    // time to first chunk 17, durations 4 x 17, tokens 2, cost 1, judge, thumbs and reviews 6,
+    // hard checks 6, outcomes 5: 140. Seven such sets (/chat: 2 models x 3 tiers, /summarize: 1),
+    // and /embed's 4 x 17 + 3 = 71: 7 x 140 + 71 = 1051.
+    expect(series).toBe(1051);
   }, 60000);
 });

@@ -71,11 +71,13 @@ describe('simulator', () => {
     const text = renderPrometheusText(sim.series);
     expect(text).toContain('# TYPE gen_ai_server_time_to_first_token_seconds histogram');
     expect(text).toContain('# TYPE gen_ai_client_operation_duration_seconds histogram');
-    for (const name of ['llm_tokens_total', 'llm_cost_usd_total', 'llm_judge_verdicts_total', 'llm_feedback_total', 'llm_judge_human_agreement_total']) {
+    expect(text).toContain('# TYPE gen_ai_server_time_per_output_token_seconds histogram');
+    expect(text).toContain('# TYPE gen_ai_client_operation_time_to_first_chunk_seconds histogram');
+    for (const name of ['llm_tokens_total', 'llm_cost_usd_total', 'llm_judge_verdicts_total', 'llm_feedback_total', 'llm_judge_human_agreement_total', 'llm_hard_checks_total', 'llm_response_outcomes_total']) {
       expect(text).toContain(`# TYPE ${name} counter`);
     }
     const les = sim.series
-      .filter((s) => s.name === 'gen_ai_server_time_to_first_token_seconds_bucket' && s.labels.gen_ai_request_model === 'gpt-4o')
+      .filter((s) => s.name === 'gen_ai_server_time_to_first_token_seconds_bucket' && s.labels.gen_ai_request_model === 'gpt-4o' && s.labels.tier === 'pro')
       .map((s) => s.labels.le);
     expect(les).toEqual([...TTFT_BUCKETS.map(String), '+Inf']);
     expect(TTFT_BUCKETS).toEqual([0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]);
@@ -90,12 +92,21 @@ describe('simulator', () => {
       expect(s.labels.gen_ai_request_model).toBeTruthy();
       expect(s.labels.gen_ai_operation_name).toMatch(/^(chat|embeddings)$/);
     }
-    // Histograms are cumulative and end at _count.
-    for (const st of STREAMS.filter((x) => x.streaming)) {
-      const buckets = sim.series.filter((s) => s.name === 'gen_ai_server_time_to_first_token_seconds_bucket' && s.labels.gen_ai_request_model === st.model).map((s) => s.value);
-      expect([...buckets].sort((x, y) => x - y)).toEqual(buckets);
-      expect(buckets[buckets.length - 1]).toBe(sim.value('gen_ai_server_time_to_first_token_seconds_count', { route: st.route, gen_ai_operation_name: st.operation, gen_ai_provider_name: st.provider, gen_ai_request_model: st.model }));
+    // Histograms are cumulative and end at _count, per label set (route, model and, on /chat, tier).
+    for (const family of ['gen_ai_server_time_to_first_token_seconds', 'gen_ai_server_time_per_output_token_seconds', 'gen_ai_client_operation_time_to_first_chunk_seconds']) {
+      const counts = sim.series.filter((s) => s.name === `${family}_count`);
+      expect(counts.length).toBe(2 * 3 + 1); // /chat: 2 models x 3 tiers; /summarize: 1 model, no tier
+      for (const c of counts) {
+        const same = (s: { labels: Record<string, string> }) => Object.entries(c.labels).every(([k, v]) => s.labels[k] === v) && Object.keys(s.labels).length === Object.keys(c.labels).length + 1;
+        const buckets = sim.series.filter((s) => s.name === `${family}_bucket` && same(s)).map((s) => s.value);
+        expect([...buckets].sort((x, y) => x - y)).toEqual(buckets);
+        expect(buckets[buckets.length - 1]).toBe(c.value);
+        expect(c.value).toBeGreaterThan(0);
+      }
     }
+    // Tiers: /chat only, with the plans' shares of traffic (60/30/10).
+    expect(new Set(sim.series.filter((s) => s.labels.tier).map((s) => s.labels.route))).toEqual(new Set(['/chat']));
+    expect(new Set(sim.series.filter((s) => s.labels.tier).map((s) => s.labels.tier))).toEqual(new Set(['free', 'pro', 'enterprise']));
   });
 
   test('steady: every SLO of the demo comfortably inside its objective', () => {

@@ -2,7 +2,7 @@
 // PromQL or LogQL queries checked as Prometheus and Loki will read them.
 
 import { parseDuration } from './duration';
-import { KNOWN_BUCKETS } from './defaults';
+import { KNOWN_BUCKETS, KNOWN_HISTOGRAMS } from './defaults';
 import { MapReader, Problems } from './fieldReader';
 import { NAME_HINT, NAME_PATTERN } from './names';
 import { Sli, SourceType } from './types';
@@ -190,7 +190,7 @@ function readLatency(r: MapReader, p: Problems): Sli | undefined {
     const near = [below, above].filter((b) => b !== undefined).join(' or ');
     p.error(
       r.at('threshold'),
-      `${threshold} is not a bucket boundary of ${h.metric} (${buckets ? 'buckets given' : 'OpenTelemetry GenAI buckets'}: ${known.join(', ')}); a classic histogram can only count requests at a boundary: use ${near}`
+      `${threshold} is not a bucket boundary of ${h.metric} (${buckets ? 'buckets given' : KNOWN_HISTOGRAMS[h.metric].source}: ${known.join(', ')}); a classic histogram can only count requests at a boundary: use ${near}`
     );
     return undefined;
   }
