@@ -32,6 +32,8 @@ module.exports = {
       testEnvironment: 'node',
       setupFilesAfterEnv: [],
       testMatch: [...nodeDirs.map((d) => `<rootDir>/src/${d}/**/*.test.ts`), '<rootDir>/tests/**/*.test.ts'],
+      // The support-bot story runs beside the suite (scripts/run-tests.js) or alone (npm run test:story).
+      testPathIgnorePatterns: ['/node_modules/', ...(process.env.BURNRATE_STORY === '1' ? [] : ['<rootDir>/tests/demo/promptRegression.test.ts'])],
     },
   ],
 };

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `npm test`: the jest suite, and beside it the support-bot story (tests/demo/promptRegression),
+// which waits about 15 minutes on Prometheus's 3-minute `:period` evaluations and would otherwise
+// hold one of the two workers for most of the run. Both run at once; the story's output is
+// printed when it ends (it would interleave with the suite's); the exit code is the worse one.
+'use strict';
+const { spawn } = require('child_process');
+const path = require('path');
+
+const jest = path.join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js');
+const args = process.argv.slice(2);
+
+const suite = spawn(process.execPath, [jest, '--maxWorkers=2', ...args], { stdio: 'inherit' });
+const storyOut = [];
+const story =
+  args.length > 0
+    ? undefined // a filtered run (`npm test -- <pattern>`) is the suite alone
+    : spawn(process.execPath, [jest, '--selectProjects', 'node', '--runTestsByPath', 'tests/demo/promptRegression.test.ts'], {
+        env: { ...process.env, BURNRATE_STORY: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+story?.stdout.on('data', (d) => storyOut.push(d));
+story?.stderr.on('data', (d) => storyOut.push(d));
+
+const done = (p) => new Promise((resolve) => p.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+const stop = () => [suite, story].forEach((p) => p?.kill('SIGTERM'));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+(async () => {
+  const codes = [await done(suite)];
+  if (story) {
+    if (story.exitCode === null) {
+      console.log('\n--- waiting for the support-bot story (tests/demo/promptRegression.test.ts)');
+    }
+    codes.push(await done(story));
+    console.log('\n--- the support-bot story (tests/demo/promptRegression.test.ts):');
+    process.stdout.write(Buffer.concat(storyOut));
+  }
+  process.exit(Math.max(...codes));
+})();
