@@ -14,7 +14,7 @@ import { createLogger } from '../../src/server/log';
 import { CounterSpec, Exporter, histogramSeries, startExporter, waitForScraped } from '../support/exporter';
 import { PrometheusProcess, startPrometheus, stopAllPrometheus } from '../support/prometheusServer';
 import { testIds } from '../../src/components/testIds';
-import { CHROMIUM, DIST, HOST_BUNDLE_DIR, prepareBrowserRun, publishShot, SHOTS } from './builds';
+import { CHROMIUM, DIST, fullPageShot, HOST_BUNDLE_DIR, prepareBrowserRun } from './builds';
 import { HostServer, startHost } from './hostServer';
 
 jest.setTimeout(240_000);
@@ -118,10 +118,7 @@ describe('Grafana app in Chromium, against the real server and Prometheus', () =
     await exporter?.close();
   });
 
-  const shot = async (name: string) => {
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-    publishShot(name);
-  };
+  const shot = (name: string) => fullPageShot(page, name);
 
   async function open(path: string) {
     await page.goto(`${host!.url}${path}`);

@@ -3,6 +3,7 @@
 import { execFileSync } from 'child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'fs';
 import { join } from 'path';
+import type { Page } from 'playwright-core';
 import { requirePrometheus } from '../support/prometheusServer';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -23,6 +24,19 @@ export function publishShot(name: string): void {
   if (process.env.UPDATE_SCREENSHOTS === '1' && CATALOG_SHOTS[name]) {
     copyFileSync(join(SHOTS, `${name}.png`), join(ROOT, 'src', 'img', 'screenshots', `${CATALOG_SHOTS[name]}.png`));
   }
+}
+
+/**
+ * A full-page screenshot into SHOTS (and the catalog's copy when asked). Chromium resizes its
+ * viewport for it and leaves the page scrolled elsewhere; the next blur snapped the scroll back,
+ * which moved the editor's "Create SLO" button between mousedown and mouseup and lost the click.
+ * So the scroll goes back to where the test left it.
+ */
+export async function fullPageShot(page: Page, name: string): Promise<void> {
+  const scrollY = await page.evaluate(() => window.scrollY);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await page.evaluate((y) => window.scrollTo(0, y), scrollY);
+  publishShot(name);
 }
 
 export const HOST_BUNDLE_DIR = join(ROOT, 'node_modules', '.cache', 'burnrate-browser-host');

@@ -17,7 +17,7 @@ import { panelTestIds } from '../../src/panels/budget/testIds';
 import { QUERY_A, QUERY_B } from '../../src/panels/budget/queries';
 import { Exporter, startExporter } from '../support/exporter';
 import { freePort, PrometheusProcess, startPrometheus, stopAllPrometheus, waitFor } from '../support/prometheusServer';
-import { CHROMIUM, DIST, HOST_BUNDLE_DIR, prepareBrowserRun, SHOTS } from './builds';
+import { CHROMIUM, DIST, fullPageShot, HOST_BUNDLE_DIR, prepareBrowserRun, SHOTS } from './builds';
 import { HostServer, startHost } from './hostServer';
 import { promQuery } from './promFrames';
 
@@ -130,14 +130,14 @@ describe('a manual freeze in the list, the detail page and the budget panel, in 
     await row.waitFor({ timeout: 20000 });
     await expect(row.locator(tid(testIds.list.state)).textContent()).resolves.toBe('freeze');
     await expect(row.locator(tid(testIds.list.reason)).textContent()).resolves.toBe(words);
-    await page.screenshot({ path: join(SHOTS, 'release-01-list.png'), fullPage: true });
+    await fullPageShot(page, 'release-01-list');
 
     await row.getByRole('link', { name: NAME }).click();
     const reason = page.locator(tid(testIds.detail.reason));
     await reason.waitFor({ timeout: 20000 });
     await expect(reason.textContent()).resolves.toBe(words);
     await expect(page.locator(tid(testIds.detail.audit)).textContent()).resolves.toContain('freeze.create');
-    await page.screenshot({ path: join(SHOTS, 'release-02-detail.png'), fullPage: true });
+    await fullPageShot(page, 'release-02-detail');
 
     await page.goto(`${host!.url}/__panel/panels/budget`);
     await page.waitForFunction(() => (window as any).__hostReady || (window as any).__hostError, undefined, { timeout: 30000 });
