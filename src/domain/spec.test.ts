@@ -1,4 +1,4 @@
-import { budgetInWords, compact, messagesFor, renderRules, setPath, validateSpec } from './spec';
+import { alertSummary, budgetInWords, compact, messagesFor, renderRules, setPath, validateSpec } from './spec';
 import { templateSpec, TEMPLATES } from './templates';
 import { KNOWN_BUCKETS } from '../core/spec/defaults';
 
@@ -63,12 +63,31 @@ describe('editor model', () => {
     const slo = validateSpec(templateSpec('otel-availability', 'svc')).slo!;
     // 0.5% of 10,000 a day over 30 days.
     expect(budgetInWords(slo, 10000)).toBe(
-      "1,500 failed requests per 30 days at today's traffic (10,000 a day; 0.5% may fail)."
+      "At today's traffic, 50 of 10,000 requests a day may fail (0.5%): 1,500 failed requests per 30 days."
     );
     expect(budgetInWords(slo, undefined)).toContain('no traffic seen yet');
     const ttft = validateSpec(templateSpec('otel-ttft', 'svc')).slo!;
-    expect(budgetInWords(ttft, 2000)).toMatch(/^3,000 slow requests per 30 days/);
+    // 5% of 2,000 a day is 100, 3,000 over 30 days.
+    expect(budgetInWords(ttft, 2000)).toBe(
+      "At today's traffic, 100 of 2,000 requests a day may be slow (5%): 3,000 slow requests per 30 days."
+    );
     const cost = validateSpec(templateSpec('otel-cost', 'svc')).slo!;
     expect(budgetInWords(cost, 1)).toContain('0.002 USD');
+  });
+
+  it('says which alert severities are off, following the switches', () => {
+    const on = validateSpec(templateSpec('otel-availability', 'svc')).slo!;
+    expect(alertSummary(on)).toEqual([
+      'page: burn rate above 14.4x over 1h (spends 2% of the budget)',
+      'page: burn rate above 6x over 6h (spends 5% of the budget)',
+      'ticket: burn rate above 3x over 1d (spends 10% of the budget)',
+      'ticket: burn rate above 1x over 3d (spends 10% of the budget)',
+    ]);
+    const noPage = validateSpec({ ...templateSpec('otel-availability', 'svc'), alerting: { page: { disabled: true } } }).slo!;
+    expect(alertSummary(noPage)).toEqual([
+      'page: off (no page alert is generated)',
+      'ticket: burn rate above 3x over 1d (spends 10% of the budget)',
+      'ticket: burn rate above 1x over 3d (spends 10% of the budget)',
+    ]);
   });
 });

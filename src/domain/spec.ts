@@ -114,18 +114,25 @@ export function budgetInWords(slo: Slo, eventsPerDay: number | undefined): strin
   if (eventsPerDay === undefined || !Number.isFinite(eventsPerDay) || slo.sli.kind === 'raw') {
     return `${pct(1 - slo.objective)} of events may be bad per ${period}${slo.sli.kind === 'raw' ? '' : ' (no traffic seen yet to count them)'}.`;
   }
-  const allowed = eventsPerDay * days * (1 - slo.objective);
-  return `${Math.round(allowed).toLocaleString('en-US')} ${unit} per ${period} at today's traffic (${Math.round(eventsPerDay).toLocaleString('en-US')} a day; ${pct(1 - slo.objective)} may fail).`;
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  const perDay = eventsPerDay * (1 - slo.objective);
+  const events = slo.sli.kind === 'quality' ? 'samples' : 'requests';
+  const may = slo.sli.kind === 'latency' ? 'may be slow' : 'may fail';
+  return `At today's traffic, ${n(perDay)} of ${n(eventsPerDay)} ${events} a day ${may} (${pct(1 - slo.objective)}): ${n(perDay * days)} ${unit} per ${period}.`;
 }
 
 function pct(x: number): string {
   return `${Number((x * 100).toPrecision(3))}%`;
 }
 
-/** The alert thresholds in words, for the alerting section. */
+/** The alert thresholds in words, for the alerting section; a switched-off severity says so. */
 export function alertSummary(slo: Slo): string[] {
-  return alertWindows(slo.window).map((w) => {
+  const lines = alertWindows(slo.window).map((w) => {
+    if (!slo.alerting[w.severity].enabled) {
+      return `${w.severity}: off (no ${w.severity} alert is generated)`;
+    }
     const long = w.longSeconds >= 86400 ? `${w.longSeconds / 86400}d` : `${w.longSeconds / 3600}h`;
     return `${w.severity}: burn rate above ${Number(w.factor.toPrecision(3))}x over ${long} (spends ${pct(w.budgetShare)} of the budget)`;
   });
+  return [...new Set(lines)];
 }

@@ -61,9 +61,9 @@ describe('SLO editor', () => {
     expect(within(preview).getAllByText('98.000%')).toHaveLength(2);
     const query = backend.calls.find((c) => c.url === `${DS}/api/v1/query`)!.params!.query as string;
     expect(query).toContain('error_type!~"provider_error|provider_timeout"');
-    // 106,400 events a day x 30 days x 0.5%.
+    // 106,400 events a day x 0.5% = 532 a day, x 30 days = 15,960.
     expect(screen.getByTestId(testIds.editor.budgetWords)).toHaveTextContent(
-      "15,960 failed requests per 30 days at today's traffic"
+      "At today's traffic, 532 of 106,400 requests a day may fail (0.5%): 15,960 failed requests per 30 days."
     );
     expect(screen.getByTestId(testIds.editor.rules)).toHaveTextContent('slo:period_error_budget_remaining:ratio');
 
@@ -79,16 +79,36 @@ describe('SLO editor', () => {
     expect(post.data.description).toBe('Chat completions that do not fail on our side.');
   });
 
-  it('shows the validator message beside the field and blocks saving', async () => {
-    prometheus(fakeBackend());
+  it('shows a message once its field is touched, and every problem when a save is tried', async () => {
+    const backend = prometheus(fakeBackend());
+    renderAt('slos/new', <SloEditor />, 'slos/new');
+    await pickTemplate('otel-availability');
+    // The template leaves the service empty: no message until the user gets there.
+    expect(screen.queryAllByTestId(testIds.editor.fieldError)).toHaveLength(0);
+    fireEvent.change(screen.getByTestId(testIds.editor.objective), { target: { value: '99.5' } });
+    expect(await screen.findByText(/did you mean 0.995/, {}, WAIT)).toBeInTheDocument();
+    expect(screen.getAllByTestId(testIds.editor.fieldError)).toHaveLength(1);
+    expect(screen.queryByTestId(testIds.editor.problems)).toBeNull();
+
+    fireEvent.click(screen.getByTestId(testIds.editor.save));
+    const problems = await screen.findByTestId(testIds.editor.problems, {}, WAIT);
+    expect(problems).toHaveTextContent('service: required field is missing');
+    expect(problems).toHaveTextContent('objective:');
+    expect(screen.getAllByTestId(testIds.editor.fieldError)).toHaveLength(2);
+    expect(backend.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+  });
+
+  it('does not save the last valid SLO while the YAML text has an error', async () => {
+    const backend = prometheus(fakeBackend());
     renderAt('slos/new', <SloEditor />, 'slos/new');
     await pickTemplate('otel-availability');
     fireEvent.change(screen.getByTestId(testIds.editor.service), { target: { value: 'llm-gateway' } });
-    fireEvent.change(screen.getByTestId(testIds.editor.objective), { target: { value: '99.5' } });
-    expect(await screen.findByText(/did you mean 0.995/, {}, WAIT)).toBeInTheDocument();
-    expect(screen.getByTestId(testIds.editor.save)).toBeDisabled();
-    fireEvent.change(screen.getByTestId(testIds.editor.service), { target: { value: 'bad service!' } });
-    expect((await screen.findAllByTestId(testIds.editor.fieldError, {}, WAIT)).length).toBe(2);
+    fireEvent.click(screen.getByRole('tab', { name: 'YAML' }));
+    const yaml = screen.getByTestId(testIds.editor.yaml);
+    fireEvent.change(yaml, { target: { value: 'service: llm-gateway\nname: [unclosed' } });
+    fireEvent.click(screen.getByTestId(testIds.editor.save));
+    expect(await screen.findByTestId(testIds.editor.problems, {}, WAIT)).toHaveTextContent('YAML:');
+    expect(backend.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
   });
 
   it('offers the real bucket boundaries of the histogram as thresholds', async () => {

@@ -9,21 +9,17 @@ import { stringify as toYaml } from 'yaml';
 import { parseDocuments } from '../core/spec/document';
 import { formatDiagnostic } from '../core/spec/types';
 import { css } from '@emotion/css';
-import { GrafanaTheme2, SelectableValue } from '@grafana/data';
+import { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import {
   Alert,
   Button,
-  Card,
   Field,
   FieldSet,
-  Input,
   LinkButton,
   LoadingPlaceholder,
   MultiSelect,
-  Select,
   Stack,
-  Switch,
   Tab,
   TabsBar,
   TextArea,
@@ -32,15 +28,20 @@ import {
 import { ApiError, api } from '../api/client';
 import { DataSourceRef } from '../api/datasource';
 import { useAppSettings } from '../components/App/context';
-import { SliFields } from '../components/editor/SliFields';
+import { AlertingFields } from '../components/editor/AlertingFields';
+import { EditorForm } from '../components/editor/editorForm';
 import { fieldError } from '../components/editor/FieldMessages';
+import { ObjectiveFields } from '../components/editor/ObjectiveFields';
+import { PolicyFields } from '../components/editor/PolicyFields';
+import { SaveProblems } from '../components/editor/SaveProblems';
+import { SliFields } from '../components/editor/SliFields';
 import { SliPreview } from '../components/editor/SliPreview';
+import { TemplatePicker } from '../components/editor/TemplatePicker';
+import { WhatFields } from '../components/editor/WhatFields';
 import { testIds } from '../components/testIds';
 import {
-  alertSummary,
-  budgetInWords,
   compact,
-  getPath,
+  diagnosticPath,
   messagesFor,
   renderRules,
   setPath,
@@ -48,19 +49,12 @@ import {
   unplacedMessages,
   validateSpec,
 } from '../domain/spec';
-import { SpecValue, TEMPLATES, templateSpec } from '../domain/templates';
+import { SpecValue, templateSpec } from '../domain/templates';
+import { changedPaths, visibleValidation } from '../domain/touched';
 import { useDataSources, useLabelNames, useSliPreview } from '../hooks/useDataSource';
 import { useSlo } from '../hooks/useBurnrate';
 import { prefixRoute, sloPath } from '../utils/utils.routing';
 import { ROUTES } from '../constants';
-
-const WINDOWS: Array<SelectableValue<string>> = ['7d', '14d', '28d', '30d', '90d', 'calendar-month'].map((w) => ({
-  label: w,
-  value: w,
-}));
-const POLICY_WINDOWS: Array<SelectableValue<string>> = ['5m', '30m', '1h', '2h', '6h', '1d', '3d', 'period'].map(
-  (w) => ({ label: w, value: w })
-);
 
 /** Paths the form shows beside a field; any other message goes to the problem list. */
 const SHOWN = [
@@ -141,14 +135,38 @@ export function SloEditor() {
   const preview = useSliPreview(validation.slo, ds);
   const labels = useLabelNames(ds?.type === 'prometheus' ? ds.uid : undefined, baseMetric(spec));
 
-  const set = (path: string, v: unknown) => setSpec((cur) => setPath(cur, path, v));
-  const msgs = (p: string) => messagesFor(validation, p);
-  const unplaced = unplacedMessages(validation, SHOWN).filter((d) => d.severity === 'error');
+  // Messages appear beside a field once the user changed it, and everywhere once a save was tried.
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [attempted, setAttempted] = useState(false);
+  const visible = visibleValidation(validation, touched, attempted);
+  const change = (next: SpecValue) => {
+    const paths = changedPaths(spec, next);
+    if (paths.length > 0) {
+      setTouched((t) => new Set([...t, ...paths]));
+    }
+    setSpec(next);
+  };
+  const form: EditorForm = {
+    spec,
+    set: (path, v) => {
+      setTouched((t) => new Set([...t, diagnosticPath(path)]));
+      setSpec((cur) => setPath(cur, path, v));
+    },
+    msgs: (p) => messagesFor(visible, p),
+    validation: visible,
+  };
+  // Above the Save button: the problems no field shows, or every problem once a save was tried
+  // (the field may be a screen away) and on the YAML tab (no field shows any).
+  const problems = (attempted || tab === 'yaml' ? validation.diagnostics : unplacedMessages(visible, SHOWN)).filter(
+    (d) => d.severity === 'error'
+  );
 
   const chooseTemplate = (id: string) => {
     setTemplate(id);
     const next = templateSpec(id, spec.service ?? '');
     setSpec(next);
+    setTouched(new Set());
+    setAttempted(false);
     setYamlText(toYaml(compact(next)));
   };
 
@@ -157,7 +175,7 @@ export function SloEditor() {
     const picked = sources.find((d) => d.uid === uid);
     const kind = sliKind(spec);
     if (picked && (kind === 'ratio' || kind === 'quality')) {
-      set(`sli.${kind}.source`, picked.type === 'loki' ? 'loki' : undefined);
+      form.set(`sli.${kind}.source`, picked.type === 'loki' ? 'loki' : undefined);
     }
   };
 
@@ -169,7 +187,7 @@ export function SloEditor() {
     if (parsed.diagnostics.length > 0) {
       setYamlError(parsed.diagnostics.map(formatDiagnostic).join('\n'));
     } else if (v && typeof v === 'object' && !Array.isArray(v)) {
-      setSpec(v as SpecValue);
+      change(v as SpecValue);
       setYamlError(undefined);
     } else {
       setYamlError('expected one SLO as a mapping');
@@ -177,6 +195,12 @@ export function SloEditor() {
   };
 
   const save = async () => {
+    // A YAML text that does not parse is not the SLO shown: saving the last valid one would
+    // store something the user no longer sees.
+    if (yamlError || !validation.slo) {
+      setAttempted(true);
+      return;
+    }
     setSaving(true);
     setSaveError(undefined);
     const body = compact(spec) as Record<string, unknown>;
@@ -207,8 +231,6 @@ export function SloEditor() {
     );
   }
   const readOnly = existing.value?.source === 'git';
-  const objective = getPath(spec, 'objective');
-  const kind = sliKind(spec);
 
   return (
     <PluginPage>
@@ -220,24 +242,7 @@ export function SloEditor() {
               the file instead.
             </Alert>
           )}
-          {!editing && (
-            <FieldSet label="Start from">
-              <div className={s.templates}>
-                {TEMPLATES.map((t) => (
-                  <Card
-                    key={t.id}
-                    isSelected={template === t.id}
-                    onClick={() => chooseTemplate(t.id)}
-                    data-testid={testIds.editor.template(t.id)}
-                    className={s.card}
-                  >
-                    <Card.Heading>{t.title}</Card.Heading>
-                    <Card.Description>{t.description}</Card.Description>
-                  </Card>
-                ))}
-              </div>
-            </FieldSet>
-          )}
+          {!editing && <TemplatePicker chosen={template} onChoose={chooseTemplate} />}
 
           <TabsBar>
             <Tab label="Form" active={tab === 'form'} onChangeTab={() => setTab('form')} />
@@ -246,6 +251,7 @@ export function SloEditor() {
               active={tab === 'yaml'}
               onChangeTab={() => {
                 setYamlText(toYaml(compact(spec)));
+                setYamlError(undefined);
                 setTab('yaml');
               }}
             />
@@ -254,6 +260,7 @@ export function SloEditor() {
           {tab === 'yaml' ? (
             <Field label="The SLO as the API stores it" invalid={Boolean(yamlError)} error={yamlError}>
               <TextArea
+                id="br-yaml"
                 data-testid={testIds.editor.yaml}
                 rows={28}
                 className={s.mono}
@@ -263,60 +270,16 @@ export function SloEditor() {
             </Field>
           ) : (
             <>
-              <FieldSet label="What">
-                <Stack gap={2} wrap="wrap">
-                  <Field label="Service" invalid={msgs('service').length > 0} error={fieldError(msgs('service'))}>
-                    <Input
-                      data-testid={testIds.editor.service}
-                      width={30}
-                      disabled={editing}
-                      value={spec.service ?? ''}
-                      onChange={(e) => set('service', e.currentTarget.value)}
-                    />
-                  </Field>
-                  <Field label="Name" invalid={msgs('name').length > 0} error={fieldError(msgs('name'))}>
-                    <Input
-                      data-testid={testIds.editor.name}
-                      width={30}
-                      disabled={editing}
-                      value={spec.name ?? ''}
-                      onChange={(e) => set('name', e.currentTarget.value)}
-                    />
-                  </Field>
-                </Stack>
-                <Field label="Description">
-                  <Input
-                    data-testid={testIds.editor.description}
-                    value={spec.description ?? ''}
-                    onChange={(e) => set('description', e.currentTarget.value)}
-                  />
-                </Field>
-                <Field
-                  label="Data source"
-                  description="Where the SLI's metrics (or logs) are; also used for the pickers and the preview"
-                >
-                  <div data-testid={testIds.editor.datasource}>
-                    <Select
-                      aria-label="Data source"
-                      width={40}
-                      options={sources.map((d) => ({ label: `${d.name} (${d.type})`, value: d.uid }))}
-                      value={ds?.uid ?? null}
-                      onChange={(v) => v?.value && chooseSource(v.value)}
-                      placeholder={sources.length ? 'Pick a data source' : 'No Prometheus or Loki data source'}
-                    />
-                  </div>
-                </Field>
-              </FieldSet>
-
+              <WhatFields form={form} editing={editing} sources={sources} ds={ds} onSource={chooseSource} />
               <FieldSet label="SLI">
-                <SliFields spec={spec} onChange={setSpec} validation={validation} ds={ds} />
+                <SliFields spec={spec} onChange={change} validation={visible} ds={ds} />
                 <Field
                   label="Group by"
                   description={
                     labels.value ? `Labels of ${baseMetric(spec)}` : 'One SLO per value: per route, per model'
                   }
-                  invalid={msgs('groupBy').length > 0}
-                  error={fieldError(msgs('groupBy'))}
+                  invalid={form.msgs('groupBy').length > 0}
+                  error={fieldError(form.msgs('groupBy'))}
                 >
                   <div data-testid={testIds.editor.groupBy}>
                     <MultiSelect
@@ -325,7 +288,7 @@ export function SloEditor() {
                       options={(labels.value ?? []).map((l) => ({ label: l, value: l }))}
                       value={(spec.groupBy ?? []) as string[]}
                       onChange={(v) =>
-                        set(
+                        form.set(
                           'groupBy',
                           v.map((x) => x.value)
                         )
@@ -334,248 +297,24 @@ export function SloEditor() {
                   </div>
                 </Field>
               </FieldSet>
-
-              <FieldSet label="Objective">
-                <Stack gap={2} wrap="wrap">
-                  {kind !== 'cost' && (
-                    <Field
-                      label="Objective"
-                      description={
-                        typeof objective === 'number' && objective > 0 && objective < 1
-                          ? `${Number((objective * 100).toPrecision(6))}% of events good`
-                          : 'A ratio: 0.995 is 99.5%'
-                      }
-                      invalid={msgs('objective').length > 0}
-                      error={fieldError(msgs('objective'))}
-                    >
-                      <Input
-                        data-testid={testIds.editor.objective}
-                        width={16}
-                        type="number"
-                        step="0.001"
-                        value={objective ?? ''}
-                        onChange={(e) =>
-                          set('objective', e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value))
-                        }
-                      />
-                    </Field>
-                  )}
-                  <Field label="Window" invalid={msgs('window').length > 0} error={fieldError(msgs('window'))}>
-                    <div data-testid={testIds.editor.window}>
-                      <Select
-                        aria-label="Window"
-                        width={20}
-                        allowCustomValue
-                        options={WINDOWS}
-                        value={spec.window ?? '30d'}
-                        onChange={(v) => set('window', v?.value)}
-                      />
-                    </div>
-                  </Field>
-                  <Field
-                    label="Evaluation interval"
-                    description="How often the SLI and alerts are evaluated (10s to 5m)"
-                    invalid={msgs('evaluationInterval').length > 0}
-                    error={fieldError(msgs('evaluationInterval'))}
-                  >
-                    <Input
-                      width={12}
-                      placeholder="1m"
-                      value={spec.evaluationInterval ?? ''}
-                      onChange={(e) => set('evaluationInterval', e.currentTarget.value)}
-                    />
-                  </Field>
-                </Stack>
-                {validation.slo && (
-                  <p className={s.words} data-testid={testIds.editor.budgetWords}>
-                    Error budget: {budgetInWords(validation.slo, preview.value?.eventsPerDay)}
-                  </p>
-                )}
-              </FieldSet>
-
-              <FieldSet label="Alerting">
-                <Stack gap={2} wrap="wrap">
-                  <Field
-                    label="Minimum events"
-                    description="in the short window before an alert may fire"
-                    invalid={msgs('alerting.minEvents').length > 0}
-                    error={fieldError(msgs('alerting.minEvents'))}
-                  >
-                    <Input
-                      data-testid={testIds.editor.minEvents}
-                      width={12}
-                      type="number"
-                      value={getPath(spec, 'alerting.minEvents') ?? ''}
-                      onChange={(e) =>
-                        set(
-                          'alerting.minEvents',
-                          e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value)
-                        )
-                      }
-                    />
-                  </Field>
-                  <Field label="Page (fast burn)">
-                    <Switch
-                      value={!getPath(spec, 'alerting.page.disabled') && kind !== 'cost'}
-                      onChange={(e) =>
-                        set(
-                          'alerting.page',
-                          e.currentTarget.checked
-                            ? kind === 'cost'
-                              ? { disabled: false }
-                              : undefined
-                            : { disabled: true }
-                        )
-                      }
-                    />
-                  </Field>
-                  <Field label="Ticket (slow burn)">
-                    <Switch
-                      value={!getPath(spec, 'alerting.ticket.disabled')}
-                      onChange={(e) => set('alerting.ticket', e.currentTarget.checked ? undefined : { disabled: true })}
-                    />
-                  </Field>
-                </Stack>
-                <Field
-                  label="Runbook URL"
-                  invalid={msgs('alerting.runbookUrl').length > 0}
-                  error={fieldError(msgs('alerting.runbookUrl'))}
-                >
-                  <Input
-                    value={getPath(spec, 'alerting.runbookUrl') ?? ''}
-                    onChange={(e) => set('alerting.runbookUrl', e.currentTarget.value)}
-                  />
-                </Field>
-                {fieldError(messagesFor(validation, 'alerting').filter((m) => m.startsWith('alerting')))}
-                {validation.slo && (
-                  <ul className={s.muted}>
-                    {alertSummary(validation.slo).map((l) => (
-                      <li key={l}>{l}</li>
-                    ))}
-                  </ul>
-                )}
-              </FieldSet>
-
-              <FieldSet label="Release policy">
-                <Stack gap={2} wrap="wrap">
-                  <Field
-                    label="Freeze when budget left is at or below"
-                    invalid={msgs('policy.freeze.budgetRemaining').length > 0}
-                    error={fieldError(msgs('policy.freeze.budgetRemaining'))}
-                  >
-                    <Input
-                      width={10}
-                      type="number"
-                      placeholder="0"
-                      value={getPath(spec, 'policy.freeze.budgetRemaining') ?? ''}
-                      onChange={(e) =>
-                        set(
-                          'policy.freeze.budgetRemaining',
-                          e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value)
-                        )
-                      }
-                    />
-                  </Field>
-                  <Field
-                    label="or burning above (x)"
-                    invalid={msgs('policy.freeze.burnRate').length > 0}
-                    error={fieldError(msgs('policy.freeze.burnRate'))}
-                  >
-                    <Input
-                      width={10}
-                      type="number"
-                      placeholder="2"
-                      value={getPath(spec, 'policy.freeze.burnRate') ?? ''}
-                      onChange={(e) =>
-                        set(
-                          'policy.freeze.burnRate',
-                          e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value)
-                        )
-                      }
-                    />
-                  </Field>
-                  <Field label="over">
-                    <Select
-                      aria-label="Freeze window"
-                      width={14}
-                      options={POLICY_WINDOWS}
-                      value={getPath(spec, 'policy.freeze.window') ?? 'period'}
-                      onChange={(v) => set('policy.freeze.window', v?.value)}
-                    />
-                  </Field>
-                  <Field
-                    label="Caution when burning above (x)"
-                    invalid={msgs('policy.caution.burnRate').length > 0}
-                    error={fieldError(msgs('policy.caution.burnRate'))}
-                  >
-                    <Input
-                      width={10}
-                      type="number"
-                      placeholder="1"
-                      value={getPath(spec, 'policy.caution.burnRate') ?? ''}
-                      onChange={(e) =>
-                        set(
-                          'policy.caution.burnRate',
-                          e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value)
-                        )
-                      }
-                    />
-                  </Field>
-                  <Field label="over">
-                    <Select
-                      aria-label="Caution window"
-                      width={14}
-                      options={POLICY_WINDOWS}
-                      value={getPath(spec, 'policy.caution.window') ?? '1d'}
-                      onChange={(v) => set('policy.caution.window', v?.value)}
-                    />
-                  </Field>
-                </Stack>
-                {kind === 'cost' && <p className={s.muted}>Cost SLOs never freeze releases; caution still applies.</p>}
-              </FieldSet>
+              <ObjectiveFields form={form} eventsPerDay={preview.value?.eventsPerDay} />
+              <AlertingFields form={form} />
+              <PolicyFields form={form} />
             </>
           )}
 
-          {unplaced.length > 0 && (
-            <Alert severity="error" title="Fix these before saving" data-testid={testIds.editor.problems}>
-              <ul>
-                {unplaced.map((d, i) => (
-                  <li key={i}>
-                    {d.path ? `${d.path}: ` : ''}
-                    {d.message}
-                  </li>
-                ))}
-              </ul>
-            </Alert>
-          )}
-          {saveError?.conflict && (
-            <Alert severity="warning" title="Someone else changed this SLO" data-testid={testIds.editor.conflict}>
-              Your changes were not saved: the SLO was changed since you opened it (version {version}). Open it again to
-              see the latest version, then make your change there.
-              <div>
-                <LinkButton variant="secondary" href={sloPath(pService!, pName!)}>
-                  See the latest version
-                </LinkButton>
-              </div>
-            </Alert>
-          )}
-          {saveError && !saveError.conflict && (
-            <Alert severity="error" title="Not saved" data-testid={testIds.editor.saveError}>
-              {saveError.message}
-              {saveError.diagnostics.length > 0 && (
-                <ul>
-                  {saveError.diagnostics.map((d, i) => (
-                    <li key={i}>{`${d.path ? d.path + ': ' : ''}${d.message}`}</li>
-                  ))}
-                </ul>
-              )}
-            </Alert>
-          )}
+          <SaveProblems
+            problems={problems}
+            yamlError={yamlError}
+            saveError={saveError}
+            version={version}
+            latestHref={editing ? sloPath(pService!, pName!) : ''}
+          />
           <Stack gap={1}>
             <Button
               data-testid={testIds.editor.save}
               onClick={save}
-              disabled={!validation.slo || saving || readOnly}
+              disabled={saving || readOnly}
               icon={saving ? 'spinner' : 'save'}
             >
               {editing ? 'Save changes' : 'Create SLO'}
@@ -612,14 +351,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   form: css({ minWidth: 0 }),
   side: css({ minWidth: 0 }),
-  templates: css({
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))',
-    gap: theme.spacing(1),
-  }),
-  card: css({ marginBottom: 0, height: '100%', overflowWrap: 'anywhere' }),
   mono: css({ fontFamily: theme.typography.fontFamilyMonospace }),
-  words: css({ fontSize: theme.typography.h5.fontSize, color: theme.colors.text.primary }),
-  muted: css({ color: theme.colors.text.secondary }),
   rules: css({ maxHeight: 520, overflow: 'auto', fontSize: theme.typography.bodySmall.fontSize }),
 });

@@ -143,9 +143,13 @@ describe('Grafana app in Chromium, against the real server and Prometheus', () =
     await page.locator(tid(testIds.editor.objective)).fill('99.5');
     const objectiveError = page.locator(tid(testIds.editor.fieldError)).filter({ hasText: 'did you mean 0.995' });
     await objectiveError.waitFor({ timeout: 10000 });
-    expect(await page.locator(tid(testIds.editor.save)).isDisabled()).toBe(true);
+    // Saving now lists the problem above the button and sends nothing.
+    await page.locator(tid(testIds.editor.save)).click();
+    const problems = page.locator(tid(testIds.editor.problems));
+    await problems.filter({ hasText: 'objective:' }).waitFor({ timeout: 10000 });
     await page.locator(tid(testIds.editor.objective)).fill('0.995');
     await objectiveError.waitFor({ state: 'detached', timeout: 10000 });
+    await problems.waitFor({ state: 'detached', timeout: 10000 });
 
     // The generated rules, from core, read-only.
     await expect(page.locator(tid(testIds.editor.rules)).textContent()).resolves.toContain(
@@ -165,7 +169,7 @@ describe('Grafana app in Chromium, against the real server and Prometheus', () =
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
     expect(await page.locator(tid(testIds.editor.previewAskedAt)).textContent()).not.toEqual(askedFirst);
     await expect(page.locator(tid(testIds.editor.budgetWords)).textContent()).resolves.toMatch(
-      /failed requests per 30 days at today's traffic/
+      /^Error budget: At today's traffic, [\d,]+ of [\d,]+ requests a day may fail \(0\.5%\): [\d,]+ failed requests per 30 days\.$/
     );
     await shot('01-editor');
 

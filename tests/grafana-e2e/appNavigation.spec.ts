@@ -31,6 +31,8 @@ test.describe('Burnrate app', () => {
     await page.getByTestId(testIds.editor.template('otel-ttft')).getByRole('button').click();
     await page.getByTestId(testIds.editor.objective).fill('95');
     await expect(page.getByTestId(testIds.editor.fieldError).first()).toContainText('did you mean 0.95');
-    await expect(page.getByTestId(testIds.editor.save)).toBeDisabled();
+    await page.getByTestId(testIds.editor.save).click();
+    await expect(page.getByTestId(testIds.editor.problems)).toContainText('objective:');
+    await expect(page.getByTestId(testIds.detail.container)).toHaveCount(0);
   });
 });
