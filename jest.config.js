@@ -7,7 +7,7 @@ const base = require('./.config/jest.config');
 // d3-color ships .mjs files that Grafana UI imports; transform them like the TypeScript sources.
 const transform = { ...base.transform, '^.+\\.mjs$': base.transform['^.+\\.(t|j)sx?$'] };
 
-const nodeDirs = ['core', 'cli', 'server'];
+const nodeDirs = ['core', 'cli', 'server', 'demo'];
 
 module.exports = {
   // One temp directory per test run, removed at the end (BURNRATE_KEEP_TEST_TMP=1 keeps it).

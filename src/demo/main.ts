@@ -18,271 +18,22 @@
 // 5. A status table (budget, burn, freeze per route) refreshes every few seconds, until Ctrl-C,
 //    which stops everything started here.
 
-import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { createServer } from 'net';
-import { join, resolve } from 'path';
+import { join } from 'path';
 import { stringify } from 'yaml';
-import { parseDuration } from '../core/spec/duration';
 import { loadConfig } from '../server/config';
 import { startServer, RunningServer } from '../server/app';
 import { createLogger } from '../server/log';
 import { backfill } from '../simulator/backfill';
 import { SCENARIOS } from '../simulator/model';
 import { RunningSimulator, startSimulatorServer } from '../simulator/server';
+import { parseOptions, usage } from './options';
+import { group, pickPort, pool, run, stopChild, which } from './processes';
+import { Prometheus } from './prometheusProcess';
+import { renderTable, Row, rowsFromStatus, StatusAnswer, unavailableRow } from './statusTable';
 
-const ROOT = resolve(__dirname, '..', '..');
 const APT = 'sudo apt-get update && sudo apt-get install -y prometheus';
-
-interface Options {
-  days: number;
-  dir: string;
-  sloFile: string;
-  refreshMs: number;
-  ports: { prometheus: number; server: number; simulator: number };
-  seed: number;
-}
-
-function usage(message: string): never {
-  process.stderr.write(
-    `demo: ${message}\n\nUsage: npm run demo -- [--days N] [--dir DIR] [--slos FILE] [--refresh SECONDS] [--seed N]\n` +
-      `         [--prometheus-port N] [--port N] [--simulator-port N]\n`
-  );
-  process.exit(2);
-}
-
-function parseOptions(argv: string[]): Options {
-  const o: Options = {
-    days: Number(process.env.BURNRATE_DEMO_DAYS ?? 14),
-    dir: process.env.BURNRATE_DEMO_DIR ?? join(ROOT, '.burnrate', 'demo'),
-    sloFile: join(ROOT, 'src', 'demo', 'slos.yaml'),
-    refreshMs: 5000,
-    ports: { prometheus: 9090, server: 8787, simulator: 9464 },
-    seed: 1,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const v = () => {
-      const x = argv[++i];
-      if (x === undefined) {
-        usage(`${a} needs a value`);
-      }
-      return x;
-    };
-    const int = (x: string, min: number, max: number) => {
-      const n = Number(x);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        usage(`${a} must be a whole number from ${min} to ${max}`);
-      }
-      return n;
-    };
-    switch (a) {
-      case '--days': {
-        const x = v();
-        const n = Number(x);
-        o.days = Number.isFinite(n) ? n : (parseDuration(x) ?? NaN) / 86400;
-        break;
-      }
-      case '--dir':
-        o.dir = resolve(v());
-        break;
-      case '--slos':
-        o.sloFile = resolve(v());
-        break;
-      case '--refresh':
-        o.refreshMs = Number(v()) * 1000;
-        break;
-      case '--seed':
-        o.seed = int(v(), 0, 2 ** 31);
-        break;
-      case '--prometheus-port':
-        o.ports.prometheus = int(v(), 0, 65535);
-        break;
-      case '--port':
-        o.ports.server = int(v(), 0, 65535);
-        break;
-      case '--simulator-port':
-        o.ports.simulator = int(v(), 0, 65535);
-        break;
-      case '--help':
-      case '-h':
-        process.stdout.write(
-          'npm run demo: Prometheus, the LLM traffic simulator (with backfilled history) and the Burnrate server on this machine.\n' +
-            'Options: --days N (history, default 14), --dir DIR (default .burnrate/demo, wiped at start), --slos FILE,\n' +
-            '  --refresh SECONDS (status table, default 5), --seed N, --prometheus-port N (9090), --port N (8787), --simulator-port N (9464).\n' +
-            'A port that is taken is replaced by a free one.\n'
-        );
-        process.exit(0);
-        break;
-      default:
-        usage(`unknown option ${a}`);
-    }
-  }
-  if (!(o.days >= 0.25 && o.days <= 45)) {
-    usage('--days must be between 0.25 and 45');
-  }
-  if (!(o.refreshMs >= 500)) {
-    usage('--refresh must be at least 0.5 seconds');
-  }
-  return o;
-}
-
-function which(cmd: string): boolean {
-  try {
-    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.once('error', () => res(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
-
-async function pickPort(preferred: number): Promise<number> {
-  return preferred > 0 && (await portFree(preferred)) ? preferred : freePort();
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Every child process started here, so that a stop (or a crash) ends them all. */
-const children = new Set<ChildProcess>();
-let stopping = false;
-
-function run(cmd: string, args: string[], logFile: string): Promise<void> {
-  return new Promise((res, rej) => {
-    if (stopping) {
-      return rej(new Error('stopping'));
-    }
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(p);
-    let out = '';
-    const log = createWriteStream(logFile, { flags: 'a' });
-    const onData = (b: Buffer) => {
-      out = (out + b.toString()).slice(-4000);
-      log.write(b);
-    };
-    p.stdout!.on('data', onData);
-    p.stderr!.on('data', onData);
-    p.once('error', (e) => {
-      children.delete(p);
-      rej(e);
-    });
-    p.once('exit', (code, signal) => {
-      children.delete(p);
-      log.end();
-      if (code === 0) {
-        res();
-      } else {
-        rej(new Error(`${cmd} ${args.slice(0, 4).join(' ')} ... failed (${signal ?? `exit ${code}`}):\n${out}`));
-      }
-    });
-  });
-}
-
-/** Runs `jobs` with at most `n` at a time. */
-async function pool<T>(items: T[], n: number, job: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  await Promise.all(
-    Array.from({ length: Math.min(n, queue.length) }, async () => {
-      while (queue.length) {
-        await job(queue.shift()!);
-      }
-    })
-  );
-}
-
-class Prometheus {
-  proc?: ChildProcess;
-  readonly url: string;
-  constructor(
-    readonly port: number,
-    readonly args: string[],
-    readonly logFile: string
-  ) {
-    this.url = `http://127.0.0.1:${port}`;
-  }
-
-  async start(): Promise<void> {
-    const p = spawn('prometheus', this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.proc = p;
-    children.add(p);
-    const log = createWriteStream(this.logFile, { flags: 'a' });
-    let tail = '';
-    const onData = (b: Buffer) => {
-      tail = (tail + b.toString()).slice(-4000);
-      log.write(b);
-    };
-    p.stdout!.on('data', onData);
-    p.stderr!.on('data', onData);
-    let exited = false;
-    p.once('exit', () => {
-      exited = true;
-      children.delete(p);
-      log.end();
-    });
-    const deadline = Date.now() + 60000;
-    while (Date.now() < deadline) {
-      if (exited) {
-        throw new Error(`Prometheus exited at start:\n${tail}`);
-      }
-      if (stopping) {
-        return;
-      }
-      try {
-        const r = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-        if (r.status === 200) {
-          return;
-        }
-      } catch {
-        // not listening yet
-      }
-      await sleep(200);
-    }
-    throw new Error(`Prometheus was not ready within 60 s:\n${tail}`);
-  }
-
-  async stop(): Promise<void> {
-    const p = this.proc;
-    this.proc = undefined;
-    if (p) {
-      await stopChild(p);
-    }
-  }
-}
-
-function stopChild(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) {
-    children.delete(p);
-    return Promise.resolve();
-  }
-  return new Promise((res) => {
-    const kill = setTimeout(() => p.kill('SIGKILL'), 10000);
-    p.once('exit', () => {
-      clearTimeout(kill);
-      children.delete(p);
-      res();
-    });
-    p.kill('SIGTERM');
-  });
-}
 
 async function api(server: RunningServer, token: string, method: string, path: string, body?: string, type = 'application/json'): Promise<any> {
   const r = await fetch(`${server.url}${path}`, {
@@ -320,72 +71,17 @@ async function waitForBackfill(server: RunningServer, token: string, timeoutMs: 
   }
 }
 
-// ---------- status table ----------
-
-function pct(x: number | undefined): string {
-  return x === undefined ? '-' : `${(x * 100).toFixed(1)}%`;
-}
-
-function burn(x: number | undefined): string {
-  return x === undefined ? '-' : `${x < 10 ? x.toFixed(2) : x.toFixed(1)}x`;
-}
-
-function pad(s: string, n: number, right = false): string {
-  return right ? s.padStart(n) : s.padEnd(n);
-}
-
-interface Row {
-  slo: string;
-  route: string;
-  state: string;
-  budget?: number;
-  burn5m?: number;
-  burn1h?: number;
-  burnPeriod?: number;
-  window: string;
-}
-
 async function statusRows(server: RunningServer, token: string, slos: Array<{ service: string; name: string; window: string }>): Promise<Row[]> {
   const rows: Row[] = [];
   for (const s of slos) {
     try {
       const st = await api(server, token, 'GET', `/api/v1/slos/${encodeURIComponent(s.service)}/${encodeURIComponent(s.name)}/status`);
-      const groups = [...st.groups].sort((a: any, b: any) => String(a.group.route).localeCompare(String(b.group.route)));
-      if (!groups.length) {
-        rows.push({ slo: s.name, route: '(no data yet)', state: st.state, window: s.window });
-      }
-      for (const g of groups) {
-        rows.push({
-          slo: s.name,
-          route: g.group.route ?? '',
-          state: g.state,
-          budget: g.budgetRemaining,
-          burn5m: g.currentBurnRate,
-          burn1h: g.windows.find((w: any) => w.window === '1h')?.burnRate,
-          burnPeriod: g.periodBurnRate,
-          window: s.window,
-        });
-      }
+      rows.push(...rowsFromStatus(s, st as StatusAnswer));
     } catch (e) {
-      rows.push({ slo: s.name, route: `(status unavailable: ${(e as Error).message.slice(0, 60)})`, state: '-', window: s.window });
+      rows.push(unavailableRow(s, (e as Error).message));
     }
   }
   return rows;
-}
-
-const STATE_COLOR: Record<string, string> = { ship: '\x1b[32m', caution: '\x1b[33m', freeze: '\x1b[31m' };
-
-function renderTable(rows: Row[], color: boolean): string {
-  const head = `${pad('SLO', 22)}${pad('window', 8)}${pad('route', 12)}${pad('state', 9)}${pad('budget left', 13, true)}${pad('burn 5m', 10, true)}${pad('burn 1h', 10, true)}${pad('burn period', 13, true)}`;
-  const lines = [head, '-'.repeat(head.length)];
-  for (const r of rows) {
-    const state = pad(r.state, 9);
-    lines.push(
-      `${pad(r.slo, 22)}${pad(r.window, 8)}${pad(r.route, 12)}${color && STATE_COLOR[r.state] ? `${STATE_COLOR[r.state]}${state}\x1b[0m` : state}` +
-        `${pad(pct(r.budget), 13, true)}${pad(burn(r.burn5m), 10, true)}${pad(burn(r.burn1h), 10, true)}${pad(burn(r.burnPeriod), 13, true)}`
-    );
-  }
-  return lines.join('\n');
 }
 
 // ---------- main ----------
@@ -416,7 +112,7 @@ async function main(): Promise<void> {
     if (stopped) {
       return stopped;
     }
-    stopping = true;
+    group.stopping = true;
     stopped = (async () => {
       if (timer) {
         clearInterval(timer);
@@ -425,7 +121,7 @@ async function main(): Promise<void> {
       await sim?.close().catch(() => undefined);
       await server?.close().catch(() => undefined);
       await prom?.stop();
-      await Promise.all([...children].map(stopChild));
+      await Promise.all([...group.children].map(stopChild));
       process.stdout.write(`stopped; data left in ${o.dir}\n`);
       process.exit(code);
     })();
@@ -562,7 +258,7 @@ async function main(): Promise<void> {
     };
     let busy = false;
     const tick = () => {
-      if (busy || stopping) {
+      if (busy || group.stopping) {
         return;
       }
       busy = true;
@@ -573,7 +269,7 @@ async function main(): Promise<void> {
     tick();
     timer = setInterval(tick, o.refreshMs);
   } catch (e) {
-    if (!stopping) {
+    if (!group.stopping) {
       process.stderr.write(`demo failed: ${(e as Error).message}\nlogs: ${join(o.dir, 'logs')}\n`);
       await stop(1);
     }
