@@ -116,6 +116,18 @@ export const api = {
       })
     ).data;
   },
+  /** Imports every SLO of a text in one format, all or none (the server's POST /api/v1/import). */
+  async importSlos(text: string, from: string): Promise<{ created: string[]; diagnostics: ApiDiagnostic[] }> {
+    return (
+      await call<{ created: string[]; diagnostics: ApiDiagnostic[] }>({
+        method: 'POST',
+        path: '/api/v1/import',
+        params: { from },
+        data: text,
+        headers: { 'Content-Type': 'application/yaml' },
+      })
+    ).data;
+  },
   async deleteSlo(service: string, name: string, version?: number): Promise<void> {
     await call({
       method: 'DELETE',

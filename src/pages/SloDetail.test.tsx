@@ -2,7 +2,7 @@ import React from 'react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { SloDetail } from './SloDetail';
 import { testIds } from '../components/testIds';
-import { fakeBackend, fakeDataSources, PROXY, renderAt, sloItem } from '../utils/testing';
+import { fakeBackend, fakeDataSources, PROXY, renderAt, signInAs, sloItem } from '../utils/testing';
 import { releaseState } from '../core/policy/releaseState';
 
 const WAIT = { timeout: 15000 };
@@ -227,5 +227,65 @@ describe('SLO detail', () => {
         ),
       WAIT
     );
+  });
+
+  /** An SLO at version 2 with one manual freeze of its service. */
+  function oneFrozenSlo() {
+    return fakeBackend()
+      .on('GET', BASE, { data: sloItem({ spec, version: 2 }), headers: { ETag: '"2"' } })
+      .on('GET', `${BASE}/status`, {
+        data: { service: 'llm-gateway', name: 'chat-availability', state: 'ship', groups: [], alerts: [] },
+      })
+      .on('GET', `${BASE}/audit`, { data: { items: [] } })
+      .on('GET', `${PROXY}/api/v1/freezes`, {
+        data: {
+          items: [
+            {
+              id: 7,
+              kind: 'freeze',
+              service: 'llm-gateway',
+              reason: 'incident 42',
+              expiresAt: '2025-11-29T09:53:20.000Z',
+              createdBy: 'alice',
+              createdAt: '2025-11-29T07:06:40.000Z',
+            },
+          ],
+        },
+      });
+  }
+
+  it('shows a viewer the freezes but no way to change them, and why', async () => {
+    signInAs('Viewer');
+    oneFrozenSlo();
+    renderAt('slos/llm-gateway/chat-availability', <SloDetail />, 'slos/:service/:name');
+    await waitFor(() => expect(screen.getByTestId(testIds.detail.freezes)).toHaveTextContent('incident 42'), WAIT);
+    expect(screen.queryByTestId(testIds.detail.revoke(7))).toBeNull();
+    expect(screen.queryByTestId(testIds.detail.freezeForm)).toBeNull();
+    expect(screen.getByTestId(testIds.detail.readOnly)).toHaveTextContent(
+      'Your Grafana role is Viewer: creating, editing, deleting, freezing and overriding need Editor or Admin.'
+    );
+    expect(screen.getByTestId(testIds.detail.edit)).toHaveAttribute('aria-disabled', 'true');
+    expect(screen.getByTestId(testIds.detail.delete)).toHaveAttribute('aria-disabled', 'true');
+  });
+
+  it('revokes a freeze only after a confirmation', async () => {
+    const backend = oneFrozenSlo().on('DELETE', `${PROXY}/api/v1/freezes/7`, { status: 204 });
+    renderAt('slos/llm-gateway/chat-availability', <SloDetail />, 'slos/:service/:name');
+    fireEvent.click(await screen.findByTestId(testIds.detail.revoke(7), {}, WAIT));
+    expect(await screen.findByText('Revoke this freeze?', {}, WAIT)).toBeInTheDocument();
+    expect(backend.calls.some((c) => c.method !== 'GET')).toBe(false);
+    fireEvent.click(screen.getByTestId('data-testid Confirm Modal Danger Button'));
+    await waitFor(() => expect(backend.calls.some((c) => c.method === 'DELETE' && c.url.endsWith('/freezes/7'))).toBe(true), WAIT);
+  });
+
+  it('deletes the SLO at the version shown, after a confirmation, and goes back to the list', async () => {
+    const backend = oneFrozenSlo().on('DELETE', BASE, { status: 204 });
+    renderAt('slos/llm-gateway/chat-availability', <SloDetail />, 'slos/:service/:name');
+    fireEvent.click(await screen.findByTestId(testIds.detail.delete, {}, WAIT));
+    expect(await screen.findByText('Delete llm-gateway/chat-availability?', {}, WAIT)).toBeInTheDocument();
+    fireEvent.click(screen.getByTestId('data-testid Confirm Modal Danger Button'));
+    expect(await screen.findByTestId('navigated-elsewhere', {}, WAIT)).toBeInTheDocument();
+    const del = backend.calls.find((c) => c.method === 'DELETE')!;
+    expect(del.headers?.['If-Match']).toBe('"2"');
   });
 });

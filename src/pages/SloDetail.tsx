@@ -2,8 +2,8 @@
 // freeze badges, firing alerts, the policy and manual freezes/overrides, the audit trail, and
 // links to the shipped dashboards and to the raw queries in Explore.
 
-import React, { useMemo } from 'react';
-import { useParams } from 'react-router-dom';
+import React, { useMemo, useState } from 'react';
+import { useNavigate, useParams } from 'react-router-dom';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
@@ -11,6 +11,7 @@ import {
   Alert,
   Badge,
   Button,
+  ConfirmModal,
   FieldSet,
   LinkButton,
   LoadingPlaceholder,
@@ -27,19 +28,20 @@ import type { ManualAction, ReleaseState } from '../api/types';
 import { AuditTrail } from '../components/detail/AuditTrail';
 import { AlertsSection } from '../components/detail/AlertsSection';
 import { SamplingNote } from '../components/common/SamplingNote';
-import { FreezeForm } from '../components/detail/FreezeForm';
+import { ReleaseSection } from '../components/detail/ReleaseSection';
 import { api } from '../api/client';
+import { useWriteAccess } from '../hooks/useWriteAccess';
 import { LineChart } from '../components/common/LineChart';
 import { getTableStyles } from '../components/common/tableStyles';
 import { testIds } from '../components/testIds';
 import { validateSpec } from '../domain/spec';
 import { alertWindows } from '../core/rules/burnRateWindows';
 import { previewQueries } from '../core/rules/sliSignals';
-import { burn, dateTime, duration, groupText, percent, spentOfBudget } from '../utils/format';
+import { burn, duration, groupText, percent, spentOfBudget } from '../utils/format';
 import { coverageText } from '../core/policy/status';
 import { BackfillNotice } from '../components/detail/BackfillNotice';
-import { dashboardUrl, exploreUrl, sloPath } from '../utils/utils.routing';
-import { DASHBOARDS } from '../constants';
+import { dashboardUrl, exploreUrl, prefixRoute, sloPath } from '../utils/utils.routing';
+import { DASHBOARDS, ROUTES } from '../constants';
 
 /** The release state while the server cannot read Prometheus: manual actions decide, else unknown. */
 function releaseWhileDown(service: string, why: string, actions: ManualAction[]): ReleaseState {
@@ -62,6 +64,10 @@ export function SloDetail() {
   const history = useSloHistory(service, name);
   const audit = useAudit(service, name);
   const freezes = useFreezes(service);
+  const access = useWriteAccess();
+  const navigate = useNavigate();
+  const [deleting, setDeleting] = useState(false);
+  const [deleteError, setDeleteError] = useState<string>();
   // A freeze or override changes the release state at once: ask for it again with the list and trail.
   const afterAction = () => {
     freezes.reload();
@@ -117,7 +123,6 @@ export function SloDetail() {
   const alertsUnknown = status.error
     ? `firing alerts are unknown: ${status.error.message}`
     : status.value?.alertsError;
-  const policy = model?.policy;
   const routes = [...new Set(groups.map((g) => g.group.route).filter(Boolean))] as string[];
   const rawQueries =
     model && ds
@@ -133,16 +138,46 @@ export function SloDetail() {
   return (
     <PluginPage
       actions={
-        <LinkButton
-          icon="pen"
-          href={sloPath(service, name, true)}
-          data-testid={testIds.detail.edit}
-          disabled={item.source === 'git'}
-        >
-          Edit
-        </LinkButton>
+        <Stack gap={1}>
+          <LinkButton
+            icon="pen"
+            href={sloPath(service, name, true)}
+            data-testid={testIds.detail.edit}
+            disabled={item.source === 'git' || !access.canWrite}
+            tooltip={item.source === 'git' ? `It comes from git (${item.sourcePath ?? 'the GitOps folder'}): change the file` : access.why}
+          >
+            Edit
+          </LinkButton>
+          <Button
+            icon="trash-alt"
+            variant="destructive"
+            fill="outline"
+            data-testid={testIds.detail.delete}
+            disabled={item.source === 'git' || !access.canWrite}
+            tooltip={item.source === 'git' ? 'It comes from git: remove the file' : access.why}
+            onClick={() => setDeleting(true)}
+          >
+            Delete
+          </Button>
+        </Stack>
       }
     >
+      <ConfirmModal
+        isOpen={deleting}
+        title={`Delete ${service}/${name}?`}
+        body={`Its recording and alerting rules are removed from every target on the next delivery, and its budget and release state are gone from the app, the panel and the gate. The audit trail keeps the deletion.${deleteError ? ` Not deleted: ${deleteError}` : ''}`}
+        confirmText="Delete"
+        onConfirm={() =>
+          api.deleteSlo(service, name, item.version).then(
+            () => navigate(prefixRoute(ROUTES.List)),
+            (e: Error) => setDeleteError(e.message)
+          )
+        }
+        onDismiss={() => {
+          setDeleting(false);
+          setDeleteError(undefined);
+        }}
+      />
       <div data-testid={testIds.detail.container}>
         <Stack gap={2} alignItems="center" wrap="wrap">
           <h2 className={s.title}>
@@ -302,68 +337,14 @@ export function SloDetail() {
           groupBy={model?.groupBy ?? []}
         />
 
-        <FieldSet label="Release policy, freezes and overrides" className={t.section}>
-          <div data-testid={testIds.detail.policy}>
-            {policy && (
-              <p>
-                {model?.sli.kind === 'cost'
-                  ? 'Cost SLOs never freeze releases. '
-                  : `Freeze when the budget left is at or below ${percent(policy.freezeBudgetRemaining, 0)} or the burn rate over ${policy.freezeBurnWindow} is above ${policy.freezeBurnRate}x. `}
-                Caution when the burn rate over {policy.cautionBurnWindow} is above {policy.cautionBurnRate}x.
-              </p>
-            )}
-          </div>
-          <div data-testid={testIds.detail.freezes}>
-            {(freezes.value ?? []).length === 0 ? (
-              <p className={t.muted}>No manual freeze or override for {service}.</p>
-            ) : (
-              <table className={t.table}>
-                <thead>
-                  <tr>
-                    <th>Kind</th>
-                    <th>Route</th>
-                    <th>Reason</th>
-                    <th>By</th>
-                    <th>Expires</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {freezes.value!.map((f) => (
-                    <tr key={f.id}>
-                      <td>
-                        <Badge color={f.kind === 'freeze' ? 'red' : 'purple'} text={f.kind} />
-                      </td>
-                      <td>{f.route ?? 'all routes'}</td>
-                      <td>{f.reason}</td>
-                      <td>{f.createdBy}</td>
-                      <td>{dateTime(f.expiresAt)}</td>
-                      <td>
-                        <Button
-                          size="sm"
-                          variant="secondary"
-                          data-testid={testIds.detail.revoke(f.id)}
-                          onClick={() =>
-                            api.revokeFreeze(f.id, 'revoked in Grafana').then(afterAction, afterAction)
-                          }
-                        >
-                          Revoke
-                        </Button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </div>
-          <FreezeForm
-            service={service}
-            routes={routes}
-            onDone={() => {
-              afterAction();
-            }}
-          />
-        </FieldSet>
+        <ReleaseSection
+          service={service}
+          model={model}
+          freezes={freezes.value ?? []}
+          routes={routes}
+          access={access}
+          onChanged={afterAction}
+        />
 
         <FieldSet label="Links" className={t.section}>
           <Stack gap={2} wrap="wrap" data-testid={testIds.detail.links}>

@@ -2,7 +2,9 @@ import React from 'react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { SloList, sortWorstFirst } from './SloList';
 import { testIds } from '../components/testIds';
-import { fakeBackend, fakeDataSources, PROXY, renderAt, sloItem } from '../utils/testing';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { fakeBackend, fakeDataSources, PROXY, renderAt, signInAs, sloItem } from '../utils/testing';
 
 const items = [
   sloItem({
@@ -143,5 +145,48 @@ describe('SLO list', () => {
     await waitFor(() => expect(screen.getByTestId(testIds.list.error)).toHaveTextContent('check the server URL'), {
       timeout: 15000,
     });
+  });
+
+  it('offers a viewer no write action', async () => {
+    signInAs('Viewer');
+    fakeBackend().on('GET', `${PROXY}/api/v1/slos`, { data: { items, total: 4, limit: 1000, offset: 0 } });
+    renderAt('slos', <SloList />, 'slos');
+    await screen.findByTestId(testIds.list.row('llm-gateway', 'chat-ttft'), {}, { timeout: 15000 });
+    // Disabled with a tooltip that says why (Grafana keeps such buttons focusable: aria-disabled).
+    expect(screen.getByTestId(testIds.list.import)).toHaveAttribute('aria-disabled', 'true');
+    expect(screen.getByTestId(testIds.list.newSlo)).toHaveAttribute('aria-disabled', 'true');
+    fireEvent.click(screen.getByTestId(testIds.list.import));
+    expect(screen.queryByTestId(testIds.list.importText)).toBeNull();
+  });
+
+  it('imports a Sloth file: shows what it would create, sends it with its format, lists the result', async () => {
+    const sloth = readFileSync(join(__dirname, '..', '..', 'tests', 'fixtures', 'anchors', 'sloth', 'getting-started.yml'), 'utf8');
+    const backend = fakeBackend()
+      .on('GET', `${PROXY}/api/v1/slos`, { data: { items, total: 4, limit: 1000, offset: 0 } })
+      .on('POST', `${PROXY}/api/v1/import`, { status: 201, data: { created: ['myservice/requests-availability'], diagnostics: [] } });
+    renderAt('slos', <SloList />, 'slos');
+    fireEvent.click(await screen.findByTestId(testIds.list.import, {}, { timeout: 15000 }));
+    fireEvent.change(screen.getByTestId(testIds.list.importText), { target: { value: sloth } });
+    expect(screen.getByTestId(testIds.list.importPreview)).toHaveTextContent(
+      '1 SLO in Sloth format: myservice/requests-availability'
+    );
+    fireEvent.click(screen.getByTestId(testIds.list.importSubmit));
+    expect(await screen.findByTestId(testIds.list.importResult, {}, { timeout: 15000 })).toHaveTextContent(
+      'myservice/requests-availability'
+    );
+    const post = backend.calls.find((c) => c.method === 'POST')!;
+    expect(post.params).toEqual({ from: 'sloth' });
+    expect(post.data).toBe(sloth);
+    // The list asks again after the import.
+    expect(backend.calls.filter((c) => c.method === 'GET' && c.url === `${PROXY}/api/v1/slos`).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps Import disabled while the text has an error', async () => {
+    fakeBackend().on('GET', `${PROXY}/api/v1/slos`, { data: { items, total: 4, limit: 1000, offset: 0 } });
+    renderAt('slos', <SloList />, 'slos');
+    fireEvent.click(await screen.findByTestId(testIds.list.import, {}, { timeout: 15000 }));
+    fireEvent.change(screen.getByTestId(testIds.list.importText), { target: { value: 'kind: Foo\napiVersion: bar' } });
+    expect(screen.getByTestId(testIds.list.importPreview)).toHaveTextContent('Nothing can be imported yet');
+    expect(screen.getByTestId(testIds.list.importSubmit)).toBeDisabled();
   });
 });

@@ -3,13 +3,15 @@ import { Link } from 'react-router-dom';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, SelectableValue } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, IconButton, LinkButton, LoadingPlaceholder, Select, Stack, useStyles2 } from '@grafana/ui';
+import { Alert, Button, IconButton, LinkButton, LoadingPlaceholder, Select, Stack, useStyles2 } from '@grafana/ui';
 import { useSloList } from '../hooks/useBurnrate';
 import { SloItem, ReleaseStateName } from '../api/types';
 import { ReleaseView, STATE_ORDER } from '../components/common/StateBadge';
 import { SamplingNote } from '../components/common/SamplingNote';
 import { getTableStyles } from '../components/common/tableStyles';
+import { ImportModal } from '../components/list/ImportModal';
 import { testIds } from '../components/testIds';
+import { useWriteAccess } from '../hooks/useWriteAccess';
 import { prefixRoute, sloPath } from '../utils/utils.routing';
 import { burn, groupText, percent, spentOfBudget } from '../utils/format';
 import { ROUTES } from '../constants';
@@ -36,7 +38,11 @@ const options = (values: string[]): Array<SelectableValue<string>> => values.map
 export function SloList() {
   const s = useStyles2(getStyles);
   const t = useStyles2(getTableStyles);
-  const { value, error, loading } = useSloList();
+  const list = useSloList();
+  const { value, error, loading } = list;
+  const access = useWriteAccess();
+  const [importing, setImporting] = useState(false);
+  const [imported, setImported] = useState<string[]>();
   const [service, setService] = useState<string>();
   const [team, setTeam] = useState<string>();
   const [state, setState] = useState<ReleaseStateName>();
@@ -64,11 +70,43 @@ export function SloList() {
   return (
     <PluginPage
       actions={
-        <LinkButton icon="plus" href={prefixRoute(ROUTES.New)} data-testid={testIds.list.newSlo}>
-          New SLO
-        </LinkButton>
+        <Stack gap={1}>
+          <Button
+            icon="upload"
+            variant="secondary"
+            data-testid={testIds.list.import}
+            disabled={!access.canWrite}
+            tooltip={access.why}
+            onClick={() => setImporting(true)}
+          >
+            Import
+          </Button>
+          <LinkButton
+            icon="plus"
+            href={prefixRoute(ROUTES.New)}
+            data-testid={testIds.list.newSlo}
+            disabled={!access.canWrite}
+            tooltip={access.why}
+          >
+            New SLO
+          </LinkButton>
+        </Stack>
       }
     >
+      <ImportModal
+        isOpen={importing}
+        onDismiss={() => setImporting(false)}
+        onImported={(created) => {
+          setImporting(false);
+          setImported(created);
+          list.reload();
+        }}
+      />
+      {imported && (
+        <Alert severity="success" title={`Imported ${imported.length} SLO${imported.length === 1 ? '' : 's'}`} data-testid={testIds.list.importResult} onRemove={() => setImported(undefined)}>
+          {imported.join(', ')}: their rules are delivered on the next reconcile.
+        </Alert>
+      )}
       <div data-testid={testIds.list.container}>
         <Stack gap={2} wrap="wrap">
           <div className={s.filter} data-testid={testIds.list.filterService}>

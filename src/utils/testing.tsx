@@ -6,7 +6,7 @@ import React from 'react';
 import { Observable, of, throwError } from 'rxjs';
 import { render } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import { BackendSrvRequest, FetchResponse, setBackendSrv, setDataSourceSrv } from '@grafana/runtime';
+import { BackendSrvRequest, config, FetchResponse, setBackendSrv, setDataSourceSrv } from '@grafana/runtime';
 import { AppSettingsContext } from '../components/App/context';
 
 export interface FakeCall {
@@ -127,4 +127,9 @@ export function sloItem(o: Record<string, any>) {
     updatedBy: 'admin',
     ...o,
   };
+}
+
+/** The signed-in Grafana user's org role for this test (jest-setup.js starts each test as an Editor). */
+export function signInAs(orgRole: 'Viewer' | 'Editor' | 'Admin') {
+  (config as any).bootData.user.orgRole = orgRole;
 }

@@ -124,6 +124,20 @@ describe('a manual freeze in the list, the detail page and the budget panel, in 
     }
   }
 
+  it('a viewer sees the freeze and its reason, and no way to change it', async () => {
+    await open(`/a/${PLUGIN_ID}/slos/${SERVICE}/${NAME}?orgRole=Viewer`);
+    await page.locator(tid(testIds.detail.reason)).waitFor({ timeout: 20000 });
+    await expect(page.locator(tid(testIds.detail.reason)).textContent()).resolves.toBe(words);
+    await page.locator(tid(testIds.detail.readOnly)).waitFor({ timeout: 20000 });
+    await expect(page.locator(tid(testIds.detail.readOnly)).textContent()).resolves.toContain('Your Grafana role is Viewer');
+    await expect(page.locator(tid(testIds.detail.freezes)).textContent()).resolves.toContain('incident 42');
+    expect(await page.locator(tid(testIds.detail.freezeForm)).count()).toBe(0);
+    expect(await page.locator('[data-testid^="data-testid br-detail-revoke"]').count()).toBe(0);
+    expect(await page.locator(tid(testIds.detail.delete)).getAttribute('aria-disabled')).toBe('true');
+    expect(await page.locator(tid(testIds.detail.edit)).getAttribute('aria-disabled')).toBe('true');
+    await fullPageShot(page, 'release-04-viewer');
+  });
+
   it('the list, the detail page and the panel show the same state and words', async () => {
     await open(`/a/${PLUGIN_ID}/slos`);
     const row = page.locator(tid(testIds.list.row(SERVICE, NAME)));

@@ -243,7 +243,8 @@ async function boot(o: HostOptions) {
   (GrafanaRuntime.config as any).theme = theme.v1;
   (GrafanaRuntime.config as any).bootData = {
     ...(GrafanaRuntime.config as any).bootData,
-    user: { orgRole: 'Editor', isSignedIn: true },
+    // ?orgRole=Viewer signs in as a viewer (the app hides its write actions from one).
+    user: { orgRole: new URLSearchParams(window.location.search).get('orgRole') ?? 'Editor', isSignedIn: true },
     settings: {},
   };
   GrafanaRuntime.setBackendSrv(backendSrv);
