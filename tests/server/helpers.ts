@@ -91,11 +91,17 @@ export interface ApiResponse<T = any> {
 export class Api {
   constructor(
     public base: string,
-    public token?: string
+    public token?: string,
+    /** How long a request may take: 20 s, longer for a test's one big request (withTimeout). */
+    public timeoutMs = 20000
   ) {}
 
   as(token: string | undefined): Api {
-    return new Api(this.base, token);
+    return new Api(this.base, token, this.timeoutMs);
+  }
+
+  withTimeout(ms: number): Api {
+    return new Api(this.base, this.token, ms);
   }
 
   async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
@@ -108,7 +114,7 @@ export class Api {
         ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      signal: AbortSignal.timeout(20000),
+      signal: AbortSignal.timeout(this.timeoutMs),
     });
     const text = await res.text();
     let parsed: any = text;
