@@ -22,18 +22,22 @@ const story =
 story?.stdout.on('data', (d) => storyOut.push(d));
 story?.stderr.on('data', (d) => storyOut.push(d));
 
-const done = (p) => new Promise((resolve) => p.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+// Listened for at once: a child that ended before we await it (the story often ends first) must
+// not leave a promise that never settles, which let node exit 0 with the suite's failure unsaid.
+const closed = (p) => new Promise((resolve) => p.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+const suiteDone = closed(suite);
+const storyDone = story && closed(story);
 const stop = () => [suite, story].forEach((p) => p?.kill('SIGTERM'));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
 (async () => {
-  const codes = [await done(suite)];
+  const codes = [await suiteDone];
   if (story) {
     if (story.exitCode === null) {
       console.log('\n--- waiting for the support-bot story (tests/demo/promptRegression.test.ts)');
     }
-    codes.push(await done(story));
+    codes.push(await storyDone);
     console.log('\n--- the support-bot story (tests/demo/promptRegression.test.ts):');
     process.stdout.write(Buffer.concat(storyOut));
   }
