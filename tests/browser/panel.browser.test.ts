@@ -221,10 +221,10 @@ describe('budget panel in Chromium, on data from a real Prometheus', () => {
     return { frames: [...qa.frames, ...qb.frames], errors: [...qa.errors, ...qb.errors] };
   }
 
-  async function render(title: string, answer: QueryAnswer, height = 330) {
+  async function render(title: string, answer: QueryAnswer, height = 330, width = 1180) {
     await page.evaluate(
       (r) => (window as any).__host.renderPanel(r),
-      { title, frames: answer.frames, errors: answer.errors, width: 1180, height, from: startedAt, to: Date.now() }
+      { title, frames: answer.frames, errors: answer.errors, width, height, from: startedAt, to: Date.now() }
     );
     await page.locator(`[data-testid="${panelTestIds.container}"]`).waitFor({ timeout: 15000 });
   }
@@ -308,6 +308,33 @@ describe('budget panel in Chromium, on data from a real Prometheus', () => {
       expect(fresh.burn5m).toMatch(/^\d+(\.\d+)?x$/);
     }
     await shot('panel-01-budget');
+  });
+
+  it('fits a 6x4 cell with state, budget and burn per line, and grows into the table in a 24x10 cell', async () => {
+    const answer = await queries(SERVICE);
+    // A 6x4 cell of a 1,800 px wide dashboard, inside its header: about 440 x 110.
+    await render('SLOs: shop-api (6x4)', answer, 110, 440);
+    const compact = page.locator(tid(panelTestIds.compact));
+    await compact.waitFor({ timeout: 15000 });
+    const lines = compact.locator('[data-testid^="data-testid br-budget-row"]');
+    await expect(lines.count()).resolves.toBe(6);
+    const first = await lines.first().evaluate((l) => ({
+      state: l.querySelector('[data-testid="data-testid br-budget-state"]')?.textContent,
+      budget: l.querySelector('[data-testid="data-testid br-budget-remaining"]')?.textContent,
+      burn: l.querySelector('[data-testid="data-testid br-budget-burn 1h"]')?.textContent,
+    }));
+    expect(first.state).toBe('FREEZE');
+    expect(first.budget).toMatch(/^-?\d+\.\d+%$/);
+    expect(first.burn).toMatch(/^\d+\.\d+x$/);
+    // Nothing sticks out sideways: the numbers of every line are inside the cell.
+    const fits = await page.locator(tid(panelTestIds.container)).evaluate((c) => c.scrollWidth <= c.clientWidth);
+    expect(fits).toBe(true);
+    await shot('panel-05-6x4');
+
+    await render('SLOs: shop-api (24x10)', answer, 330, 1240);
+    await page.locator('tbody tr').first().waitFor({ timeout: 15000 });
+    await expect(page.locator(tid(panelTestIds.compact)).count()).resolves.toBe(0);
+    await shot('panel-06-24x10');
   });
 
   it('shows a quality SLO\'s sampled pass ratio with its margin of error, and a judge that people do not trust', async () => {

@@ -135,6 +135,28 @@ describe('BudgetPanel', () => {
     expect(chat.getByText('route=/chat')).toBeInTheDocument();
   });
 
+  it('fits a 6x4 cell: one line per SLO and route with state, budget and the 1h burn, worst first', () => {
+    render(<BudgetPanel {...{ ...props({ series: frames() }), width: 440, height: 110 }} />);
+    const compact = tid(panelTestIds.compact);
+    expect(screen.queryByRole('table')).toBeNull();
+    expect(within(compact).getByText('burn 1h')).toBeInTheDocument();
+    const lines = within(compact)
+      .getAllByTestId(/br-budget-row/)
+      .map((l) => [
+        within(l).getByTestId(panelTestIds.state).textContent,
+        within(l).getByTestId(panelTestIds.budget).textContent,
+        within(l).getByTestId(panelTestIds.burn('1h')).textContent,
+        l.getAttribute('title')?.split('\n')[0],
+      ]);
+    // The 1h burn is not in these frames (only the current 5m one): a dash, as in the table. ttft
+    // has burn rates but no budget yet: pending. The team label is hidden by default.
+    expect(lines).toEqual([
+      ['FREEZE', '-120.0%', '–', 'llm-gateway/availability /chat'],
+      ['PENDING', '–', '–', 'llm-gateway/ttft /chat'],
+      ['SHIP', '92.0%', '–', 'llm-gateway/availability /summarize'],
+    ]);
+  });
+
   it('follows the options: windows, sort by name, no links, no trend, no forecast', () => {
     render(
       <BudgetPanel

@@ -1,39 +1,18 @@
 import React, { useMemo } from 'react';
 import { css, cx } from '@emotion/css';
 import { DataQueryError, GrafanaTheme2, LoadingState, locationUtil, PanelProps } from '@grafana/data';
-import { Alert, Badge, BadgeColor, useStyles2, useTheme2 } from '@grafana/ui';
+import { Alert, Badge, useStyles2, useTheme2 } from '@grafana/ui';
 import { SamplingNote } from '../../components/common/SamplingNote';
 import { PLUGIN_BASE_URL } from '../../constants';
+import { CompactRows } from './CompactRows';
 import { BudgetRow, forecastText, framesToRows, sloPath } from './frames';
-import type { ReleaseStateName } from '../../core/policy/releaseState';
+import { compactBurnWindow, panelLayout } from './layout';
+import { burnText, percent, STATE_LOOK } from './look';
 import { MANUAL_NOT_SCRAPED } from './manual';
 import { QUERY_A, QUERY_B } from './queries';
 import { Sparkline } from './Sparkline';
 import { panelTestIds } from './testIds';
 import { BudgetOptions, BurnWindow, DEFAULT_OPTIONS } from './types';
-
-const STATE_LOOK: Record<
-  ReleaseStateName,
-  { color: BadgeColor; text: string; icon: 'check' | 'exclamation-triangle' | 'lock' | 'question-circle' | 'clock-nine' }
-> = {
-  freeze: { color: 'red', text: 'FREEZE', icon: 'lock' },
-  caution: { color: 'orange', text: 'CAUTION', icon: 'exclamation-triangle' },
-  ship: { color: 'green', text: 'SHIP', icon: 'check' },
-  pending: { color: 'purple', text: 'PENDING', icon: 'clock-nine' },
-  'no-data': { color: 'blue', text: 'NO STATE', icon: 'question-circle' },
-  unknown: { color: 'darkgrey', text: 'UNKNOWN', icon: 'question-circle' },
-};
-
-function percent(x: number | undefined): string {
-  return x === undefined ? '–' : `${(x * 100).toFixed(Math.abs(x) < 0.1 ? 2 : 1)}%`;
-}
-
-function burnText(x: number | undefined): string {
-  if (x === undefined) {
-    return '–';
-  }
-  return `${x < 10 ? x.toFixed(2) : x.toFixed(1)}x`;
-}
 
 function windowTitle(w: BurnWindow): string {
   return w === 'period' ? 'Burn period' : `Burn ${w}`;
@@ -115,6 +94,27 @@ export function BudgetPanel({ data, options: given, width, height, timeRange }: 
             <div>Expected queries (Prometheus or Mimir data source, format Time series):</div>
             <div className={s.hint}>A, Instant: {QUERY_A}</div>
             <div className={s.hint}>B, Range (the trend): {QUERY_B}</div>
+          </div>
+        )}
+      </div>
+    );
+  }
+
+  if (panelLayout(width, height) === 'compact') {
+    return (
+      <div className={s.container} style={{ width, height }} data-testid={panelTestIds.container}>
+        {errorBox}
+        <CompactRows
+          rows={rows}
+          window={compactBurnWindow(windows)}
+          hidden={hidden}
+          showLinks={options.showLinks}
+          budgetColor={budgetColor}
+          burnColor={burnColor}
+        />
+        {!manualExported && (
+          <div className={s.footnote} data-testid={panelTestIds.manualMissing}>
+            {MANUAL_NOT_SCRAPED}
           </div>
         )}
       </div>

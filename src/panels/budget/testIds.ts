@@ -14,4 +14,5 @@ export const panelTestIds = {
   error: 'data-testid br-budget-error',
   ignored: 'data-testid br-budget-ignored',
   sampling: 'data-testid br-budget-sampling',
+  compact: 'data-testid br-budget-compact',
 };
