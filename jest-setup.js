@@ -15,7 +15,13 @@ beforeEach(() => {
 {
   const React = require('react');
   const runtimeDir = require('path').dirname(require.resolve('@grafana/runtime'));
-  require(`${runtimeDir}/components/PluginPage.cjs`).setPluginPage(({ children, actions }) =>
-    React.createElement('div', null, React.createElement('div', null, actions), children)
+  require(`${runtimeDir}/components/PluginPage.cjs`).setPluginPage(({ children, actions, pageNav }) =>
+    React.createElement(
+      'div',
+      null,
+      pageNav && React.createElement('h1', null, pageNav.text),
+      React.createElement('div', null, actions),
+      children
+    )
   );
 }

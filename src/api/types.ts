@@ -46,6 +46,7 @@ export interface SloSummaryStatus {
     budgetRemaining?: number;
     budgetEvents?: number;
     spentEvents?: number;
+    periodBurnRate?: number;
     currentBurnRate?: number;
     sampling?: GroupStatus['sampling'];
   }>;

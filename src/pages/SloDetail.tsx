@@ -4,8 +4,6 @@
 
 import React, { useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { css } from '@emotion/css';
-import { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import {
   Alert,
@@ -40,6 +38,7 @@ import { previewQueries } from '../core/rules/sliSignals';
 import { burn, duration, groupText, percent, spentOfBudget } from '../utils/format';
 import { coverageText } from '../core/policy/status';
 import { BackfillNotice } from '../components/detail/BackfillNotice';
+import { sloPageNav } from '../utils/pageNav';
 import { dashboardUrl, exploreUrl, prefixRoute, sloPath } from '../utils/utils.routing';
 import { DASHBOARDS, ROUTES } from '../constants';
 
@@ -56,7 +55,6 @@ function fmtWindow(seconds: number): string {
 
 export function SloDetail() {
   const { service = '', name = '' } = useParams();
-  const s = useStyles2(getStyles);
   const t = useStyles2(getTableStyles);
   const settings = useAppSettings();
   const slo = useSlo(service, name);
@@ -137,6 +135,7 @@ export function SloDetail() {
 
   return (
     <PluginPage
+      pageNav={sloPageNav(service, name)}
       actions={
         <Stack gap={1}>
           <LinkButton
@@ -180,9 +179,6 @@ export function SloDetail() {
       />
       <div data-testid={testIds.detail.container}>
         <Stack gap={2} alignItems="center" wrap="wrap">
-          <h2 className={s.title}>
-            {service} / {name}
-          </h2>
           <span data-testid={testIds.detail.state}>
             <ReleaseView release={release} fallback={status.value?.state} reasonTestId={testIds.detail.reason} />
           </span>
@@ -371,6 +367,3 @@ export function SloDetail() {
 
 export default SloDetail;
 
-const getStyles = (theme: GrafanaTheme2) => ({
-  title: css({ margin: 0 }),
-});

@@ -53,6 +53,7 @@ import { SpecValue, templateSpec } from '../domain/templates';
 import { changedPaths, visibleValidation } from '../domain/touched';
 import { useDataSources, useLabelNames, useSliPreview } from '../hooks/useDataSource';
 import { useSlo } from '../hooks/useBurnrate';
+import { editorPageNav } from '../utils/pageNav';
 import { prefixRoute, sloPath } from '../utils/utils.routing';
 import { ROUTES } from '../constants';
 
@@ -233,7 +234,7 @@ export function SloEditor() {
   const readOnly = existing.value?.source === 'git';
 
   return (
-    <PluginPage>
+    <PluginPage pageNav={editorPageNav(pService, pName)}>
       <div data-testid={testIds.editor.container} className={s.layout}>
         <div className={s.form}>
           {readOnly && (

@@ -82,6 +82,34 @@ describe('SLO list', () => {
     const groups = await screen.findByTestId(testIds.list.groups('llm-gateway', 'chat-availability'));
     expect(within(groups).getByText('route=/chat')).toBeInTheDocument();
     expect(within(groups).getByText('route=/summarize')).toBeInTheDocument();
+    // A route's numbers sit under the SLO's columns: the column of each cell, counting spans.
+    const column = (cell: HTMLElement) => {
+      const cells = Array.from(cell.closest('tr')!.children) as HTMLTableCellElement[];
+      return cells.slice(0, cells.indexOf(cell as HTMLTableCellElement)).reduce((n, c) => n + c.colSpan, 0);
+    };
+    const headers = Array.from(document.querySelectorAll('thead th')).map((th) => th.textContent);
+    const chat = within(groups).getByText('route=/chat').closest('tr')!;
+    expect(headers[column(within(chat).getByTestId(testIds.list.budget))]).toBe('Budget left');
+    expect(headers[column(within(chat).getByTestId(testIds.list.burnNow))]).toBe('Burn 5m');
+    expect(within(chat).getByTestId(testIds.list.budget)).toHaveTextContent('82.0%');
+    expect(within(chat).getByTestId(testIds.list.burnNow)).toHaveTextContent('0.40x');
+  });
+
+  it('invites an editor to create or import the first SLO, and tells a viewer why they cannot', async () => {
+    fakeBackend().on('GET', `${PROXY}/api/v1/slos`, { data: { items: [], total: 0, limit: 1000, offset: 0 } });
+    const { unmount } = renderAt('slos', <SloList />, 'slos');
+    const empty = await screen.findByTestId(testIds.list.empty, {}, { timeout: 15000 });
+    expect(empty).toHaveTextContent('No SLOs yet');
+    expect(within(empty).getByText('Create an SLO from a template').closest('a')).toHaveAttribute(
+      'href',
+      '/a/burnrate-burnrate-app/slos/new'
+    );
+    unmount();
+    signInAs('Viewer');
+    renderAt('slos', <SloList />, 'slos');
+    const viewer = await screen.findByTestId(testIds.list.empty, {}, { timeout: 15000 });
+    expect(viewer).toHaveTextContent('Your Grafana role is Viewer');
+    expect(within(viewer).queryByText('Create an SLO from a template')).toBeNull();
   });
 
   it('shows a quality SLO with its interval, "not enough samples" and "judge not trusted"', async () => {

@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, SelectableValue } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Button, IconButton, LinkButton, LoadingPlaceholder, Select, Stack, useStyles2 } from '@grafana/ui';
+import { Alert, Button, EmptyState, IconButton, LinkButton, LoadingPlaceholder, Select, Stack, useStyles2 } from '@grafana/ui';
 import { useSloList } from '../hooks/useBurnrate';
 import { SloItem, ReleaseStateName } from '../api/types';
 import { ReleaseView, STATE_ORDER } from '../components/common/StateBadge';
@@ -151,10 +151,29 @@ export function SloList() {
           </Alert>
         )}
         {loading && !value && <LoadingPlaceholder text="Loading SLOs..." />}
-        {value && rows.length === 0 && (
+        {value && rows.length === 0 && items.length > 0 && (
           <p className={t.muted} data-testid={testIds.list.empty}>
-            {items.length ? 'No SLO matches these filters.' : 'No SLOs yet. Create one from a template with "New SLO".'}
+            No SLO matches these filters.
           </p>
+        )}
+        {value && items.length === 0 && (
+          <div data-testid={testIds.list.empty}>
+            <EmptyState
+              variant="call-to-action"
+              message="No SLOs yet"
+              button={
+                access.canWrite ? (
+                  <LinkButton icon="plus" href={prefixRoute(ROUTES.New)}>
+                    Create an SLO from a template
+                  </LinkButton>
+                ) : undefined
+              }
+            >
+              {access.canWrite
+                ? 'Start from a template (LLM availability, time to first token, answer quality, cost, ...) or import the SLOs you already keep in Sloth, OpenSLO or Pyrra files with "Import".'
+                : access.why}
+            </EmptyState>
+          </div>
         )}
         {rows.length > 0 && (
           <table className={t.table}>
@@ -166,17 +185,23 @@ export function SloList() {
                 <th>Kind</th>
                 <th className="num">Objective</th>
                 <th className="num">Budget left</th>
-                <th className="num">Burn (period)</th>
-                <th className="num">Burn (now)</th>
-                <th>State</th>
+                <th className="num" title="Burn rate over the SLO's whole period (1x spends the budget exactly)">
+                  Burn over period
+                </th>
+                <th className="num" title="Burn rate over the last 5 minutes">
+                  Burn 5m
+                </th>
+                <th title="The release state: the policy, manual freezes and overrides; its reason names the window">
+                  State
+                </th>
               </tr>
             </thead>
-            <tbody>
-              {rows.map((i) => {
-                const k = `${i.service}/${i.name}`;
-                const groups = i.status?.groups ?? [];
-                return (
-                  <React.Fragment key={k}>
+            {rows.map((i) => {
+              const k = `${i.service}/${i.name}`;
+              const groups = i.status?.groups ?? [];
+              return (
+                <React.Fragment key={k}>
+                  <tbody>
                     <tr data-testid={testIds.list.row(i.service, i.name)}>
                       <td>
                         {i.groupBy.length > 0 && (
@@ -220,54 +245,49 @@ export function SloList() {
                         />
                       </td>
                     </tr>
-                    {open[k] && (
-                      <tr>
-                        <td />
-                        <td colSpan={8}>
-                          <table className={t.table} data-testid={testIds.list.groups(i.service, i.name)}>
-                            <thead>
-                              <tr>
-                                <th>{i.groupBy.join(', ')}</th>
-                                <th className="num">Budget left</th>
-                                <th className="num">Burn (now)</th>
-                                <th>State</th>
-                              </tr>
-                            </thead>
-                            <tbody>
-                              {groups.length === 0 && (
-                                <tr>
-                                  <td colSpan={4} className={t.muted}>
-                                    No data per {i.groupBy.join(', ')} yet.
-                                  </td>
-                                </tr>
-                              )}
-                              {groups.map((g) => (
-                                <tr key={groupText(g.group)}>
-                                  <td>{groupText(g.group)}</td>
-                                  <td className="num">
-                                    {percent(g.budgetRemaining)}
-                                    {g.budgetEvents !== undefined && (
-                                      <span className={t.muted}> ({spentOfBudget(g)} spent)</span>
-                                    )}
-                                    <div>
-                                      <SamplingNote sampling={g.sampling} objective={i.objective} />
-                                    </div>
-                                  </td>
-                                  <td className="num">{burn(g.currentBurnRate)}</td>
-                                  <td>
-                                    <ReleaseView release={g.release} fallback={g.state} />
-                                  </td>
-                                </tr>
-                              ))}
-                            </tbody>
-                          </table>
-                        </td>
-                      </tr>
-                    )}
-                  </React.Fragment>
-                );
-              })}
-            </tbody>
+                  </tbody>
+                  {open[k] && (
+                    // The SLO's rows per route (or model, ...), under the same columns as the SLO.
+                    <tbody data-testid={testIds.list.groups(i.service, i.name)} className={s.groups}>
+                      {groups.length === 0 && (
+                        <tr>
+                          <td />
+                          <td colSpan={8} className={t.muted}>
+                            No data per {i.groupBy.join(', ')} yet.
+                          </td>
+                        </tr>
+                      )}
+                      {groups.map((g) => (
+                        <tr key={groupText(g.group)}>
+                          <td />
+                          <td className={s.groupName} colSpan={4}>
+                            {groupText(g.group)}
+                          </td>
+                          <td className="num" data-testid={testIds.list.budget}>
+                            {percent(g.budgetRemaining)}
+                            {g.budgetEvents !== undefined && (
+                              <span className={t.muted}> ({spentOfBudget(g)} spent)</span>
+                            )}
+                            <div>
+                              <SamplingNote sampling={g.sampling} objective={i.objective} />
+                            </div>
+                          </td>
+                          <td className="num" data-testid={testIds.list.burn}>
+                            {burn(g.periodBurnRate)}
+                          </td>
+                          <td className="num" data-testid={testIds.list.burnNow}>
+                            {burn(g.currentBurnRate)}
+                          </td>
+                          <td>
+                            <ReleaseView release={g.release} fallback={g.state} />
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  )}
+                </React.Fragment>
+              );
+            })}
           </table>
         )}
       </div>
@@ -279,4 +299,6 @@ export default SloList;
 
 const getStyles = (theme: GrafanaTheme2) => ({
   filter: css({ minWidth: 200, marginBottom: theme.spacing(2) }),
+  groups: css({ background: theme.colors.background.secondary }),
+  groupName: css({ paddingLeft: `${theme.spacing(3)} !important`, fontFamily: theme.typography.fontFamilyMonospace }),
 });

@@ -198,7 +198,7 @@ describe('Grafana app in Chromium, against the real server and Prometheus', () =
     const chatRow = groups.locator('tr', { hasText: 'route=/chat' });
     await chatRow.waitFor({ timeout: 10000 });
     // /chat: 1 bad in 21 counted (provider errors are excluded) = 4.76% errors on a 0.5% budget: 9.5x.
-    const chatBurn = parseFloat((await chatRow.locator('td').nth(2).textContent()) ?? '');
+    const chatBurn = parseFloat((await chatRow.locator(tid(testIds.list.burnNow)).textContent()) ?? '');
     expect(chatBurn).toBeGreaterThan(7);
     expect(chatBurn).toBeLessThan(12);
     await shot('02-list');

@@ -135,6 +135,10 @@ describe('a manual freeze in the list, the detail page and the budget panel, in 
     expect(await page.locator('[data-testid^="data-testid br-detail-revoke"]').count()).toBe(0);
     expect(await page.locator(tid(testIds.detail.delete)).getAttribute('aria-disabled')).toBe('true');
     expect(await page.locator(tid(testIds.detail.edit)).getAttribute('aria-disabled')).toBe('true');
+    // Grafana's title and breadcrumbs name the SLO (the host page draws them as Grafana does).
+    await expect(page.locator('[data-testid="host-breadcrumbs"]').textContent()).resolves.toBe(
+      `Burnrate › ${SERVICE} / ${NAME}`
+    );
     await fullPageShot(page, 'release-04-viewer');
   });
 

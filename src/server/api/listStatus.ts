@@ -30,6 +30,7 @@ export function listStatus(s: StoredSlo, groups: GroupStatus[] | undefined, acti
         budgetRemaining: g.budgetRemaining,
         budgetEvents: g.budgetEvents,
         spentEvents: g.spentEvents,
+        periodBurnRate: g.periodBurnRate,
         currentBurnRate: g.currentBurnRate,
         ...(g.sampling ? { sampling: g.sampling } : {}),
       })),

@@ -250,15 +250,27 @@ async function boot(o: HostOptions) {
   GrafanaRuntime.setBackendSrv(backendSrv);
   GrafanaRuntime.setDataSourceSrv(dataSourceSrv(o.dataSources));
   // Grafana's page chrome: title bar with the page's actions above the content.
-  setPluginPage(({ children, actions }: any) => (
-    <div>
-      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: 16 }}>
-        <h1 style={{ margin: 0 }}>Burnrate</h1>
-        <div>{actions}</div>
+  // Grafana titles a page with its pageNav and draws the breadcrumbs from its parentItem chain.
+  setPluginPage(({ children, actions, pageNav }: any) => {
+    const crumbs: Array<{ text: string; url?: string }> = [];
+    for (let n = pageNav; n; n = n.parentItem) {
+      crumbs.unshift(n);
+    }
+    return (
+      <div>
+        <nav data-testid="host-breadcrumbs" style={{ fontSize: 12, marginBottom: 4 }}>
+          {['Burnrate', ...crumbs.map((c) => c.text)].join(' › ')}
+        </nav>
+        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: 16 }}>
+          <h1 style={{ margin: 0 }} data-testid="host-page-title">
+            {pageNav?.text ?? 'Burnrate'}
+          </h1>
+          <div>{actions}</div>
+        </div>
+        {children}
       </div>
-      {children}
-    </div>
-  ));
+    );
+  });
 
   const exports = await loadModule(`/public/plugins/${o.pluginId}/module.js`);
   const plugin = exports.plugin as GrafanaData.AppPlugin;
