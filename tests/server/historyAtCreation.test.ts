@@ -164,7 +164,18 @@ test('a new SLO over 10 days of history reads 700 of 1,000 failures, 30% left, b
   // (the live rule would hold a handful of samples by now): 360 of them, give or take the ends.
   const n = await prom.query('count_over_time(slo:sli_events:rate5m{slo="requests", slo_service="billing"}[6h])');
   expect(Number(n[0].value[1])).toBeGreaterThanOrEqual(355);
-  expect(g.windows.find((w: any) => w.window === '6h').burnRate).toBeCloseTo(2.1, 1);
+  // The 6h ratio is a rule of its own over those rates: it holds the filled past from its first
+  // evaluation after the fill on, which on a loaded machine can come after the budget is served.
+  const burn6h = await waitFor(
+    'the 6h burn rate over the filled rates',
+    async () => {
+      const st = await admin.get('/api/v1/slos/billing/requests/status');
+      return st.body.groups?.[0]?.windows?.find((w: any) => w.window === '6h')?.burnRate as number | undefined;
+    },
+    120_000,
+    1000
+  );
+  expect(burn6h).toBeCloseTo(2.1, 1);
 
   const gate = await runCli(['gate', '--service', 'billing', '--server', server.url, '--token', ADMIN]);
   expect(gate.code).toBe(1);
