@@ -167,4 +167,30 @@ describe('SLO editor', () => {
     fireEvent.click(screen.getByTestId(testIds.editor.save));
     expect(await screen.findByTestId(testIds.editor.saveError, {}, WAIT)).toHaveTextContent('exists');
   });
+
+  it.each(['otel-availability', 'llm-quality-blend', 'otel-cost', 'otel-tpot'])(
+    'names every input of the %s template for a screen reader',
+    async (template) => {
+      prometheus(fakeBackend());
+      renderAt('slos/new', <SloEditor />, 'slos/new');
+      await pickTemplate(template);
+      const inputs = [...screen.getAllByRole('textbox'), ...screen.getAllByRole('spinbutton')];
+      expect(inputs.length).toBeGreaterThan(5);
+      const unnamed = inputs.filter((el) => !el.getAttribute('aria-label') && !el.id);
+      expect(unnamed.map((el) => el.outerHTML.slice(0, 120))).toEqual([]);
+      for (const el of inputs.filter((x) => x.id)) {
+        expect(el).toHaveAccessibleName();
+      }
+    }
+  );
+
+  it("labels each quality component's selectors, and puts the currency beside a cost target", async () => {
+    prometheus(fakeBackend());
+    renderAt('slos/new', <SloEditor />, 'slos/new');
+    await pickTemplate('llm-quality-blend');
+    // One "Good samples" input per component, each found by its label.
+    expect(screen.getAllByLabelText('Good samples').length).toBeGreaterThanOrEqual(3);
+    await pickTemplate('otel-cost');
+    expect(screen.getByLabelText('Target cost per request').closest('div')!.parentElement).toHaveTextContent('USD');
+  });
 });

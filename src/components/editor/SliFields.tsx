@@ -2,8 +2,9 @@
 // cost. Pickers read the chosen Prometheus data source (metric names, real `le` values).
 
 import React, { useMemo } from 'react';
-import { SelectableValue } from '@grafana/data';
-import { Alert, Button, Field, Input, RadioButtonGroup, Select, Stack, Switch } from '@grafana/ui';
+import { css } from '@emotion/css';
+import { GrafanaTheme2, SelectableValue } from '@grafana/data';
+import { Alert, Button, Field, Input, RadioButtonGroup, Select, Stack, Switch, useStyles2 } from '@grafana/ui';
 import { DataSourceRef } from '../../api/datasource';
 import { useBuckets, useMetricNames } from '../../hooks/useDataSource';
 import { getPath, messagesFor, setPath, sliKind, Validation } from '../../domain/spec';
@@ -38,10 +39,14 @@ interface Props {
   ds?: DataSourceRef;
 }
 
+/** An input's id, so that its Field's label names it (a screen reader says "Good samples"). */
+const inputId = (path: string) => `br-${path.replace(/\./g, '-')}`;
+
 /** Field paths this component shows messages for (the rest go to the problem list). */
 export const SLI_PATHS = ['sli'];
 
 export function SliFields({ spec, onChange, validation, ds }: Props) {
+  const s = useStyles2(getStyles);
   const kind = sliKind(spec);
   const prom = ds?.type === 'prometheus' ? ds.uid : undefined;
   const metrics = useMetricNames(prom);
@@ -51,6 +56,7 @@ export function SliFields({ spec, onChange, validation, ds }: Props) {
   const text = (path: string, label: string, testId: string, placeholder?: string, description?: string) => (
     <Field label={label} description={description} invalid={msgs(path).length > 0} error={fieldError(msgs(path))}>
       <Input
+        id={inputId(path)}
         data-testid={testId}
         value={getPath(spec, path) ?? ''}
         placeholder={placeholder}
@@ -164,47 +170,39 @@ export function SliFields({ spec, onChange, validation, ds }: Props) {
         <>
           {kindPicker}
           {comps.map((c, i) => (
-            <Stack key={i} gap={1} alignItems="flex-start" wrap="wrap">
-              {text(
-                `${base}.components.${i}.name`.replace(`.${i}.`, `.${i}.`),
-                `Component ${i + 1} name`,
-                `${testIds.editor.good}-name-${i}`,
-                'judge'
-              )}
-              {text(
-                `${base}.components.${i}.good`,
-                'Good samples',
-                `${testIds.editor.good}-${i}`,
-                'llm_judge_verdicts_total{verdict="pass"}'
-              )}
-              {text(
-                `${base}.components.${i}.total`,
-                'All samples',
-                `${testIds.editor.total}-${i}`,
-                'llm_judge_verdicts_total'
-              )}
-              <Field label="Weight">
-                <Input
-                  type="number"
-                  width={10}
-                  value={c.weight ?? 1}
-                  onChange={(e) => set(`${base}.components.${i}.weight`, Number(e.currentTarget.value))}
-                />
-              </Field>
-              {comps.length > 1 && (
-                <Button
-                  variant="secondary"
-                  icon="trash-alt"
-                  aria-label="Remove component"
-                  onClick={() =>
-                    set(
-                      `${base}.components`,
-                      comps.filter((_, j) => j !== i)
-                    )
-                  }
-                />
-              )}
-            </Stack>
+            // The selectors get the whole width: a judge's or a check's selector is long, and a
+            // narrow input showed only its start.
+            <div key={i} className={s.component}>
+              <Stack gap={1} alignItems="flex-end" wrap="wrap">
+                {text(`${base}.components.${i}.name`, `Component ${i + 1} name`, `${testIds.editor.good}-name-${i}`, 'judge')}
+                <Field label="Weight">
+                  <Input
+                    id={inputId(`${base}.components.${i}.weight`)}
+                    type="number"
+                    width={10}
+                    value={c.weight ?? 1}
+                    onChange={(e) => set(`${base}.components.${i}.weight`, Number(e.currentTarget.value))}
+                  />
+                </Field>
+                {comps.length > 1 && (
+                  <div className={s.remove}>
+                    <Button
+                      variant="secondary"
+                      icon="trash-alt"
+                      aria-label={`Remove component ${i + 1}`}
+                      onClick={() =>
+                        set(
+                          `${base}.components`,
+                          comps.filter((_, j) => j !== i)
+                        )
+                      }
+                    />
+                  </div>
+                )}
+              </Stack>
+              {text(`${base}.components.${i}.good`, 'Good samples', `${testIds.editor.good}-${i}`, 'llm_judge_verdicts_total{verdict="pass"}')}
+              {text(`${base}.components.${i}.total`, 'All samples', `${testIds.editor.total}-${i}`, 'llm_judge_verdicts_total')}
+            </div>
           ))}
           <Button
             variant="secondary"
@@ -238,8 +236,10 @@ export function SliFields({ spec, onChange, validation, ds }: Props) {
               error={fieldError(msgs(`${base}.target`))}
             >
               <Input
+                id={inputId(`${base}.target`)}
                 type="number"
                 width={16}
+                suffix={getPath(spec, `${base}.currency`) || 'USD'}
                 value={getPath(spec, `${base}.target`) ?? ''}
                 onChange={(e) => set(`${base}.target`, Number(e.currentTarget.value))}
               />
@@ -324,6 +324,7 @@ function LatencyFields({
         error={fieldError(msgs(`${base}.matchers`))}
       >
         <Input
+          id={inputId(`${base}.matchers`)}
           data-testid={testIds.editor.matchers}
           value={getPath(spec, `${base}.matchers`) ?? ''}
           onChange={(e) => set(`${base}.matchers`, e.currentTarget.value)}
@@ -334,6 +335,7 @@ function LatencyFields({
       </Field>
       <Field
         label="Threshold (good at or under)"
+        htmlFor={inputId(`${base}.threshold`)}
         description={
           native
             ? 'Any value works for a native histogram'
@@ -360,8 +362,10 @@ function LatencyFields({
             />
           ) : (
             <Input
+              id={inputId(`${base}.threshold`)}
               type="number"
               width={20}
+              suffix="s"
               value={threshold ?? ''}
               onChange={(e) => set(`${base}.threshold`, Number(e.currentTarget.value))}
             />
@@ -371,3 +375,14 @@ function LatencyFields({
     </>
   );
 }
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  component: css({
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+    padding: theme.spacing(1, 1.5, 0),
+    marginBottom: theme.spacing(1),
+  }),
+  // Level with the inputs beside it, above their Fields' bottom margin.
+  remove: css({ marginBottom: theme.spacing(2) }),
+});
