@@ -46,6 +46,7 @@ export const testIds = {
     metric: 'data-testid br-editor-metric',
     matchers: 'data-testid br-editor-matchers',
     threshold: 'data-testid br-editor-threshold',
+    timeslice: 'data-testid br-editor-timeslice',
     buckets: 'data-testid br-editor-buckets',
     groupBy: 'data-testid br-editor-group-by',
     objective: 'data-testid br-editor-objective',

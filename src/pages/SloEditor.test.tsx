@@ -193,4 +193,29 @@ describe('SLO editor', () => {
     await pickTemplate('otel-cost');
     expect(screen.getByLabelText('Target cost per request').closest('div')!.parentElement).toHaveTextContent('USD');
   });
+
+  it('edits a timeslice SLI in the form: p95 under 2 s in 1-minute slices, saved as the API stores it', async () => {
+    const backend = prometheus(fakeBackend()).on('POST', `${PROXY}/api/v1/slos`, (c) => ({
+      status: 201,
+      data: sloItem({ service: c.data.service, name: c.data.name }),
+    }));
+    renderAt('slos/new', <SloEditor />, 'slos/new');
+    await pickTemplate('blank');
+    fireEvent.change(screen.getByTestId(testIds.editor.service), { target: { value: 'llm-gateway' } });
+    fireEvent.change(screen.getByTestId(testIds.editor.name), { target: { value: 'ttft-slices' } });
+    fireEvent.click(screen.getByRole('radio', { name: 'Timeslice' }));
+    const slices = await screen.findByTestId(testIds.editor.timeslice, {}, WAIT);
+    fireEvent.change(within(slices).getByLabelText(/^Histogram/), { target: { value: 'gen_ai_server_time_to_first_token_seconds' } });
+    fireEvent.change(within(slices).getByLabelText(/^at or under/), { target: { value: '2' } });
+    await waitFor(
+      () => expect(screen.getByTestId(testIds.editor.rules)).toHaveTextContent('histogram_quantile(0.95'),
+      WAIT
+    );
+    fireEvent.click(screen.getByTestId(testIds.editor.save));
+    await waitFor(() => expect(backend.calls.some((c) => c.method === 'POST')).toBe(true), WAIT);
+    const post = backend.calls.find((c) => c.method === 'POST')!;
+    expect(post.data.sli).toEqual({
+      timeslice: { slice: '1m', latency: { metric: 'gen_ai_server_time_to_first_token_seconds', quantile: 0.95, threshold: 2 } },
+    });
+  });
 });

@@ -10,6 +10,7 @@ import { useBuckets, useMetricNames } from '../../hooks/useDataSource';
 import { getPath, messagesFor, setPath, sliKind, Validation } from '../../domain/spec';
 import { SpecValue } from '../../domain/templates';
 import { fieldError } from './FieldMessages';
+import { TimesliceFields } from './TimesliceFields';
 import { testIds } from '../testIds';
 
 export const SLI_KINDS: Array<SelectableValue<string>> = [
@@ -17,7 +18,7 @@ export const SLI_KINDS: Array<SelectableValue<string>> = [
   { label: 'Latency', value: 'latency', description: 'share of requests under a histogram bucket' },
   { label: 'Quality', value: 'quality', description: 'sampled judge verdicts, thumbs, checks' },
   { label: 'Cost', value: 'cost', description: 'cost per request under a target (soft)' },
-  { label: 'Timeslice', value: 'timeslice', description: 'good 1-minute slices (edit in YAML)' },
+  { label: 'Timeslice', value: 'timeslice', description: 'good 1- to 5-minute slices' },
   { label: 'Raw', value: 'raw', description: 'a ready-made error ratio expression' },
   { label: 'Composite', value: 'composite', description: 'weighted events of other SLOs (edit in YAML)' },
 ];
@@ -259,11 +260,7 @@ export function SliFields({ spec, onChange, validation, ds }: Props) {
               testIds.editor.errors,
               '1 - avg_over_time(up{job="api"}[{{.window}}])'
             )}
-          {kind === 'timeslice' && (
-            <Alert severity="info" title="Timeslice SLIs are edited in the YAML tab">
-              {fieldError(msgs(base))}
-            </Alert>
-          )}
+          {kind === 'timeslice' && <TimesliceFields spec={spec} set={set} msgs={msgs} />}
           {kind === 'composite' && (
             <Alert severity="info" title="Composite SLIs are edited in the YAML tab: list the component SLOs and their weights">
               {fieldError(msgs(base))}
