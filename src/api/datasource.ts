@@ -48,6 +48,18 @@ export async function labelNames(uid: string, metric?: string): Promise<string[]
   return names.filter((n) => n !== '__name__' && n !== 'le');
 }
 
+/** Loki's stream labels, of the streams a selector matches when one is given (Loki 2.9 and later
+ * read `query`; older ones list every label). */
+export async function lokiLabelNames(uid: string, streamSelector?: string): Promise<string[]> {
+  const end = Date.now() * 1e6;
+  const names = await get<string[]>(`${proxy(uid)}/loki/api/v1/labels`, {
+    ...(streamSelector ? { query: streamSelector } : {}),
+    start: end - 3600 * 1e9,
+    end,
+  });
+  return names.filter((n) => n !== '__name__');
+}
+
 export async function labelValues(uid: string, label: string, metric?: string): Promise<string[]> {
   return get<string[]>(
     `${proxy(uid)}/api/v1/label/${encodeURIComponent(label)}/values`,

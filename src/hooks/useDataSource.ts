@@ -10,6 +10,7 @@ import {
   labelNames,
   labelValues,
   listDataSources,
+  lokiLabelNames,
   metricNames,
 } from '../api/datasource';
 import { useAsync } from './useAsync';
@@ -42,9 +43,13 @@ export function useMetricNames(uid?: string) {
   return useAsync(() => metricNames(uid!), [uid], { skip: !uid, refreshMs: pickerRefresh });
 }
 
-export function useLabelNames(uid?: string, metric?: string) {
-  return useAsync(() => labelNames(uid!, metric), [uid, metric], {
-    skip: !uid || !metric,
+/** Label names for the group-by picker: a Prometheus metric's labels, or the stream labels of a
+ * Loki stream selector. */
+export function useLabelNames(ds?: DataSourceRef, match?: string) {
+  const uid = ds?.uid;
+  const loki = ds?.type === 'loki';
+  return useAsync(() => (loki ? lokiLabelNames(uid!, match) : labelNames(uid!, match)), [uid, loki, match], {
+    skip: !uid || !match,
     delayMs: 300,
     refreshMs: pickerRefresh,
   });

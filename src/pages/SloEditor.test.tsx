@@ -218,4 +218,37 @@ describe('SLO editor', () => {
       timeslice: { slice: '1m', latency: { metric: 'gen_ai_server_time_to_first_token_seconds', quantile: 0.95, threshold: 2 } },
     });
   });
+
+  it("lists a Loki SLI's stream labels for the group-by, from Loki's labels API", async () => {
+    fakeDataSources([
+      { uid: 'prom', name: 'Prometheus', type: 'prometheus' },
+      { uid: 'loki', name: 'Loki', type: 'loki' },
+    ]);
+    const backend = prometheus(fakeBackend()).on('GET', '/api/datasources/proxy/uid/loki/loki/api/v1/labels', {
+      data: { status: 'success', data: ['app', 'route', 'tier'] },
+    });
+    renderAt('slos/new', <SloEditor />, 'slos/new');
+    await pickTemplate('blank');
+    fireEvent.click(screen.getByRole('tab', { name: 'YAML' }));
+    fireEvent.change(screen.getByTestId(testIds.editor.yaml), {
+      target: {
+        value: [
+          'service: support-bot',
+          'name: verdicts',
+          'objective: 0.92',
+          'sli:',
+          '  ratio:',
+          '    source: loki',
+          '    errors: \'{app="support-bot"} |= "verdict=fail"\'',
+          '    total: \'{app="support-bot"} |= "verdict="\'',
+        ].join('\n'),
+      },
+    });
+    fireEvent.click(screen.getByRole('tab', { name: 'Form' }));
+    expect(await screen.findByText('Labels of {app="support-bot"}', {}, WAIT)).toBeInTheDocument();
+    const call = backend.calls.find((c) => c.url.endsWith('/loki/api/v1/labels'))!;
+    expect(call.params.query).toBe('{app="support-bot"}');
+    // Asked for the last hour, in Loki's nanoseconds.
+    expect(call.params.end - call.params.start).toBe(3600 * 1e9);
+  });
 });

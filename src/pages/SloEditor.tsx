@@ -71,15 +71,16 @@ const SHOWN = [
   'evaluationInterval',
 ];
 
-/** The base metric of the SLI, for label pickers: the first selector's metric name. */
-function baseMetric(spec: SpecValue): string | undefined {
+/** What the group-by picker lists labels of: the SLI's first metric name (Prometheus) or its
+ * first stream selector (Loki). */
+function labelSource(spec: SpecValue): string | undefined {
   const kind = sliKind(spec);
   const sli = spec.sli?.[kind] ?? {};
   if (kind === 'latency') {
     return sli.metric ? `${sli.metric}_count` : undefined;
   }
   const q: string | undefined = sli.total ?? sli.requests ?? sli.components?.[0]?.total;
-  const m = q ? /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)/.exec(q) : null;
+  const m = q ? (sli.source === 'loki' ? /^\s*(\{[^}]*\})/ : /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)/).exec(q) : null;
   return m ? m[1] : undefined;
 }
 
@@ -134,7 +135,7 @@ export function SloEditor() {
     }
   }, [validation.slo]);
   const preview = useSliPreview(validation.slo, ds);
-  const labels = useLabelNames(ds?.type === 'prometheus' ? ds.uid : undefined, baseMetric(spec));
+  const labels = useLabelNames(ds, labelSource(spec));
 
   // Messages appear beside a field once the user changed it, and everywhere once a save was tried.
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
@@ -277,7 +278,7 @@ export function SloEditor() {
                 <Field
                   label="Group by"
                   description={
-                    labels.value ? `Labels of ${baseMetric(spec)}` : 'One SLO per value: per route, per model'
+                    labels.value ? `Labels of ${labelSource(spec)}` : 'One SLO per value: per route, per model'
                   }
                   invalid={form.msgs('groupBy').length > 0}
                   error={fieldError(form.msgs('groupBy'))}
