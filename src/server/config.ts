@@ -20,6 +20,8 @@ export interface ServerConfig {
   host: string;
   port: number;
   dbPath: string;
+  /** PostgreSQL instead of the SQLite file at dbPath (postgres://user:password@host:5432/db). */
+  databaseUrl?: string;
   /** Prometheus (or Mimir) for status queries and, in directory mode, /-/reload. */
   prometheusUrl?: string;
   /** Credentials sent with every request to prometheusUrl (queries, rules list, reload, writes). */
@@ -65,6 +67,23 @@ function linkUrl(value: unknown, name: string): string | undefined {
     throw new ConfigError(`${name}: must not hold credentials (it is written into every alert)`);
   }
   return u;
+}
+
+/** BURNRATE_DATABASE_URL, checked here so that a mistyped one stops the start with its name. */
+function databaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') {
+    return undefined;
+  }
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new ConfigError('BURNRATE_DATABASE_URL: not a URL; expected postgres://user:password@host:5432/database');
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new ConfigError(`BURNRATE_DATABASE_URL: expected a postgres:// or postgresql:// URL, got ${u.protocol}//`);
+  }
+  return value;
 }
 
 /** Reads configuration from `env` and the file it names. */
@@ -123,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: env.BURNRATE_HOST ?? file.host ?? '127.0.0.1',
     port: num(env.BURNRATE_PORT ?? file.port, 'port', 8787),
     dbPath: env.BURNRATE_DB ?? file.db ?? '.burnrate/burnrate.db',
+    databaseUrl: databaseUrl(env.BURNRATE_DATABASE_URL),
     prometheusUrl: prometheus.url,
     prometheusAuth: prometheus.auth,
     prometheusRules,

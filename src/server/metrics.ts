@@ -94,11 +94,11 @@ export class Histogram extends Metric {
  * is not scraped". Free-text reasons are label values: there are a handful of actions at a time.
  */
 export interface ManualActionSource {
-  (): Array<{ id: number; kind: string; service: string; route?: string; reason: string; expiresAt: number; createdBy: string }>;
+  (): Promise<Array<{ id: number; kind: string; service: string; route?: string; reason: string; expiresAt: number; createdBy: string }>>;
 }
 
-function manualActionLines(source: ManualActionSource | undefined): string {
-  const actions = source ? source() : [];
+async function manualActionLines(source: ManualActionSource | undefined): Promise<string> {
+  const actions = source ? await source() : [];
   const expiry = 'burnrate_manual_action_expiry_timestamp_seconds';
   const count = 'burnrate_manual_actions';
   return [
@@ -127,11 +127,11 @@ export class ServerMetrics {
   readonly statusQueries = new Histogram('burnrate_status_query_duration_seconds', 'Latency of Prometheus queries behind status and gate.');
   readonly slos = new Gauge('burnrate_slos', 'SLOs stored, by source (api or git).');
 
-  render(): string {
+  async render(): Promise<string> {
     return (
       [this.requests, this.requestDuration, this.syncs, this.syncLastSuccess, this.syncDuration, this.syncStates, this.statusQueries, this.slos]
         .map((m) => m.render())
-        .concat(manualActionLines(this.manualActions))
+        .concat(await manualActionLines(this.manualActions))
         .join('\n') + '\n'
     );
   }

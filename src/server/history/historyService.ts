@@ -57,7 +57,7 @@ export class HistoryService {
 
   /** Called by the reconciler with each SLO's outcome on the Prometheus target, every pass: the
    * version check keeps an unchanged SLO to a map lookup. */
-  delivered(key: string, version: number, outcome: SyncOutcome): void {
+  async delivered(key: string, version: number, outcome: SyncOutcome): Promise<void> {
     if (outcome.state !== 'in-sync') {
       return;
     }
@@ -66,7 +66,7 @@ export class HistoryService {
       return;
     }
     const [service, name] = key.split('/');
-    const stored = this.store.get(service, name);
+    const stored = await this.store.get(service, name);
     if (!stored) {
       this.states.delete(key);
       return;
@@ -98,9 +98,9 @@ export class HistoryService {
     }
     this.draining = true;
     try {
-      for (let key = this.next(); key !== undefined; key = this.next()) {
+      for (let key = await this.next(); key !== undefined; key = await this.next()) {
         const [service, name] = key.split('/');
-        const stored = this.store.get(service, name);
+        const stored = await this.store.get(service, name);
         if (!stored) {
           this.states.delete(key);
           continue;
@@ -122,21 +122,30 @@ export class HistoryService {
    * waits in the queue until each of its components (that the server holds) has finished its own
    * fill; a later pass of the reconciler drains it then.
    */
-  private next(): string | undefined {
-    const ready = (key: string) => {
+  private async next(): Promise<string | undefined> {
+    const ready = async (key: string) => {
       const [service, name] = key.split('/');
-      const slo = this.store.get(service, name)?.slo;
+      const slo = (await this.store.get(service, name))?.slo;
       if (slo?.sli.kind !== 'composite') {
         return true;
       }
-      return slo.sli.components.every((c) => {
+      for (const c of slo.sli.components) {
         const id = `${c.service ?? slo.service}/${c.slo}`;
         const state = this.states.get(id)?.state;
-        return !this.store.get(c.service ?? slo.service, c.slo) || (state !== undefined && state !== 'queued' && state !== 'running');
-      });
+        if ((await this.store.get(c.service ?? slo.service, c.slo)) && (state === undefined || state === 'queued' || state === 'running')) {
+          return false;
+        }
+      }
+      return true;
     };
-    const i = this.queue.findIndex(ready);
-    return i === -1 ? undefined : this.queue.splice(i, 1)[0];
+    // Over a copy: keys may be queued while the store is read.
+    for (const key of [...this.queue]) {
+      const at = (await ready(key)) ? this.queue.indexOf(key) : -1;
+      if (at !== -1) {
+        return this.queue.splice(at, 1)[0];
+      }
+    }
+    return undefined;
   }
 
   private async run(mode: Extract<HistoryMode, { kind: 'directory' }>, slo: Slo): Promise<HistoryState> {
