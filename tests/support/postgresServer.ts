@@ -46,6 +46,10 @@ export class PostgresServer {
   }
 
   async start(timeoutMs = 90_000): Promise<void> {
+    if (this.dir) {
+      // Started before and halted: the same cluster again, on the same port.
+      return this.launch(timeoutMs);
+    }
     const bin = postgresBinDir();
     const runDir = process.env.BURNRATE_TEST_TMPDIR;
     if (asRoot() && runDir) {
@@ -64,6 +68,12 @@ export class PostgresServer {
       throw new Error(`initdb failed: ${(e as { stderr?: Buffer }).stderr?.toString() ?? (e as Error).message}`);
     }
     this.port = await freePort();
+    return this.launch(timeoutMs);
+  }
+
+  private async launch(timeoutMs: number): Promise<void> {
+    const bin = postgresBinDir();
+    const data = join(this.dir, 'data');
     // fsync off: a test cluster need not survive a power cut. The socket goes in the cluster's own
     // directory (the default, /var/run/postgresql, is not writable by nobody).
     const [postgres, args] = asOwner(join(bin, 'postgres'), ['-D', data, '-h', '127.0.0.1', '-p', String(this.port), '-k', this.dir, '-c', 'fsync=off', '-c', 'max_connections=100']);
@@ -106,6 +116,15 @@ export class PostgresServer {
 
   /** Fast shutdown (SIGINT: running transactions are rolled back), then the directory goes. */
   async stop(): Promise<void> {
+    await this.halt();
+    if (this.dir) {
+      rmSync(this.dir, { recursive: true, force: true });
+      this.dir = '';
+    }
+  }
+
+  /** Fast shutdown, keeping the cluster: `start()` brings it back with its data. */
+  async halt(): Promise<void> {
     const p = this.proc;
     if (p && p.exitCode === null) {
       const exited = new Promise((r) => p.once('exit', r));
@@ -118,9 +137,6 @@ export class PostgresServer {
       if (p.exitCode === null) {
         process.kill(-p.pid!, 'SIGKILL');
       }
-    }
-    if (this.dir) {
-      rmSync(this.dir, { recursive: true, force: true });
     }
   }
 }
