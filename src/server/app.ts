@@ -13,6 +13,7 @@ import { HistoryMode, HistoryService } from './history/historyService';
 import { RulerSink } from './delivery/rulerSink';
 import { RuleSink } from './delivery/sink';
 import { GitOpsSource } from './gitops';
+import { Leadership, leadershipFor } from './leader';
 import { Router } from './http/router';
 import { createLogger, Logger } from './log';
 import { ServerMetrics } from './metrics';
@@ -32,6 +33,7 @@ export interface RunningServer {
   tokens: TokenStore;
   reconciler: Reconciler;
   gitops?: GitOpsSource;
+  leadership: Leadership;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,10 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       history.delivered(key, version, o);
     }
   });
+  // Until this server is the leader (at once on SQLite), changes only mark SLOs pending.
+  reconciler.pause();
+  const leadership = leadershipFor(db, log, { retryMs: config.leaderRetryMs });
+  metrics.leader = () => leadership.isLeader();
   const status = new StatusService(prometheus, metrics, config.statusCacheMs);
   const gitops = config.gitopsDir ? new GitOpsSource(config.gitopsDir, store, log, (s, n) => reconciler.changed(s, n)) : undefined;
   const router = new Router(tokens, log, metrics, config.maxBodyBytes);
@@ -73,13 +79,19 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     history,
     metrics,
     gitops: gitops ? () => gitops.status() : undefined,
+    leadership,
     ready: async () => {
       try {
         await db.get('SELECT 1');
       } catch (e) {
         return { ready: false, reason: `the database does not answer: ${(e as Error).message}` };
       }
-      return reconciler.lastRun || sinks.length === 0 ? { ready: true } : { ready: false, reason: 'the first rule sync has not finished' };
+      const problem = leadership.problem();
+      if (problem) {
+        return { ready: false, reason: `leader election cannot reach the database: ${problem}` };
+      }
+      // A follower serves the API; rule delivery is the leader's.
+      return !leadership.isLeader() || reconciler.lastRun || sinks.length === 0 ? { ready: true } : { ready: false, reason: 'the first rule sync has not finished' };
     },
   });
   const updateCounts = async () => {
@@ -87,9 +99,17 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     metrics.slos.set({ source: 'api' }, n.api);
     metrics.slos.set({ source: 'git' }, n.git);
   };
-  await gitops?.start();
+  leadership.onChange(async (leader) => {
+    if (leader) {
+      await gitops?.start();
+      reconciler.start();
+    } else {
+      gitops?.stop();
+      reconciler.pause();
+    }
+  });
+  await leadership.start();
   await updateCounts();
-  reconciler.start();
   const countsTimer = setInterval(() => updateCounts().catch((e) => log.warn('could not count the SLOs', { error: (e as Error).message })), 15000);
   countsTimer.unref();
 
@@ -117,8 +137,10 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     tokens,
     reconciler,
     gitops,
+    leadership,
     async close() {
       clearInterval(countsTimer);
+      await leadership.stop();
       gitops?.stop();
       await reconciler.stop();
       await new Promise<void>((resolve) => {

@@ -42,6 +42,8 @@ export interface ServerConfig {
   /** Retries of rule delivery calls (rulers) that failed with 5xx or a network error. */
   upstreamRetries: number;
   reconcileIntervalMs: number;
+  /** With PostgreSQL: how often a server that is not the leader tries to become it, in ms. */
+  leaderRetryMs?: number;
   /** How long a status answer may be reused, in ms. */
   statusCacheMs: number;
   /** Links put into generated alerts, e.g. the Grafana app's SLO page. */
@@ -154,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     upstreamTimeoutMs: num(env.BURNRATE_UPSTREAM_TIMEOUT_MS ?? file.upstreamTimeoutMs, 'upstream timeout', 5000),
     upstreamRetries: num(env.BURNRATE_UPSTREAM_RETRIES ?? file.upstreamRetries, 'upstream retries', 2),
     reconcileIntervalMs: num(env.BURNRATE_RECONCILE_INTERVAL_MS ?? file.reconcileIntervalMs, 'reconcile interval', 30000),
+    leaderRetryMs: num(env.BURNRATE_LEADER_RETRY_MS ?? file.leaderRetryMs, 'leader retry', 2000),
     statusCacheMs: num(env.BURNRATE_STATUS_CACHE_MS ?? file.statusCacheMs, 'status cache', 5000),
     grafanaUrl: linkUrl(env.BURNRATE_GRAFANA_URL ?? file.grafanaUrl, 'grafana url'),
     logLevel: level,

@@ -54,6 +54,10 @@ export class GitOpsSource {
 
   /** Reads the folder once (resolving when that is done) and then every few seconds. */
   async start(): Promise<void> {
+    // A server that becomes the leader again reads the folder afresh: another may have applied
+    // a different one meanwhile.
+    this.signature = undefined;
+    clearInterval(this.timer);
     this.timer = setInterval(() => void this.scanSafely(), this.intervalMs);
     this.timer.unref();
     await this.scanSafely();

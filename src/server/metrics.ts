@@ -97,6 +97,15 @@ export interface ManualActionSource {
   (): Promise<Array<{ id: number; kind: string; service: string; route?: string; reason: string; expiresAt: number; createdBy: string }>>;
 }
 
+function leaderLines(leader: (() => boolean) | undefined): string {
+  const name = 'burnrate_leader';
+  return [
+    `# HELP ${name} 1 on the server that runs rule delivery, history backfill and the GitOps folder (the leader of the servers sharing a PostgreSQL database; a server on SQLite always), else 0.`,
+    `# TYPE ${name} gauge`,
+    `${name} ${leader?.() === false ? 0 : 1}`,
+  ].join('\n');
+}
+
 async function manualActionLines(source: ManualActionSource | undefined): Promise<string> {
   const actions = source ? await source() : [];
   const expiry = 'burnrate_manual_action_expiry_timestamp_seconds';
@@ -117,6 +126,8 @@ async function manualActionLines(source: ManualActionSource | undefined): Promis
 export class ServerMetrics {
   /** Set by the server once the action store exists. */
   manualActions?: ManualActionSource;
+  /** Whether this server runs the background loops (set by the server; see leader.ts). */
+  leader?: () => boolean;
 
   readonly requests = new Counter('burnrate_http_requests_total', 'HTTP requests by route, method and status code.');
   readonly requestDuration = new Histogram('burnrate_http_request_duration_seconds', 'HTTP request latency by route.');
@@ -132,6 +143,7 @@ export class ServerMetrics {
       [this.requests, this.requestDuration, this.syncs, this.syncLastSuccess, this.syncDuration, this.syncStates, this.statusQueries, this.slos]
         .map((m) => m.render())
         .concat(await manualActionLines(this.manualActions))
+        .concat(leaderLines(this.leader))
         .join('\n') + '\n'
     );
   }

@@ -18,6 +18,7 @@ import { offThread } from '../offThread/offThread';
 import { SloStore, StoreError, StoredSlo } from '../sloStore';
 import { isUniqueViolation } from '../storage/store';
 import { HistoryService } from '../history/historyService';
+import type { Leadership } from '../leader';
 import { StatusService, StatusUnavailable } from '../status/statusService';
 import { nextTurn } from '../timeSlice';
 import { openApiDocument } from './openapi';
@@ -35,6 +36,8 @@ export interface ApiDeps {
   history?: HistoryService;
   metrics: ServerMetrics;
   ready: () => Promise<{ ready: boolean; reason?: string }>;
+  /** Whether this server runs rule delivery (the leader of servers sharing one database). */
+  leadership: Leadership;
   /** The GitOps folder's state, when one is configured. */
   gitops?: () => GitOpsStatus;
 }
@@ -156,7 +159,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
   r.add('GET', '/healthz', 'public', () => ({ body: { status: 'ok' } }));
   r.add('GET', '/readyz', 'public', async () => {
     const s = await d.ready();
-    return { status: s.ready ? 200 : 503, body: { status: s.ready ? 'ready' : 'not ready', reason: s.reason } };
+    return { status: s.ready ? 200 : 503, body: { status: s.ready ? 'ready' : 'not ready', reason: s.reason, leader: d.leadership.isLeader() } };
   });
   r.add('GET', '/metrics', 'public', async () => ({ raw: await d.metrics.render(), headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' } }));
   r.add('GET', '/api/openapi.json', 'public', () => ({ body: openApiDocument() }));
@@ -447,6 +450,10 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
   });
 
   r.add('POST', '/api/v1/sync', 'editor', async () => {
+    if (!d.leadership.isLeader()) {
+      // Two servers delivering at once would race each other's rule files and ruler pushes.
+      throw new HttpError(503, 'this server is not the leader of the servers sharing the database: rule delivery runs on the leader (burnrate_leader 1 in /metrics); send the sync there, or retry', undefined, { 'Retry-After': '2' });
+    }
     await reconciler.run();
     return { body: { lastRun: reconciler.lastRun && atAnswer(reconciler.lastRun) } };
   });

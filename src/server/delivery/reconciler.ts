@@ -38,6 +38,7 @@ export class Reconciler {
   private debounce?: NodeJS.Timeout;
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
+  private paused = false;
   lastRun?: { at: number; ok: boolean };
   readonly renderer = new RuleRenderer();
 
@@ -53,14 +54,27 @@ export class Reconciler {
   ) {}
 
   start(): void {
+    this.paused = false;
+    clearInterval(this.timer);
     this.timer = setInterval(() => this.runInBackground(), this.intervalMs);
     this.timer.unref();
     this.runInBackground();
   }
 
+  /** No passes by themselves until start() (a server that is not the leader); a pass under way
+   * finishes. Changes still mark their SLOs pending. */
+  pause(): void {
+    this.paused = true;
+    clearInterval(this.timer);
+    clearTimeout(this.debounce);
+  }
+
   /** A pass nobody awaits: its failure (e.g. the database busy past its timeout) is logged, and
    * the next pass tries again. */
   private runInBackground(): void {
+    if (this.paused) {
+      return;
+    }
     this.run().catch((e) => this.log.error('rule delivery pass failed', { error: (e as Error).message }));
   }
 

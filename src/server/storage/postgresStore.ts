@@ -5,7 +5,7 @@
 // changing one SLO the second changes nothing and answers 412, as on SQLite.
 
 import { AsyncLocalStorage } from 'async_hooks';
-import { Pool, PoolClient, types } from 'pg';
+import { Client, Pool, PoolClient, types } from 'pg';
 import { migrate } from './migrations';
 import { DatabaseUnavailableError, Store } from './store';
 
@@ -41,8 +41,14 @@ export class PostgresStore implements Store {
 
   constructor(
     readonly pool: Pool,
-    readonly location: string
+    readonly location: string,
+    private readonly url: string
   ) {}
+
+  /** A connection of its own, outside the pool (the leader election holds its lock on one). */
+  dedicatedClient(): Client {
+    return new Client({ connectionString: this.url, connectionTimeoutMillis: 10_000, keepAlive: true, types: parseTypes, application_name: 'burnrate-leader' });
+  }
 
   private client(): Pool | PoolClient {
     const t = this.tx.getStore();
@@ -159,7 +165,7 @@ export async function openPostgres(url: string, options: { poolSize?: number; co
   // An idle connection the server drops (a restart, a failover) is an error event on the pool:
   // without a listener it would end the process. The pool replaces it on the next query.
   pool.on('error', () => undefined);
-  const store = new PostgresStore(pool, location);
+  const store = new PostgresStore(pool, location, url);
   try {
     await store.get('SELECT 1');
     await migrate(store);
