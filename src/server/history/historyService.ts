@@ -29,6 +29,7 @@ export class HistoryService {
   private readonly states = new Map<string, HistoryState & { rollups: string; version: number; at: number }>();
   private readonly queue: string[] = [];
   private draining = false;
+  private again = false;
   private listing?: { at: number; groups: Promise<Array<{ name: string; file: string }>> };
 
   constructor(
@@ -94,26 +95,36 @@ export class HistoryService {
 
   private async drain(mode: Extract<HistoryMode, { kind: 'directory' }>): Promise<void> {
     if (this.draining) {
+      // Looked at again once the drain under way finds nothing more: a key queued while it read
+      // the store might otherwise wait for the next drain, which an unchanged SLO never starts.
+      this.again = true;
       return;
     }
     this.draining = true;
     try {
-      for (let key = await this.next(); key !== undefined; key = await this.next()) {
-        const [service, name] = key.split('/');
-        const stored = await this.store.get(service, name);
-        if (!stored) {
-          this.states.delete(key);
-          continue;
-        }
-        // The SLO may have changed while queued: fill what is loaded now.
-        const rollups = rollupsOf(stored.slo);
-        this.states.set(key, { state: 'running', rollups, version: stored.version, at: Date.now() });
-        const result = await this.run(mode, stored.slo);
-        this.log[result.state === 'done' ? 'info' : 'warn']('history backfill', { slo: key, ...result });
-        this.states.set(key, { ...result, rollups, version: stored.version, at: Date.now() });
-      }
+      do {
+        this.again = false;
+        await this.drainOnce(mode);
+      } while (this.again);
     } finally {
       this.draining = false;
+    }
+  }
+
+  private async drainOnce(mode: Extract<HistoryMode, { kind: 'directory' }>): Promise<void> {
+    for (let key = await this.next(); key !== undefined; key = await this.next()) {
+      const [service, name] = key.split('/');
+      const stored = await this.store.get(service, name);
+      if (!stored) {
+        this.states.delete(key);
+        continue;
+      }
+      // The SLO may have changed while queued: fill what is loaded now.
+      const rollups = rollupsOf(stored.slo);
+      this.states.set(key, { state: 'running', rollups, version: stored.version, at: Date.now() });
+      const result = await this.run(mode, stored.slo);
+      this.log[result.state === 'done' ? 'info' : 'warn']('history backfill', { slo: key, ...result });
+      this.states.set(key, { ...result, rollups, version: stored.version, at: Date.now() });
     }
   }
 
@@ -138,11 +149,14 @@ export class HistoryService {
       }
       return true;
     };
-    // Over a copy: keys may be queued while the store is read.
-    for (const key of [...this.queue]) {
-      const at = (await ready(key)) ? this.queue.indexOf(key) : -1;
-      if (at !== -1) {
-        return this.queue.splice(at, 1)[0];
+    // The live queue: keys queued while the store is read are looked at too.
+    for (let i = 0; i < this.queue.length; i++) {
+      const key = this.queue[i];
+      if (await ready(key)) {
+        const at = this.queue.indexOf(key);
+        if (at !== -1) {
+          return this.queue.splice(at, 1)[0];
+        }
       }
     }
     return undefined;

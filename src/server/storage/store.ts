@@ -45,7 +45,9 @@ export function isDatabaseBusy(e: unknown): boolean {
   if (c === undefined) {
     return e instanceof DatabaseUnavailableError;
   }
-  return /^SQLITE_(BUSY|LOCKED)/.test(c) || ['40001', '40P01', '55P03', '57P01', '57P03', '08000', '08003', '08006', 'ECONNREFUSED', 'ECONNRESET'].includes(c);
+  // PostgreSQL's own codes only: a refused connection arrives as DatabaseUnavailableError
+  // (postgresStore.ts), and a bare ECONNREFUSED may come from Prometheus.
+  return /^SQLITE_(BUSY|LOCKED)/.test(c) || ['40001', '40P01', '55P03', '57P01', '57P03', '08000', '08003', '08006'].includes(c);
 }
 
 /** A row with this key exists already (a unique index or primary key said no). */

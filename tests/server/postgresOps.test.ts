@@ -1,7 +1,8 @@
-// PostgreSQL that cannot be used: a mistyped BURNRATE_DATABASE_URL or a database that does not
-// answer stops the start with an error naming the variable (and never the password); a database
-// lost while the server runs gives 503 with Retry-After and a not-ready /readyz, and the server
-// answers again once the database is back. A real PostgreSQL 15 (a throwaway cluster).
+// Operating on PostgreSQL: a mistyped BURNRATE_DATABASE_URL or a database that does not answer
+// stops the start with an error naming the variable (and never the password); `burnrate token
+// create` writes into the server's PostgreSQL database; a database lost while the server runs gives
+// 503 with Retry-After and a not-ready /readyz, and the server answers again once the database is
+// back. A real PostgreSQL 15 (a throwaway cluster).
 
 import { main } from '../../src/cli/main';
 import { RunningServer, startServer } from '../../src/server/app';
@@ -33,32 +34,54 @@ it('nothing listening at the URL: the start fails at once, naming the variable a
   expect(Date.now() - started).toBeLessThan(10_000);
 
   let stderr = '';
+  const code = await withDatabaseUrl(url, async () => main(['serve', '--port', '0'], { stdout: () => undefined, stderr: (t) => (stderr += t) }));
+  expect(code).toBe(1);
+  expect(stderr).toContain('(BURNRATE_DATABASE_URL) cannot be reached');
+  expect(stderr).not.toContain('hunter2');
+});
+
+/** Runs `f` with BURNRATE_DATABASE_URL set to `url`. */
+async function withDatabaseUrl<T>(url: string, f: () => Promise<T>): Promise<T> {
   const saved = process.env.BURNRATE_DATABASE_URL;
   process.env.BURNRATE_DATABASE_URL = url;
   try {
-    const code = await main(['serve', '--port', '0'], { stdout: () => undefined, stderr: (t) => (stderr += t) });
-    expect(code).toBe(1);
+    return await f();
   } finally {
     process.env.BURNRATE_DATABASE_URL = saved;
     if (saved === undefined) {
       delete process.env.BURNRATE_DATABASE_URL;
     }
   }
-  expect(stderr).toContain('(BURNRATE_DATABASE_URL) cannot be reached');
-  expect(stderr).not.toContain('hunter2');
-});
+}
 
-describe('the database goes away while the server runs', () => {
+describe('a server on PostgreSQL', () => {
   const pg = new PostgresServer();
   const ADMIN = secret();
   let server: RunningServer;
   let admin: Api;
+  let url: string;
 
   beforeAll(async () => {
     await pg.start();
-    server = await startServer(serverConfig({ dbPath: tempDir('pg-lost'), databaseUrl: await pg.createDatabase(), bootstrapAdminToken: ADMIN }), captureLog().log);
+    url = await pg.createDatabase();
+    server = await startServer(serverConfig({ dbPath: tempDir('pg-lost'), databaseUrl: url, bootstrapAdminToken: ADMIN }), captureLog().log);
     admin = new Api(server.url, ADMIN);
   }, 120_000);
+
+  it('`burnrate token create` with BURNRATE_DATABASE_URL writes the token where the running server reads it', async () => {
+    let stdout = '';
+    let stderr = '';
+    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t) };
+    const code = await withDatabaseUrl(url, async () => main(['token', 'create', '--name', 'ci', '--role', 'viewer'], io));
+    expect(code).toBe(0);
+    expect(stderr).toContain(`created token ci (viewer) in postgres://burnrate@127.0.0.1:${pg.port}/`);
+    const viewer = admin.as(stdout.trim());
+    expect((await viewer.get('/api/v1/slos')).status).toBe(200);
+    expect((await viewer.post('/api/v1/slos', availabilitySlo())).status).toBe(403);
+    // The same name again: refused, as on SQLite.
+    expect(await withDatabaseUrl(url, async () => main(['token', 'create', '--name', 'ci', '--role', 'viewer'], io))).toBe(1);
+    expect(stderr).toContain('token ci exists already');
+  });
 
   afterAll(async () => {
     await server?.close();
