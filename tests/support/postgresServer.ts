@@ -133,7 +133,9 @@ export class PostgresServer {
       } catch {
         p.kill('SIGINT');
       }
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 30_000)))]);
+      clearTimeout(timer);
       if (p.exitCode === null) {
         process.kill(-p.pid!, 'SIGKILL');
       }
