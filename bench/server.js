@@ -87,7 +87,7 @@ async function serve() {
       if (!v.slo) {
         throw new Error(JSON.stringify(v.diagnostics));
       }
-      s.store.create(spec, v.slo, 'bench');
+      await s.store.create(spec, v.slo, 'bench');
     }
     createMs = performance.now() - t0;
   }

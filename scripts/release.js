@@ -100,7 +100,10 @@ function runtimeDependencies(buildDirs) {
       fail(`${name} is required by build/ but not in package-lock.json`);
     }
     deps[name] = entry.version;
-    Object.keys(entry.peerDependencies ?? {}).forEach(add);
+    // Optional peers stay out (pg's pg-native: the pure-JavaScript driver is the one used).
+    Object.keys(entry.peerDependencies ?? {})
+      .filter((peer) => !entry.peerDependenciesMeta?.[peer]?.optional)
+      .forEach(add);
   };
   requiredPackages(buildDirs).forEach(add);
   return Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b)));

@@ -78,6 +78,7 @@ file into a native Burnrate file.
 Runs the server. Options override the environment (BURNRATE_HOST, BURNRATE_PORT, BURNRATE_DB,
 BURNRATE_PROMETHEUS_URL, BURNRATE_RULES_DIR, BURNRATE_GITOPS_DIR; see ${join(DOCS_DIR, 'server.md')} for all,
 and BURNRATE_CONFIG for a config file). Defaults: 127.0.0.1:8787, .burnrate/burnrate.db.
+BURNRATE_DATABASE_URL=postgres://... keeps the state in PostgreSQL instead (several servers may share it).
 Set BURNRATE_ADMIN_TOKEN on first start to create an admin token. Stops cleanly on Ctrl-C.`,
   gate: `Usage: burnrate gate --service S [--route R] [--on-no-data unknown|freeze|ship] [--server URL] [--token TOKEN] [--json]
 
@@ -94,7 +95,7 @@ and BURNRATE_TOKEN.`,
   token: `Usage: burnrate token create --name NAME --role viewer|editor|admin [--db FILE] [--create]
 
 Creates an API token directly in the server's database (default: BURNRATE_DB or
-.burnrate/burnrate.db) and prints it once. Use it to create the first admin token.
+.burnrate/burnrate.db; PostgreSQL when BURNRATE_DATABASE_URL is set and --db is not) and prints it once. Use it to create the first admin token.
 The database must exist (the server makes it on first start): a token written anywhere else
 is never accepted. --create makes a new database when there is none.`,
   simulate: SIMULATE_HELP,

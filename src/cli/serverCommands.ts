@@ -2,7 +2,8 @@
 
 import { resolve } from 'path';
 import { ConfigError, loadConfig } from '../server/config';
-import { openDb } from '../server/db';
+import { openStore } from '../server/storage/openStore';
+import { DatabaseUnavailableError, isUniqueViolation, Store } from '../server/storage/store';
 import { DbMissingError } from '../server/dbFiles';
 import { TokenError, TokenStore } from '../server/auth';
 import { startServer } from '../server/app';
@@ -37,7 +38,7 @@ export async function cmdServe(argv: string[], io: Io): Promise<number> {
     server = await startServer(config);
   } catch (e) {
     // A configured token that another token already is: a mistake in the configuration.
-    if (e instanceof TokenError) {
+    if (e instanceof TokenError || e instanceof DatabaseUnavailableError) {
       io.stderr(`burnrate serve: ${e.message}\n`);
       return 1;
     }
@@ -103,7 +104,7 @@ export async function cmdGate(argv: string[], io: Io): Promise<number> {
   return EXIT[decision];
 }
 
-export function cmdToken(argv: string[], io: Io): number {
+export async function cmdToken(argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== 'create') {
     throw new UsageError('token needs a subcommand: create');
@@ -113,30 +114,36 @@ export function cmdToken(argv: string[], io: Io): number {
     throw new UsageError('token create needs --name and --role viewer|editor|admin');
   }
   const path = args.options.db ?? process.env.BURNRATE_DB ?? '.burnrate/burnrate.db';
-  let db;
+  // The server's PostgreSQL database when BURNRATE_DATABASE_URL is set (and --db is not given).
+  const databaseUrl = args.options.db === undefined ? process.env.BURNRATE_DATABASE_URL || undefined : undefined;
+  let db: Store;
   try {
     // A token in a database the server does not read is never accepted: a mistyped path must not
     // make a new, empty database.
-    db = openDb(path, { create: args.options.create === 'true' });
+    db = await openStore({ dbPath: path, databaseUrl }, { create: args.options.create === 'true' });
   } catch (e) {
     if (e instanceof DbMissingError) {
       io.stderr(`token create: ${e.message}: give the server's database (--db or BURNRATE_DB), or pass --create to make a new one\n`);
       return 1;
     }
+    if (e instanceof DatabaseUnavailableError) {
+      io.stderr(`token create: ${e.message}\n`);
+      return 1;
+    }
     throw e;
   }
   try {
-    const secret = new TokenStore(db).create(args.options.name, args.options.role as 'viewer' | 'editor' | 'admin');
+    const secret = await (await TokenStore.open(db)).create(args.options.name, args.options.role as 'viewer' | 'editor' | 'admin');
     io.stdout(secret + '\n');
-    io.stderr(`created token ${args.options.name} (${args.options.role}) in ${resolve(path)}; it is shown only this once\n`);
+    io.stderr(`created token ${args.options.name} (${args.options.role}) in ${databaseUrl ? db.location : resolve(path)}; it is shown only this once\n`);
     return 0;
   } catch (e) {
-    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    if (isUniqueViolation(e)) {
       io.stderr(`token ${args.options.name} exists already\n`);
       return 1;
     }
     throw e;
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -1,6 +1,6 @@
 // Manual freezes and overrides: each needs a reason and an expiry, and lands in the audit log.
 
-import { Db, writeTransaction } from './db';
+import { Store } from './storage/store';
 import { ManualAction } from '../core/policy/gate';
 import { SloStore } from './sloStore';
 import { actionAnswer } from './timestamps';
@@ -30,44 +30,48 @@ const toAction = (r: Row): ManualAction => ({
 
 export class ActionStore {
   constructor(
-    private readonly db: Db,
+    private readonly db: Store,
     private readonly slos: SloStore,
     private readonly now: () => number = Date.now
   ) {}
 
-  create(a: { kind: 'freeze' | 'override'; service: string; route?: string; reason: string; expiresAt: number }, actor: string): ManualAction {
-    return writeTransaction(this.db, () => {
-      const r = this.db
-        .prepare('INSERT INTO actions (kind, service, route, reason, expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(a.kind, a.service, a.route ?? null, a.reason, a.expiresAt, actor, this.now());
-      const action = this.get(Number(r.lastInsertRowid))!;
+  create(a: { kind: 'freeze' | 'override'; service: string; route?: string; reason: string; expiresAt: number }, actor: string): Promise<ManualAction> {
+    return this.db.transaction(async () => {
+      const r = await this.db.get<{ id: number }>('INSERT INTO actions (kind, service, route, reason, expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id', [
+        a.kind,
+        a.service,
+        a.route ?? null,
+        a.reason,
+        a.expiresAt,
+        actor,
+        this.now(),
+      ]);
+      const action = (await this.get(r!.id))!;
       // The audit detail is shown as the API shows the action.
-      this.slos.recordAudit(actor, `${a.kind}.create`, a.route ? `${a.service}?route=${a.route}` : a.service, actionAnswer(action));
+      await this.slos.recordAudit(actor, `${a.kind}.create`, a.route ? `${a.service}?route=${a.route}` : a.service, actionAnswer(action));
       return action;
     });
   }
 
-  get(id: number): ManualAction | undefined {
-    const row = this.db.prepare('SELECT * FROM actions WHERE id = ?').get(id) as Row | undefined;
+  async get(id: number): Promise<ManualAction | undefined> {
+    const row = await this.db.get<Row>('SELECT * FROM actions WHERE id = ?', [id]);
     return row ? toAction(row) : undefined;
   }
 
   /** Actions not revoked and not yet expired. */
-  active(service?: string): ManualAction[] {
-    const rows = (
-      service
-        ? this.db.prepare('SELECT * FROM actions WHERE revoked_at IS NULL AND expires_at > ? AND service = ? ORDER BY id').all(this.now(), service)
-        : this.db.prepare('SELECT * FROM actions WHERE revoked_at IS NULL AND expires_at > ? ORDER BY id').all(this.now())
-    ) as Row[];
+  async active(service?: string): Promise<ManualAction[]> {
+    const rows = await (service
+      ? this.db.all<Row>('SELECT * FROM actions WHERE revoked_at IS NULL AND expires_at > ? AND service = ? ORDER BY id', [this.now(), service])
+      : this.db.all<Row>('SELECT * FROM actions WHERE revoked_at IS NULL AND expires_at > ? ORDER BY id', [this.now()]));
     return rows.map(toAction);
   }
 
-  revoke(id: number, actor: string, reason: string): boolean {
-    return writeTransaction(this.db, () => {
-      const a = this.get(id);
-      const changed = this.db.prepare('UPDATE actions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.now(), id).changes === 1;
+  revoke(id: number, actor: string, reason: string): Promise<boolean> {
+    return this.db.transaction(async () => {
+      const a = await this.get(id);
+      const changed = (await this.db.run('UPDATE actions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [this.now(), id])).changes === 1;
       if (changed && a) {
-        this.slos.recordAudit(actor, `${a.kind}.revoke`, a.route ? `${a.service}?route=${a.route}` : a.service, { id, reason });
+        await this.slos.recordAudit(actor, `${a.kind}.revoke`, a.route ? `${a.service}?route=${a.route}` : a.service, { id, reason });
       }
       return changed;
     });

@@ -7,17 +7,19 @@ import { ActionStore } from './actionStore';
 import { registerRoutes } from './api/routes';
 import { storeConfiguredTokens, TokenStore } from './auth';
 import { allowedOrigins, ServerConfig } from './config';
-import { Db, openDb } from './db';
 import { PrometheusDirectorySink } from './delivery/prometheusSink';
 import { Reconciler } from './delivery/reconciler';
 import { HistoryMode, HistoryService } from './history/historyService';
 import { RulerSink } from './delivery/rulerSink';
 import { RuleSink } from './delivery/sink';
 import { GitOpsSource } from './gitops';
+import { Leadership, leadershipFor } from './leader';
 import { Router } from './http/router';
 import { createLogger, Logger } from './log';
 import { ServerMetrics } from './metrics';
 import { SloStore } from './sloStore';
+import { openStore } from './storage/openStore';
+import { Store } from './storage/store';
 import { PrometheusClient } from './status/prometheusClient';
 import { StatusService } from './status/statusService';
 import { Upstream } from './upstream';
@@ -25,22 +27,24 @@ import { Upstream } from './upstream';
 export interface RunningServer {
   url: string;
   port: number;
-  db: Db;
+  /** The database (SQLite or PostgreSQL). */
+  storage: Store;
   store: SloStore;
   tokens: TokenStore;
   reconciler: Reconciler;
   gitops?: GitOpsSource;
+  leadership: Leadership;
   close(): Promise<void>;
 }
 
 export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const db = openDb(config.dbPath);
+  const db = await openStore(config);
   const metrics = new ServerMetrics();
   const store = new SloStore(db);
-  const tokens = new TokenStore(db);
+  const tokens = await TokenStore.open(db);
   const actions = new ActionStore(db, store);
   metrics.manualActions = () => actions.active();
-  storeConfiguredTokens(db, tokens, config, log);
+  await storeConfiguredTokens(db, tokens, config, log);
   const upstream = new Upstream({ allowedOrigins: allowedOrigins(config), timeoutMs: config.upstreamTimeoutMs, retries: config.upstreamRetries });
   const prometheus = config.prometheusUrl ? new PrometheusClient(config.prometheusUrl, upstream, config.prometheusAuth) : undefined;
   const sinks: RuleSink[] = [];
@@ -59,6 +63,10 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       history.delivered(key, version, o);
     }
   });
+  // Until this server is the leader (at once on SQLite), changes only mark SLOs pending.
+  reconciler.pause();
+  const leadership = leadershipFor(db, log, { retryMs: config.leaderRetryMs });
+  metrics.leader = () => leadership.isLeader();
   const status = new StatusService(prometheus, metrics, config.statusCacheMs);
   const gitops = config.gitopsDir ? new GitOpsSource(config.gitopsDir, store, log, (s, n) => reconciler.changed(s, n)) : undefined;
   const router = new Router(tokens, log, metrics, config.maxBodyBytes);
@@ -71,18 +79,38 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     history,
     metrics,
     gitops: gitops ? () => gitops.status() : undefined,
-    ready: () =>
-      reconciler.lastRun || sinks.length === 0 ? { ready: true } : { ready: false, reason: 'the first rule sync has not finished' },
+    leadership,
+    ready: async () => {
+      try {
+        await db.get('SELECT 1');
+      } catch (e) {
+        return { ready: false, reason: `the database does not answer: ${(e as Error).message}` };
+      }
+      const problem = leadership.problem();
+      if (problem) {
+        return { ready: false, reason: `leader election cannot reach the database: ${problem}` };
+      }
+      // A follower serves the API; rule delivery is the leader's.
+      return !leadership.isLeader() || reconciler.lastRun || sinks.length === 0 ? { ready: true } : { ready: false, reason: 'the first rule sync has not finished' };
+    },
   });
-  const updateCounts = () => {
-    const n = store.countBySource();
+  const updateCounts = async () => {
+    const n = await store.countBySource();
     metrics.slos.set({ source: 'api' }, n.api);
     metrics.slos.set({ source: 'git' }, n.git);
   };
-  gitops?.start();
-  updateCounts();
-  reconciler.start();
-  const countsTimer = setInterval(updateCounts, 15000);
+  leadership.onChange(async (leader) => {
+    if (leader) {
+      await gitops?.start();
+      reconciler.start();
+    } else {
+      gitops?.stop();
+      reconciler.pause();
+    }
+  });
+  await leadership.start();
+  await updateCounts();
+  const countsTimer = setInterval(() => updateCounts().catch((e) => log.warn('could not count the SLOs', { error: (e as Error).message })), 15000);
   countsTimer.unref();
 
   const server: Server = createServer((req, res) => {
@@ -100,24 +128,26 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info('burnrate server listening', { url, db: config.dbPath, prometheus: config.prometheusUrl, rules: rules.mode, slos: Object.values(store.countBySource()).reduce((a, b) => a + b, 0) });
+  log.info('burnrate server listening', { url, db: db.location, prometheus: config.prometheusUrl, rules: rules.mode, slos: Object.values(await store.countBySource()).reduce((a, b) => a + b, 0) });
   return {
     url,
     port,
-    db,
+    storage: db,
     store,
     tokens,
     reconciler,
     gitops,
+    leadership,
     async close() {
       clearInterval(countsTimer);
+      await leadership.stop();
       gitops?.stop();
       await reconciler.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      db.close();
+      await db.close();
     },
   };
 }

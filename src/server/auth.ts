@@ -3,7 +3,7 @@
 // in every database, so a copy of one cannot be matched against hashes of known or default tokens.
 
 import { timingSafeEqual } from 'crypto';
-import { Db, writeTransaction } from './db';
+import { Store } from './storage/store';
 import { Logger } from './log';
 import { keyedHash, newToken, tokenDigest } from './tokenHash';
 
@@ -25,11 +25,14 @@ export class TokenError extends Error {}
 const PUBLISHED_DEFAULT_TOKEN = 'burnrate-demo-token-change-me';
 
 export class TokenStore {
-  /** The database's token key (made by its migration, never changed). */
-  private readonly key: Buffer;
+  private constructor(
+    private readonly db: Store,
+    /** The database's token key (made by its migration, never changed). */
+    private readonly key: Buffer
+  ) {}
 
-  constructor(private readonly db: Db) {
-    this.key = (db.prepare('SELECT key FROM token_key WHERE id = 1').get() as { key: Buffer }).key;
+  static async open(db: Store): Promise<TokenStore> {
+    return new TokenStore(db, (await db.get<{ key: Buffer }>('SELECT key FROM token_key WHERE id = 1'))!.key);
   }
 
   /** What the database keeps for a token. */
@@ -37,58 +40,58 @@ export class TokenStore {
     return keyedHash(this.key, tokenDigest(token));
   }
 
-  count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM tokens').get() as { n: number }).n;
+  async count(): Promise<number> {
+    return (await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM tokens'))!.n;
   }
 
   /** Creates a token and returns its secret; the secret is not kept. */
-  create(name: string, role: Role, secret = newToken()): string {
-    this.db.prepare('INSERT INTO tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)').run(name, role, this.stored(secret), Date.now());
+  async create(name: string, role: Role, secret = newToken()): Promise<string> {
+    await this.db.run('INSERT INTO tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)', [name, role, this.stored(secret), Date.now()]);
     return secret;
   }
 
-  list(): Array<{ id: number; name: string; role: Role; createdAt: number }> {
-    return (this.db.prepare('SELECT id, name, role, created_at FROM tokens ORDER BY id').all() as Array<{ id: number; name: string; role: Role; created_at: number }>).map(
+  async list(): Promise<Array<{ id: number; name: string; role: Role; createdAt: number }>> {
+    return (await this.db.all<{ id: number; name: string; role: Role; created_at: number }>('SELECT id, name, role, created_at FROM tokens ORDER BY id')).map(
       (r) => ({ id: r.id, name: r.name, role: r.role, createdAt: r.created_at })
     );
   }
 
-  revoke(name: string): boolean {
-    return this.db.prepare('DELETE FROM tokens WHERE name = ?').run(name).changes === 1;
+  async revoke(name: string): Promise<boolean> {
+    return (await this.db.run('DELETE FROM tokens WHERE name = ?', [name])).changes === 1;
   }
 
   /**
    * Makes the token named `name` be `secret` with `role` (a token the configuration gives, which
    * wins over what the database holds under that name). Refuses a secret another token already is.
    */
-  ensure(name: string, role: Role, secret: string): 'created' | 'updated' | 'unchanged' {
+  async ensure(name: string, role: Role, secret: string): Promise<'created' | 'updated' | 'unchanged'> {
     const hash = this.stored(secret);
-    const other = this.db.prepare('SELECT name, role FROM tokens WHERE hash = ? AND name != ?').get(hash, name) as { name: string; role: Role } | undefined;
+    const other = await this.db.get<{ name: string; role: Role }>('SELECT name, role FROM tokens WHERE hash = ? AND name != ?', [hash, name]);
     if (other) {
       throw new TokenError(`the token configured for ${name} is already the token named ${other.name} (${other.role}): give ${name} a token of its own`);
     }
-    const row = this.db.prepare('SELECT role, hash FROM tokens WHERE name = ?').get(name) as { role: Role; hash: string } | undefined;
+    const row = await this.db.get<{ role: Role; hash: string }>('SELECT role, hash FROM tokens WHERE name = ?', [name]);
     if (!row) {
-      this.create(name, role, secret);
+      await this.create(name, role, secret);
       return 'created';
     }
     if (row.role === role && row.hash === hash) {
       return 'unchanged';
     }
-    this.db.prepare('UPDATE tokens SET role = ?, hash = ? WHERE name = ?').run(role, hash, name);
+    await this.db.run('UPDATE tokens SET role = ?, hash = ? WHERE name = ?', [role, hash, name]);
     return 'updated';
   }
 
   /** The principal for an `Authorization: Bearer ...` header, if the token is known. */
-  authenticate(header: string | undefined): Principal | undefined {
+  async authenticate(header: string | undefined): Promise<Principal | undefined> {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
     return m ? this.findByToken(m[1]) : undefined;
   }
 
   /** The principal whose token is `token`, if any. */
-  findByToken(token: string): Principal | undefined {
+  async findByToken(token: string): Promise<Principal | undefined> {
     const hash = this.stored(token);
-    const row = this.db.prepare('SELECT name, role, hash FROM tokens WHERE hash = ?').get(hash) as { name: string; role: Role; hash: string } | undefined;
+    const row = await this.db.get<{ name: string; role: Role; hash: string }>('SELECT name, role, hash FROM tokens WHERE hash = ?', [hash]);
     if (!row || !timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash))) {
       return undefined;
     }
@@ -97,30 +100,33 @@ export class TokenStore {
 }
 
 /**
- * The tokens the configuration gives, stored at start inside the write lock (two servers starting
- * on one file do it once): the admin token when the database holds no admin token, and the Grafana
+ * The tokens the configuration gives, stored at start in a serialized transaction (two servers
+ * starting on one database do it once): the admin token when the database holds no admin token, and the Grafana
  * app's token, always, as `grafana` with the editor role: the app never holds more than editor
  * rights, so no Grafana user can mint tokens through it.
  */
-export function storeConfiguredTokens(db: Db, tokens: TokenStore, config: { bootstrapAdminToken?: string; grafanaToken?: string }, log: Logger): void {
+export async function storeConfiguredTokens(db: Store, tokens: TokenStore, config: { bootstrapAdminToken?: string; grafanaToken?: string }, log: Logger): Promise<void> {
   const { bootstrapAdminToken: admin, grafanaToken: grafana } = config;
-  writeTransaction(db, () => {
-    if (admin && !db.prepare("SELECT 1 FROM tokens WHERE role = 'admin'").get()) {
-      tokens.create('admin', 'admin', admin);
-      log.info('created the admin token from the configuration (BURNRATE_ADMIN_TOKEN)');
-    }
-    if (grafana) {
-      const done = tokens.ensure('grafana', 'editor', grafana);
-      if (done !== 'unchanged') {
-        log.info(`${done} the Grafana app's token (named grafana, role editor) from the configuration (BURNRATE_GRAFANA_TOKEN)`);
+  await db.transaction(
+    async () => {
+      if (admin && !(await db.get("SELECT 1 FROM tokens WHERE role = 'admin'"))) {
+        await tokens.create('admin', 'admin', admin);
+        log.info('created the admin token from the configuration (BURNRATE_ADMIN_TOKEN)');
       }
-    }
-  });
-  const published = tokens.findByToken(PUBLISHED_DEFAULT_TOKEN);
+      if (grafana) {
+        const done = await tokens.ensure('grafana', 'editor', grafana);
+        if (done !== 'unchanged') {
+          log.info(`${done} the Grafana app's token (named grafana, role editor) from the configuration (BURNRATE_GRAFANA_TOKEN)`);
+        }
+      }
+    },
+    { serialized: true }
+  );
+  const published = await tokens.findByToken(PUBLISHED_DEFAULT_TOKEN);
   if (published) {
     log.warn(`the token named ${published.name} (${published.role}) is the default admin token of earlier compose stacks, published in this repository: revoke it (DELETE /api/v1/tokens/${published.name})`);
   }
-  if (tokens.count() === 0) {
+  if ((await tokens.count()) === 0) {
     log.warn('no API tokens exist: set BURNRATE_ADMIN_TOKEN, or run `burnrate token create`, before using the API');
   }
 }

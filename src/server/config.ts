@@ -20,6 +20,8 @@ export interface ServerConfig {
   host: string;
   port: number;
   dbPath: string;
+  /** PostgreSQL instead of the SQLite file at dbPath (postgres://user:password@host:5432/db). */
+  databaseUrl?: string;
   /** Prometheus (or Mimir) for status queries and, in directory mode, /-/reload. */
   prometheusUrl?: string;
   /** Credentials sent with every request to prometheusUrl (queries, rules list, reload, writes). */
@@ -40,6 +42,8 @@ export interface ServerConfig {
   /** Retries of rule delivery calls (rulers) that failed with 5xx or a network error. */
   upstreamRetries: number;
   reconcileIntervalMs: number;
+  /** With PostgreSQL: how often a server that is not the leader tries to become it, in ms. */
+  leaderRetryMs?: number;
   /** How long a status answer may be reused, in ms. */
   statusCacheMs: number;
   /** Links put into generated alerts, e.g. the Grafana app's SLO page. */
@@ -65,6 +69,23 @@ function linkUrl(value: unknown, name: string): string | undefined {
     throw new ConfigError(`${name}: must not hold credentials (it is written into every alert)`);
   }
   return u;
+}
+
+/** BURNRATE_DATABASE_URL, checked here so that a mistyped one stops the start with its name. */
+function databaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') {
+    return undefined;
+  }
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new ConfigError('BURNRATE_DATABASE_URL: not a URL; expected postgres://user:password@host:5432/database');
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new ConfigError(`BURNRATE_DATABASE_URL: expected a postgres:// or postgresql:// URL, got ${u.protocol}//`);
+  }
+  return value;
 }
 
 /** Reads configuration from `env` and the file it names. */
@@ -123,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: env.BURNRATE_HOST ?? file.host ?? '127.0.0.1',
     port: num(env.BURNRATE_PORT ?? file.port, 'port', 8787),
     dbPath: env.BURNRATE_DB ?? file.db ?? '.burnrate/burnrate.db',
+    databaseUrl: databaseUrl(env.BURNRATE_DATABASE_URL),
     prometheusUrl: prometheus.url,
     prometheusAuth: prometheus.auth,
     prometheusRules,
@@ -134,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     upstreamTimeoutMs: num(env.BURNRATE_UPSTREAM_TIMEOUT_MS ?? file.upstreamTimeoutMs, 'upstream timeout', 5000),
     upstreamRetries: num(env.BURNRATE_UPSTREAM_RETRIES ?? file.upstreamRetries, 'upstream retries', 2),
     reconcileIntervalMs: num(env.BURNRATE_RECONCILE_INTERVAL_MS ?? file.reconcileIntervalMs, 'reconcile interval', 30000),
+    leaderRetryMs: num(env.BURNRATE_LEADER_RETRY_MS ?? file.leaderRetryMs, 'leader retry', 2000),
     statusCacheMs: num(env.BURNRATE_STATUS_CACHE_MS ?? file.statusCacheMs, 'status cache', 5000),
     grafanaUrl: linkUrl(env.BURNRATE_GRAFANA_URL ?? file.grafanaUrl, 'grafana url'),
     logLevel: level,

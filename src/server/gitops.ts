@@ -38,29 +38,41 @@ export class GitOpsSource {
   private timer?: NodeJS.Timeout;
   private current: GitOpsStatus;
   private lastLogged = '';
+  /** The pass under way: the timer starts no second one meanwhile. */
+  private scanning?: Promise<void>;
 
   constructor(
     private readonly dir: string,
     private readonly store: SloStore,
     private readonly log: Logger,
-    private readonly onChange: (service: string, name: string) => void,
+    private readonly onChange: (service: string, name: string) => void | Promise<void>,
     private readonly intervalMs = 5000,
     private readonly now: () => number = Date.now
   ) {
     this.current = { state: 'applied', checkedAt: 0, files: 0, slos: 0, problems: [] };
   }
 
-  start(): void {
-    this.scanSafely();
-    this.timer = setInterval(() => this.scanSafely(), this.intervalMs);
+  /** Reads the folder once (resolving when that is done) and then every few seconds. */
+  async start(): Promise<void> {
+    // A server that becomes the leader again reads the folder afresh: another may have applied
+    // a different one meanwhile.
+    this.signature = undefined;
+    clearInterval(this.timer);
+    this.timer = setInterval(() => void this.scanSafely(), this.intervalMs);
     this.timer.unref();
+    await this.scanSafely();
   }
 
   /** A pass that fails for a reason no check foresaw (the database, say) is reported, never thrown
    * out of the timer, which would stop the server. */
-  private scanSafely(): void {
+  private scanSafely(): Promise<void> {
+    this.scanning ??= this.scanOnce().finally(() => (this.scanning = undefined));
+    return this.scanning;
+  }
+
+  private async scanOnce(): Promise<void> {
     try {
-      this.scan();
+      await this.read();
     } catch (e) {
       const message = `the GitOps folder could not be applied: ${(e as Error).message}`;
       this.current = { ...this.current, state: 'rejected', checkedAt: this.now(), problems: [{ severity: 'error', message }] };
@@ -93,7 +105,13 @@ export class GitOpsSource {
   }
 
   /** Reads the folder if anything in it changed, and applies it when it is valid; returns whether it read it. */
-  scan(): boolean {
+  async scan(): Promise<boolean> {
+    // After the timer's pass, if one is under way: two passes must not apply the folder at once.
+    await this.scanning;
+    return this.read();
+  }
+
+  private async read(): Promise<boolean> {
     const sig = this.folderSignature();
     if (sig === this.signature) {
       return false;
@@ -102,11 +120,15 @@ export class GitOpsSource {
     const loaded = loadDefinitions([this.dir], { name: (p) => relative(this.dir, p) || '.', composites: 'caller-checks' });
     // Rule files beside the definitions are left out, and said so.
     const notes: Diagnostic[] = loaded.skipped.map((f) => ({ severity: 'warning', file: f.file, message: `skipped ${f.what}: rules, not SLO definitions` }));
-    const problems = [...notes, ...loaded.diagnostics, ...this.compositeProblems(loaded.slos)];
-    const changes = problems.some((d) => d.severity === 'error') ? [] : this.changes(loaded.slos, problems);
+    const problems = [...notes, ...loaded.diagnostics, ...(await this.compositeProblems(loaded.slos))];
+    const changes = problems.some((d) => d.severity === 'error') ? [] : await this.changes(loaded.slos, problems);
     if (!problems.some((d) => d.severity === 'error')) {
       try {
-        this.store.transaction(() => changes.forEach((c) => this.apply(c)));
+        await this.store.transaction(async () => {
+          for (const c of changes) {
+            await this.apply(c);
+          }
+        });
       } catch (e) {
         problems.push({ severity: 'error', message: `the store refused the folder's changes: ${(e as Error).message}` });
         // Nothing in the folder was wrong: try again on the next pass.
@@ -129,7 +151,7 @@ export class GitOpsSource {
     }
     for (const c of changes) {
       const [service, name] = c.kind === 'delete' ? [c.service, c.name] : [c.slo.service, c.slo.name];
-      this.onChange(service, name);
+      await this.onChange(service, name);
     }
     if (this.lastLogged !== '') {
       this.log.info('gitops folder applied again', { dir: this.dir, slos: loaded.slos.length, changes: changes.length });
@@ -153,16 +175,16 @@ export class GitOpsSource {
    * server's own SLOs and the folder's): a folder composite may name an SLO created through the
    * API, and a folder that drops or changes an SLO a composite of the API lists is refused.
    */
-  private compositeProblems(folder: Slo[]): Diagnostic[] {
+  private async compositeProblems(folder: Slo[]): Promise<Diagnostic[]> {
     const inFolder = new Set(folder.map((s) => `${s.service}/${s.name}`));
-    const after = [...this.store.all().filter((s) => s.source !== 'git' && !inFolder.has(`${s.service}/${s.name}`)).map((s) => s.slo), ...folder];
+    const after = [...(await this.store.all()).filter((s) => s.source !== 'git' && !inFolder.has(`${s.service}/${s.name}`)).map((s) => s.slo), ...folder];
     return checkComposites(after.filter((s) => s.sli.kind === 'composite'), after).map((d) =>
       d.file === undefined ? { ...d, message: `${d.message} (a composite created through the API lists it)` } : d
     );
   }
 
   /** What applying the folder's SLOs changes in the store; what cannot be stored goes to `problems`. */
-  private changes(slos: Slo[], problems: Diagnostic[]): Change[] {
+  private async changes(slos: Slo[], problems: Diagnostic[]): Promise<Change[]> {
     const out: Change[] = [];
     const found = new Set<string>();
     for (const read of slos) {
@@ -173,7 +195,7 @@ export class GitOpsSource {
         problems.push({ severity: 'error', file: path, line: read.origin?.line, message: f.error });
         continue;
       }
-      const current = this.store.get(f.slo.service, f.slo.name);
+      const current = await this.store.get(f.slo.service, f.slo.name);
       if (!current) {
         out.push({ kind: 'create', slo: f.slo, spec: f.spec, path });
       } else if (current.source !== 'git') {
@@ -187,7 +209,7 @@ export class GitOpsSource {
         out.push({ kind: 'update', slo: f.slo, spec: f.spec, version: current.version });
       }
     }
-    for (const s of this.store.all()) {
+    for (const s of await this.store.all()) {
       if (s.source === 'git' && !found.has(`${s.service}/${s.name}`)) {
         out.push({ kind: 'delete', service: s.service, name: s.name });
       }
@@ -195,13 +217,13 @@ export class GitOpsSource {
     return out;
   }
 
-  private apply(c: Change): void {
+  private async apply(c: Change): Promise<void> {
     if (c.kind === 'create') {
-      this.store.create(c.spec, c.slo, 'gitops', { kind: 'git', path: c.path });
+      await this.store.create(c.spec, c.slo, 'gitops', { kind: 'git', path: c.path });
     } else if (c.kind === 'update') {
-      this.store.update(c.slo.service, c.slo.name, c.spec, c.slo, c.version, 'gitops', true);
+      await this.store.update(c.slo.service, c.slo.name, c.spec, c.slo, c.version, 'gitops', true);
     } else {
-      this.store.delete(c.service, c.name, undefined, 'gitops', true);
+      await this.store.delete(c.service, c.name, undefined, 'gitops', true);
     }
   }
 }

@@ -94,11 +94,20 @@ export class Histogram extends Metric {
  * is not scraped". Free-text reasons are label values: there are a handful of actions at a time.
  */
 export interface ManualActionSource {
-  (): Array<{ id: number; kind: string; service: string; route?: string; reason: string; expiresAt: number; createdBy: string }>;
+  (): Promise<Array<{ id: number; kind: string; service: string; route?: string; reason: string; expiresAt: number; createdBy: string }>>;
 }
 
-function manualActionLines(source: ManualActionSource | undefined): string {
-  const actions = source ? source() : [];
+function leaderLines(leader: (() => boolean) | undefined): string {
+  const name = 'burnrate_leader';
+  return [
+    `# HELP ${name} 1 on the server that runs rule delivery, history backfill and the GitOps folder (the leader of the servers sharing a PostgreSQL database; a server on SQLite always), else 0.`,
+    `# TYPE ${name} gauge`,
+    `${name} ${leader?.() === false ? 0 : 1}`,
+  ].join('\n');
+}
+
+async function manualActionLines(source: ManualActionSource | undefined): Promise<string> {
+  const actions = source ? await source() : [];
   const expiry = 'burnrate_manual_action_expiry_timestamp_seconds';
   const count = 'burnrate_manual_actions';
   return [
@@ -117,6 +126,8 @@ function manualActionLines(source: ManualActionSource | undefined): string {
 export class ServerMetrics {
   /** Set by the server once the action store exists. */
   manualActions?: ManualActionSource;
+  /** Whether this server runs the background loops (set by the server; see leader.ts). */
+  leader?: () => boolean;
 
   readonly requests = new Counter('burnrate_http_requests_total', 'HTTP requests by route, method and status code.');
   readonly requestDuration = new Histogram('burnrate_http_request_duration_seconds', 'HTTP request latency by route.');
@@ -127,11 +138,12 @@ export class ServerMetrics {
   readonly statusQueries = new Histogram('burnrate_status_query_duration_seconds', 'Latency of Prometheus queries behind status and gate.');
   readonly slos = new Gauge('burnrate_slos', 'SLOs stored, by source (api or git).');
 
-  render(): string {
+  async render(): Promise<string> {
     return (
       [this.requests, this.requestDuration, this.syncs, this.syncLastSuccess, this.syncDuration, this.syncStates, this.statusQueries, this.slos]
         .map((m) => m.render())
-        .concat(manualActionLines(this.manualActions))
+        .concat(await manualActionLines(this.manualActions))
+        .concat(leaderLines(this.leader))
         .join('\n') + '\n'
     );
   }

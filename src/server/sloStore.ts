@@ -1,7 +1,7 @@
-// SLO definitions in SQLite, with optimistic concurrency: every write names the version it
+// SLO definitions in the database, with optimistic concurrency: every write names the version it
 // replaces, and a stale write changes nothing. Each change and its audit entry commit together.
 
-import { Db, writeTransaction } from './db';
+import { Store } from './storage/store';
 import { nextTurn } from './timeSlice';
 import { validateSloObject } from '../core/spec/sloObject';
 import { Slo } from '../core/spec/types';
@@ -39,6 +39,17 @@ export class StoreError extends Error {
   }
 }
 
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  detail: unknown;
+}
+
+type AuditRow = Omit<AuditEntry, 'detail'> & { detail: string | null };
+
 interface Row {
   service: string;
   name: string;
@@ -75,7 +86,7 @@ export class SloStore {
   private parsed = new Map<string, { text: string; spec: Record<string, unknown>; slo: Slo }>();
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Store,
     private readonly now: () => number = Date.now
   ) {}
 
@@ -105,20 +116,20 @@ export class SloStore {
     };
   }
 
-  get(service: string, name: string): StoredSlo | undefined {
-    const row = this.db.prepare('SELECT * FROM slos WHERE service = ? AND name = ?').get(service, name) as Row | undefined;
+  async get(service: string, name: string): Promise<StoredSlo | undefined> {
+    const row = await this.db.get<Row>('SELECT * FROM slos WHERE service = ? AND name = ?', [service, name]);
     return row ? this.toStored(row) : undefined;
   }
 
   /** The composite SLOs (found without reading every row: their spec holds a composite SLI). */
-  composites(): StoredSlo[] {
-    return (this.db.prepare(`SELECT * FROM slos WHERE spec LIKE '%"composite"%' ORDER BY service, name`).all() as Row[])
+  async composites(): Promise<StoredSlo[]> {
+    return (await this.db.all<Row>(`SELECT * FROM slos WHERE spec LIKE '%"composite"%' ORDER BY service, name`))
       .map((r) => this.toStored(r))
       .filter((s) => s.slo.sli.kind === 'composite');
   }
 
-  all(): StoredSlo[] {
-    return (this.db.prepare('SELECT * FROM slos ORDER BY service, name').all() as Row[]).map((r) => this.toStored(r));
+  async all(): Promise<StoredSlo[]> {
+    return (await this.db.all<Row>('SELECT * FROM slos ORDER BY service, name')).map((r) => this.toStored(r));
   }
 
   /** Every SLO, read a page at a time with the event loop free between pages (rule delivery
@@ -129,9 +140,7 @@ export class SloStore {
     const out: StoredSlo[] = [];
     let after: [string, string] = ['', ''];
     for (;;) {
-      const rows = this.db
-        .prepare('SELECT * FROM slos WHERE service > ? OR (service = ? AND name > ?) ORDER BY service, name LIMIT ?')
-        .all(after[0], after[0], after[1], pageSize) as Row[];
+      const rows = await this.db.all<Row>('SELECT * FROM slos WHERE service > ? OR (service = ? AND name > ?) ORDER BY service, name LIMIT ?', [after[0], after[0], after[1], pageSize]);
       out.push(...rows.map((r) => this.toStored(r)));
       if (rows.length < pageSize) {
         return out;
@@ -142,27 +151,27 @@ export class SloStore {
   }
 
   /** How many SLOs are stored, by source. */
-  countBySource(): Record<'api' | 'git', number> {
-    const rows = this.db.prepare('SELECT source, COUNT(*) AS n FROM slos GROUP BY source').all() as Array<{ source: 'api' | 'git'; n: number }>;
+  async countBySource(): Promise<Record<'api' | 'git', number>> {
+    const rows = await this.db.all<{ source: 'api' | 'git'; n: number }>('SELECT source, COUNT(*) AS n FROM slos GROUP BY source');
     const out = { api: 0, git: 0 };
     rows.forEach((r) => (out[r.source] = r.n));
     return out;
   }
 
   /** Every SLO of one service (of all services when none is given), without paging. */
-  byService(service: string | undefined): StoredSlo[] {
+  async byService(service: string | undefined): Promise<StoredSlo[]> {
     if (service === undefined) {
       return this.all();
     }
-    return (this.db.prepare('SELECT * FROM slos WHERE service = ? ORDER BY name').all(service) as Row[]).map((r) => this.toStored(r));
+    return (await this.db.all<Row>('SELECT * FROM slos WHERE service = ? ORDER BY name', [service])).map((r) => this.toStored(r));
   }
 
   /** The services that have an SLO, sorted. */
-  services(): string[] {
-    return (this.db.prepare('SELECT DISTINCT service FROM slos ORDER BY service').all() as Array<{ service: string }>).map((r) => r.service);
+  async services(): Promise<string[]> {
+    return (await this.db.all<{ service: string }>('SELECT DISTINCT service FROM slos ORDER BY service')).map((r) => r.service);
   }
 
-  list(f: ListFilter): { items: StoredSlo[]; total: number } {
+  async list(f: ListFilter): Promise<{ items: StoredSlo[]; total: number }> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (f.service) {
@@ -178,11 +187,11 @@ export class SloStore {
     const limit = f.limit ?? 100;
     if (!f.label && !f.q) {
       // Only the page is read and parsed; label and text filters need every row.
-      const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM slos ${whereSql}`).get(...args) as { n: number }).n;
-      const rows = this.db.prepare(`SELECT * FROM slos ${whereSql} ORDER BY service, name LIMIT ? OFFSET ?`).all(...args, limit, offset) as Row[];
+      const total = (await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM slos ${whereSql}`, args))!.n;
+      const rows = await this.db.all<Row>(`SELECT * FROM slos ${whereSql} ORDER BY service, name LIMIT ? OFFSET ?`, [...args, limit, offset]);
       return { items: rows.map((r) => this.toStored(r)), total };
     }
-    let items = (this.db.prepare(`SELECT * FROM slos ${whereSql} ORDER BY service, name`).all(...args) as Row[]).map((r) => this.toStored(r));
+    let items = (await this.db.all<Row>(`SELECT * FROM slos ${whereSql} ORDER BY service, name`, args)).map((r) => this.toStored(r));
     if (f.label) {
       const eq = f.label.indexOf('=');
       const k = eq > 0 ? f.label.slice(0, eq) : f.label;
@@ -196,8 +205,8 @@ export class SloStore {
     return { items: items.slice(offset, offset + limit), total: items.length };
   }
 
-  private audit(actor: string, action: string, target: string, detail: unknown): void {
-    this.db.prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)').run(this.now(), actor, action, target, JSON.stringify(detail));
+  private async audit(actor: string, action: string, target: string, detail: unknown): Promise<void> {
+    await this.db.run('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)', [this.now(), actor, action, target, JSON.stringify(detail)]);
   }
 
   /** Records that `text` (a spec as stored) parses to `slo`, which the caller has just validated
@@ -207,30 +216,29 @@ export class SloStore {
     this.parsed.set(`${slo.service}/${slo.name}`, { text, spec, slo });
   }
 
-  create(spec: Record<string, unknown>, slo: Slo, actor: string, source: { kind: 'api' | 'git'; path?: string } = { kind: 'api' }): StoredSlo {
+  create(spec: Record<string, unknown>, slo: Slo, actor: string, source: { kind: 'api' | 'git'; path?: string } = { kind: 'api' }): Promise<StoredSlo> {
     const now = this.now();
-    return writeTransaction(this.db, () => {
+    return this.db.transaction(async () => {
       const text = JSON.stringify(spec);
       // ON CONFLICT DO NOTHING: an existing SLO is a 409, found without reading it first.
-      const r = this.db
-        .prepare(
-          `INSERT INTO slos (service, name, spec, version, source, source_path, team, created_at, updated_at, updated_by) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (service, name) DO NOTHING`
-        )
-        .run(slo.service, slo.name, text, source.kind, source.path ?? null, slo.labels.team ?? null, now, now, actor);
+      const r = await this.db.run(
+        `INSERT INTO slos (service, name, spec, version, source, source_path, team, created_at, updated_at, updated_by) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (service, name) DO NOTHING`,
+        [slo.service, slo.name, text, source.kind, source.path ?? null, slo.labels.team ?? null, now, now, actor]
+      );
       if (r.changes !== 1) {
         throw new StoreError(409, `SLO ${slo.service}/${slo.name} already exists`);
       }
       this.remember(slo, spec, text);
-      this.audit(actor, 'slo.create', `${slo.service}/${slo.name}`, { version: 1, changes: changedFields(undefined, spec) });
+      await this.audit(actor, 'slo.create', `${slo.service}/${slo.name}`, { version: 1, changes: changedFields(undefined, spec) });
       return { service: slo.service, name: slo.name, version: 1, source: source.kind, sourcePath: source.path, spec, slo, createdAt: now, updatedAt: now, updatedBy: actor };
     });
   }
 
   /** Replaces an SLO if it is still at `expectedVersion`; a stale write throws 412. */
-  update(service: string, name: string, spec: Record<string, unknown>, slo: Slo, expectedVersion: number, actor: string, allowGit = false): StoredSlo {
-    return writeTransaction(this.db, () => {
-      const current = this.get(service, name);
+  update(service: string, name: string, spec: Record<string, unknown>, slo: Slo, expectedVersion: number, actor: string, allowGit = false): Promise<StoredSlo> {
+    return this.db.transaction(async () => {
+      const current = await this.get(service, name);
       if (!current) {
         throw new StoreError(404, `SLO ${service}/${name} does not exist`);
       }
@@ -241,21 +249,29 @@ export class SloStore {
         throw new StoreError(409, `the body names ${slo.service}/${slo.name}, not ${service}/${name}: renaming is a delete and a create`);
       }
       const text = JSON.stringify(spec);
-      const r = this.db
-        .prepare('UPDATE slos SET spec = ?, version = version + 1, team = ?, updated_at = ?, updated_by = ? WHERE service = ? AND name = ? AND version = ?')
-        .run(text, slo.labels.team ?? null, this.now(), actor, service, name, expectedVersion);
+      const r = await this.db.run('UPDATE slos SET spec = ?, version = version + 1, team = ?, updated_at = ?, updated_by = ? WHERE service = ? AND name = ? AND version = ?', [
+        text,
+        slo.labels.team ?? null,
+        this.now(),
+        actor,
+        service,
+        name,
+        expectedVersion,
+      ]);
       if (r.changes !== 1) {
-        throw new StoreError(412, `SLO ${service}/${name} is at version ${current.version}, not ${expectedVersion}: reload it and apply your change again`);
+        // Another server may have changed it since it was read here: name the version it is at.
+        const now = current.version === expectedVersion ? ((await this.get(service, name))?.version ?? current.version) : current.version;
+        throw new StoreError(412, `SLO ${service}/${name} is at version ${now}, not ${expectedVersion}: reload it and apply your change again`);
       }
       this.remember(slo, spec, text);
-      this.audit(actor, 'slo.update', `${service}/${name}`, { version: expectedVersion + 1, changes: changedFields(current.spec, spec) });
-      return this.get(service, name)!;
+      await this.audit(actor, 'slo.update', `${service}/${name}`, { version: expectedVersion + 1, changes: changedFields(current.spec, spec) });
+      return (await this.get(service, name))!;
     });
   }
 
-  delete(service: string, name: string, expectedVersion: number | undefined, actor: string, allowGit = false): void {
-    writeTransaction(this.db, () => {
-      const current = this.get(service, name);
+  async delete(service: string, name: string, expectedVersion: number | undefined, actor: string, allowGit = false): Promise<void> {
+    await this.db.transaction(async () => {
+      const current = await this.get(service, name);
       if (!current) {
         throw new StoreError(404, `SLO ${service}/${name} does not exist`);
       }
@@ -265,19 +281,20 @@ export class SloStore {
       if (expectedVersion !== undefined && current.version !== expectedVersion) {
         throw new StoreError(412, `SLO ${service}/${name} is at version ${current.version}, not ${expectedVersion}`);
       }
-      this.db.prepare('DELETE FROM slos WHERE service = ? AND name = ?').run(service, name);
-      this.db.prepare('DELETE FROM sync_state WHERE service = ? AND name = ?').run(service, name);
-      this.audit(actor, 'slo.delete', `${service}/${name}`, { version: current.version, changes: changedFields(current.spec, undefined) });
+      // Only the version read above: another server's change since then makes this a 412 too.
+      if ((await this.db.run('DELETE FROM slos WHERE service = ? AND name = ? AND version = ?', [service, name, current.version])).changes !== 1) {
+        throw new StoreError(412, `SLO ${service}/${name} changed while it was being deleted: reload it and try again`);
+      }
+      await this.db.run('DELETE FROM sync_state WHERE service = ? AND name = ?', [service, name]);
+      await this.audit(actor, 'slo.delete', `${service}/${name}`, { version: current.version, changes: changedFields(current.spec, undefined) });
     });
     this.parsed.delete(`${service}/${name}`);
   }
 
-  auditLog(target?: string, limit = 100): Array<{ id: number; at: number; actor: string; action: string; target: string; detail: unknown }> {
-    const rows = (
-      target
-        ? this.db.prepare('SELECT * FROM audit WHERE target = ? ORDER BY id DESC LIMIT ?').all(target, limit)
-        : this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit)
-    ) as Array<{ id: number; at: number; actor: string; action: string; target: string; detail: string | null }>;
+  async auditLog(target?: string, limit = 100): Promise<AuditEntry[]> {
+    const rows = await (target
+      ? this.db.all<AuditRow>('SELECT * FROM audit WHERE target = ? ORDER BY id DESC LIMIT ?', [target, limit])
+      : this.db.all<AuditRow>('SELECT * FROM audit ORDER BY id DESC LIMIT ?', [limit]));
     return rows.map((r) => ({ ...r, detail: r.detail ? JSON.parse(r.detail) : undefined }));
   }
 
@@ -285,21 +302,22 @@ export class SloStore {
    * The SLO's audit trail: its own entries, and the manual freezes and overrides of its service
    * (targets `service` and `service?route=...`), which decide its release state too.
    */
-  sloAuditLog(service: string, name: string, limit = 100): ReturnType<SloStore['auditLog']> {
+  async sloAuditLog(service: string, name: string, limit = 100): Promise<AuditEntry[]> {
     const routePrefix = `${service}?route=`;
-    const rows = this.db
-      .prepare('SELECT * FROM audit WHERE target = ? OR target = ? OR (target >= ? AND target < ?) ORDER BY id DESC LIMIT ?')
+    const rows = await this.db.all<AuditRow>(
+      'SELECT * FROM audit WHERE target = ? OR target = ? OR (target >= ? AND target < ?) ORDER BY id DESC LIMIT ?',
       // Every target starting with the prefix sorts from it up to the prefix with "=" raised to ">".
-      .all(`${service}/${name}`, service, routePrefix, `${service}?route>`, limit) as Array<{ id: number; at: number; actor: string; action: string; target: string; detail: string | null }>;
+      [`${service}/${name}`, service, routePrefix, `${service}?route>`, limit]
+    );
     return rows.map((r) => ({ ...r, detail: r.detail ? JSON.parse(r.detail) : undefined }));
   }
 
   /** Runs `fn` in one transaction: all of its writes land, or none. */
-  transaction<T>(fn: () => T): T {
-    return writeTransaction(this.db, fn);
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
   }
 
-  recordAudit(actor: string, action: string, target: string, detail: unknown): void {
-    this.audit(actor, action, target, detail);
+  recordAudit(actor: string, action: string, target: string, detail: unknown): Promise<void> {
+    return this.audit(actor, action, target, detail);
   }
 }

@@ -113,7 +113,7 @@ const WRITE_ENDPOINTS: Array<[string, string]> = [
 
 describe('body size limit', () => {
   it.each(WRITE_ENDPOINTS)('%s %s: one byte over the limit gets 413 (declared and chunked); nothing is stored', async (method, path) => {
-    const before = rowCounts(server.db);
+    const before = await rowCounts(server.storage);
     // A valid-looking JSON body padded past the limit.
     const body = Buffer.from(JSON.stringify({ ...availabilitySlo(), description: 'x'.repeat(LIMIT) }).slice(0, LIMIT + 1));
     expect(body.length).toBe(LIMIT + 1);
@@ -128,7 +128,7 @@ describe('body size limit', () => {
     const at = await raw(method, path, Buffer.from(' '.repeat(LIMIT)), false);
     expect(at.status).not.toBe(413);
     expect(at.status).toBeLessThan(500);
-    expect(rowCounts(server.db)).toEqual(before);
+    expect(await rowCounts(server.storage)).toEqual(before);
     expect((await api.get('/healthz')).status).toBe(200);
   });
 });

@@ -14,7 +14,7 @@ import { RunningServer, startServer } from '../../src/server/app';
 import { sleep } from '../support/prometheusServer';
 import { Api, ApiResponse, availabilitySlo, captureLog, CapturedLog, secret, serverConfig, SERVICE, tempDir } from '../server/helpers';
 import { apply, HOSTILE_TEXTS, mutations, SLOW_TEXTS } from './mutate';
-import { checkRulesDir, listDir, requirePromtool, rowCounts, Tally } from './support';
+import { checkRulesDir, listDir, requirePromtool, sqliteRowCounts, Tally } from './support';
 
 jest.setTimeout(240_000);
 
@@ -80,7 +80,7 @@ beforeAll(async () => {
   admin = new Api(server.url, ADMIN);
   expect((await admin.post('/api/v1/slos', STORED)).status).toBe(201);
   await server.reconciler.run();
-  baseline = { rows: rowCounts(server.db), files: listDir(rulesDir) };
+  baseline = { rows: sqliteRowCounts(server.storage), files: listDir(rulesDir) };
   expect(baseline.files).toEqual([`burnrate_${SERVICE}@chat-availability.rules.yaml`]);
   expect(baseline.rows.slos).toBe(1);
 });
@@ -103,7 +103,7 @@ function expectRejected(r: ApiResponse, what: string): void {
 }
 
 function expectNothingStored(what: string): void {
-  const rows = rowCounts(server.db);
+  const rows = sqliteRowCounts(server.storage);
   if (JSON.stringify(rows) !== JSON.stringify(baseline.rows)) {
     throw new Error(`${what}: rows changed ${JSON.stringify(baseline.rows)} -> ${JSON.stringify(rows)}`);
   }
@@ -344,7 +344,7 @@ describe('freezes and tokens', () => {
     const ok = await admin.post('/api/v1/freezes', { ...FREEZE, expiresAt: future });
     expect(ok.status).toBe(201);
     expect((await admin.del(`/api/v1/freezes/${ok.body.id}`)).status).toBe(204);
-    baseline.rows = rowCounts(server.db);
+    baseline.rows = sqliteRowCounts(server.storage);
   });
 
   const badName = fc.oneof(fc.string({ maxLength: 80 }).filter((n) => !/^[a-zA-Z0-9._-]{1,64}$/.test(n)), nonString, fc.constant(null), fc.constant('admin'));

@@ -39,15 +39,15 @@ const audits = (target: string) => server.store.auditLog(target, 1000);
 it(`${N} clients create ${N} distinct SLOs at once: ${N} created, ${N} rule files`, async () => {
   const rs = await Promise.all(Array.from({ length: N }, (_, i) => api.post('/api/v1/slos', availabilitySlo({ service: 'conc', name: `distinct-${i}` }))));
   expect(statuses(rs)).toEqual({ 201: N });
-  expect(server.store.list({ service: 'conc', limit: 1000 }).total).toBe(N);
-  expect(audits(undefined as unknown as string).filter((a) => a.action === 'slo.create').length).toBe(N);
+  expect((await server.store.list({ service: 'conc', limit: 1000 })).total).toBe(N);
+  expect((await audits(undefined as unknown as string)).filter((a) => a.action === 'slo.create').length).toBe(N);
   await server.reconciler.run();
   expect(listDir(rulesDir).filter((f) => f.startsWith('burnrate_conc@distinct-')).length).toBe(N);
   tally.add(`distinct creates at once: ${JSON.stringify(statuses(rs))}`, N);
 });
 
 it(`${N} clients create the same SLO at once: exactly one 201, ${N - 1} x 409, one row, one audit entry`, async () => {
-  const before = rowCounts(server.db);
+  const before = await rowCounts(server.storage);
   const rs = await Promise.all(
     Array.from({ length: N }, (_, i) => api.post('/api/v1/slos', availabilitySlo({ service: 'conc', name: 'same', description: `client ${i}` })))
   );
@@ -57,10 +57,10 @@ it(`${N} clients create the same SLO at once: exactly one 201, ${N - 1} x 409, o
   expect(stored.body.description).toBe(winner.body.description);
   expect(stored.body.version).toBe(1);
   expect(rs.filter((r) => r.status === 409).every((r) => /already exists/.test(r.body.error.message))).toBe(true);
-  const after = rowCounts(server.db);
+  const after = await rowCounts(server.storage);
   expect(after.slos - before.slos).toBe(1);
   expect(after.audit - before.audit).toBe(1);
-  expect(audits('conc/same').length).toBe(1);
+  expect((await audits('conc/same')).length).toBe(1);
   tally.add(`same-name creates at once: ${JSON.stringify(statuses(rs))}`, N);
 });
 
@@ -75,7 +75,7 @@ it(`${N} parallel edits of one SLO with the same If-Match: exactly one 200, ${N 
   const stored = await api.get('/api/v1/slos/conc/same');
   expect(stored.body.version).toBe(2);
   expect(stored.body.objective).toBe(winner.body.objective);
-  expect(audits('conc/same').filter((a) => a.action === 'slo.update').length).toBe(1);
+  expect((await audits('conc/same')).filter((a) => a.action === 'slo.update').length).toBe(1);
   await server.reconciler.run();
   expect(readFileSync(join(rulesDir, ruleFileName('conc/same')), 'utf8')).toBe((await api.get('/api/v1/slos/conc/same/rules')).body.prometheus);
   tally.add(`parallel edits with one If-Match: ${JSON.stringify(statuses(rs))}`, N);

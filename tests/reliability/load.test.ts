@@ -31,7 +31,7 @@ beforeAll(async () => {
   prom = await startPrometheus({ rulesDir: tempDir('load-rules') });
   dbPath = join(tempDir('load-db'), 'burnrate.db');
   const server = await startServer(serverConfig({ dbPath, bootstrapAdminToken: ADMIN, logLevel: 'warn' }), captureLog().log);
-  server.store.transaction(() => {
+  await server.store.transaction(async () => {
     for (let i = 0; i < N; i++) {
       const s = availabilitySlo({
         service: `svc-${String(i % SERVICES).padStart(3, '0')}`,
@@ -39,7 +39,7 @@ beforeAll(async () => {
         sli: { ratio: { errors: `load_requests_total{code="500", n="${i}"}`, total: `load_requests_total{n="${i}"}` } },
       });
       const v = validateSloText(JSON.stringify(s));
-      server.store.create(v.spec!, v.slo!, 'load');
+      await server.store.create(v.spec!, v.slo!, 'load');
     }
   });
   await server.close();

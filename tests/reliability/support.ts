@@ -4,16 +4,26 @@
 import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { Db } from '../../src/server/db';
+import { SqliteStore } from '../../src/server/storage/sqliteStore';
+import { Store } from '../../src/server/storage/store';
 import { PROMTOOL, requirePromtool } from '../support/promtool';
 
 export { PROMTOOL, requirePromtool };
 
-/** Rows of every table the API writes to. */
-export function rowCounts(db: Db): Record<string, number> {
+/** The same, read at once from a server's SQLite file (for checks inside synchronous code). */
+export function sqliteRowCounts(db: Store): Record<string, number> {
   const out: Record<string, number> = {};
   for (const t of ['slos', 'audit', 'actions', 'tokens', 'sync_state']) {
-    out[t] = (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+    out[t] = ((db as SqliteStore).db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+  }
+  return out;
+}
+
+/** Rows of every table the API writes to. */
+export async function rowCounts(db: Store): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of ['slos', 'audit', 'actions', 'tokens', 'sync_state']) {
+    out[t] = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`))!.n;
   }
   return out;
 }

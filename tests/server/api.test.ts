@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { RunningServer, startServer } from '../../src/server/app';
+import { SqliteStore } from '../../src/server/storage/sqliteStore';
 import { tokenDigest } from '../../src/server/tokenHash';
 import { Api, availabilitySlo, captureLog, CapturedLog, secret, serverConfig, SERVICE, tempDir } from './helpers';
 
@@ -132,7 +133,7 @@ describe('validation and limits', () => {
     const bad = await admin.post('/api/v1/freezes', { service: SERVICE, reason: 'incident 7', expiresAt: local });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('expiresAt needs a time zone');
-    expect(server.db.prepare('SELECT COUNT(*) AS n FROM actions').get()).toEqual({ n: 0 });
+    expect(await server.storage.get('SELECT COUNT(*) AS n FROM actions')).toEqual({ n: 0 });
     // The same wall-clock time at +02:00 is two hours earlier than at Z.
     const withOffset = await admin.post('/api/v1/freezes', { service: SERVICE, reason: 'incident 7', expiresAt: `${local}+02:00` });
     expect(withOffset.status).toBe(201);
@@ -217,7 +218,7 @@ describe('access', () => {
     const list = await admin.get('/api/v1/tokens');
     expect(list.body.items.map((t: any) => t.name).sort()).toEqual(['admin', 'ci-viewer', 'team-editor']);
     expect(JSON.stringify(list.body)).not.toMatch(/brt_/);
-    server.db.pragma('wal_checkpoint(PASSIVE)');
+    (server.storage as SqliteStore).db.pragma('wal_checkpoint(PASSIVE)');
     const files = [dbPath, `${dbPath}-wal`, `${dbPath}-shm`].filter((f) => existsSync(f));
     const bytes = Buffer.concat(files.map((f) => readFileSync(f)));
     for (const s of secrets) {

@@ -10,7 +10,7 @@ import { readdirSync, statSync } from 'fs';
 import { join } from 'path';
 import * as ruleGroups from '../../src/core/rules/ruleGroups';
 import { validateSloText } from '../../src/core/spec/sloObject';
-import { openDb } from '../../src/server/db';
+import { openSqlite } from '../../src/server/storage/sqliteStore';
 import { PrometheusDirectorySink, ruleFileName } from '../../src/server/delivery/prometheusSink';
 import { Reconciler } from '../../src/server/delivery/reconciler';
 import { ServerMetrics } from '../../src/server/metrics';
@@ -61,11 +61,11 @@ describe('a pass renders only what changed', () => {
   it(`${N} SLOs: the first pass renders each once; passes with nothing changed render nothing and write nothing; an edit renders and writes that SLO alone`, async () => {
     const dir = tempDir('render-rules');
     const prom = await startPrometheus({ rulesDir: dir, evaluationInterval: '1m' });
-    const db = openDb(':memory:');
+    const db = await openSqlite(':memory:');
     const store = new SloStore(db);
     for (let i = 0; i < N; i++) {
       const v = validateSloText(JSON.stringify(spec(i)));
-      store.create(v.spec!, v.slo!, 'test');
+      await store.create(v.spec!, v.slo!, 'test');
     }
     const upstream = new Upstream({ allowedOrigins: [prom.url], timeoutMs: 30000, retries: 1 });
     const sink = new PrometheusDirectorySink(dir, new PrometheusClient(prom.url, upstream), captureLog().log);
@@ -75,8 +75,10 @@ describe('a pass renders only what changed', () => {
       await rec.run();
       expect(generated).toHaveBeenCalledTimes(N);
       expect(ruleFiles(dir).length).toBe(N);
-      const all = store.all();
-      expect(all.every((s) => rec.states(s.service, s.name)[0]?.state === 'in-sync')).toBe(true);
+      const all = await store.all();
+      for (const s of all) {
+        expect((await rec.states(s.service, s.name))[0]?.state).toBe('in-sync');
+      }
       // Every SLO's three groups (main, -period, -rollup) are loaded by the real Prometheus.
       const loaded = await loadedGroups(prom.url);
       for (const s of all) {
@@ -97,7 +99,7 @@ describe('a pass renders only what changed', () => {
 
       const edited = spec(7, { objective: 0.995 });
       const v = validateSloText(JSON.stringify(edited));
-      store.update('svc-0', 'slo-7', v.spec!, v.slo!, 1, 'test');
+      await store.update('svc-0', 'slo-7', v.spec!, v.slo!, 1, 'test');
       await sleep(20); // a later mtime for the one file rewritten
       generated.mockClear();
       await rec.run();
@@ -105,10 +107,10 @@ describe('a pass renders only what changed', () => {
       const after = mtimes();
       const rewritten = [...after].filter(([f, t]) => before.get(f) !== t).map(([f]) => f);
       expect(rewritten).toEqual([ruleFileName('svc-0/slo-7')]);
-      expect(rec.states('svc-0', 'slo-7')[0].state).toBe('in-sync');
+      expect((await rec.states('svc-0', 'slo-7'))[0].state).toBe('in-sync');
     } finally {
       await rec.stop();
-      db.close();
+      await db.close();
     }
   });
 });

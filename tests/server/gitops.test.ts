@@ -60,25 +60,25 @@ it('refuses edits and deletes through the API (409), and changes nothing', async
   expect((await admin.get('/api/v1/slos/checkout/availability')).body.objective).toBe(0.99);
 });
 
-it('follows the files: a change updates, a broken file keeps the last good version, a removal deletes', () => {
+it('follows the files: a change updates, a broken file keeps the last good version, a removal deletes', async () => {
   writeFileSync(join(dir, 'checkout.yaml'), spec(0.995, second));
-  expect(server.gitops!.scan()).toBe(true);
-  expect(server.store.get('checkout', 'availability')).toMatchObject({ version: 2, slo: { objective: 0.995 } });
+  expect(await server.gitops!.scan()).toBe(true);
+  expect(await server.store.get('checkout', 'availability')).toMatchObject({ version: 2, slo: { objective: 0.995 } });
 
   writeFileSync(join(dir, 'checkout.yaml'), spec(1.5, second));
-  expect(server.gitops!.scan()).toBe(true);
+  expect(await server.gitops!.scan()).toBe(true);
   expect(server.gitops!.status()).toMatchObject({ state: 'rejected', problems: [expect.objectContaining({ file: 'checkout.yaml', line: 5, message: expect.stringContaining('1.5 is outside (0,1)') })] });
-  expect(server.store.get('checkout', 'availability')).toMatchObject({ version: 2, slo: { objective: 0.995 } });
-  expect(server.store.get('checkout', 'latency')).toBeDefined();
+  expect(await server.store.get('checkout', 'availability')).toMatchObject({ version: 2, slo: { objective: 0.995 } });
+  expect(await server.store.get('checkout', 'latency')).toBeDefined();
 
   writeFileSync(join(dir, 'checkout.yaml'), spec(0.995));
-  expect(server.gitops!.scan()).toBe(true);
-  expect(server.store.get('checkout', 'latency')).toBeUndefined();
-  expect(server.store.auditLog('checkout/latency')[0]).toMatchObject({ actor: 'gitops', action: 'slo.delete' });
+  expect(await server.gitops!.scan()).toBe(true);
+  expect(await server.store.get('checkout', 'latency')).toBeUndefined();
+  expect((await server.store.auditLog('checkout/latency'))[0]).toMatchObject({ actor: 'gitops', action: 'slo.delete' });
 
   rmSync(join(dir, 'checkout.yaml'));
-  expect(server.gitops!.scan()).toBe(true);
-  expect(server.store.all()).toEqual([]);
+  expect(await server.gitops!.scan()).toBe(true);
+  expect(await server.store.all()).toEqual([]);
 });
 
 describe('a folder validate would refuse changes nothing, and the status API and the log say why', () => {
@@ -91,9 +91,9 @@ slos:
       ratio: {errors: 'other_total{code="500"}', total: other_total}
 `;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     writeFileSync(join(dir, 'checkout.yaml'), spec(0.99));
-    server.gitops!.scan();
+    await server.gitops!.scan();
     expect(server.gitops!.status().state).toBe('applied');
   });
 
@@ -105,12 +105,12 @@ slos:
 
   // Issue 15: the second definition silently replaced the first in the store.
   it('two files defining the same SLO: rejected naming both files; the stored SLO stays as it was', async () => {
-    const before = server.store.get('checkout', 'availability')!;
+    const before = (await server.store.get('checkout', 'availability'))!;
     writeFileSync(join(dir, 'other.yaml'), other);
     const gitopsLogs = () => logs.lines.map((l) => JSON.parse(l)).filter((l) => l.msg.startsWith('gitops'));
     const lines = gitopsLogs().length;
-    server.gitops!.scan();
-    expect(server.store.get('checkout', 'availability')).toMatchObject({ version: before.version, slo: { objective: 0.99 }, sourcePath: 'checkout.yaml' });
+    await server.gitops!.scan();
+    expect(await server.store.get('checkout', 'availability')).toMatchObject({ version: before.version, slo: { objective: 0.99 }, sourcePath: 'checkout.yaml' });
     const status = await admin.get('/api/v1/gitops');
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({ enabled: true, state: 'rejected', files: 2, slos: 0 });
@@ -119,11 +119,11 @@ slos:
     expect(gitopsLogs().slice(lines)).toEqual([expect.objectContaining({ level: 'error', msg: expect.stringMatching(/^gitops folder rejected/), errors: [`other.yaml:4: error: ${duplicate}`] })]);
     // The same problem is logged once, not on every pass that reads the folder.
     writeFileSync(join(dir, 'other.yaml'), other + '\n');
-    server.gitops!.scan();
+    await server.gitops!.scan();
     expect(gitopsLogs().length).toBe(lines + 1);
 
     rmSync(join(dir, 'other.yaml'));
-    server.gitops!.scan();
+    await server.gitops!.scan();
     expect((await admin.get('/api/v1/gitops')).body).toMatchObject({ state: 'applied', files: 1, slos: 1, problems: [] });
   });
 
@@ -138,14 +138,14 @@ slos:
       // Reading a FIFO without a writer would block the server for good.
       execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
       writeFileSync(join(dir, 'other.yaml'), other.replace('name: availability', 'name: other'));
-      server.gitops!.scan();
+      await server.gitops!.scan();
       expect(server.gitops!.status().problems).toEqual([
         { severity: 'error', file: 'gone.yaml', line: undefined, message: 'no such file or folder' },
         { severity: 'error', file: 'pipe.yaml', line: undefined, message: 'not a regular file (a FIFO, socket or device)' },
         { severity: 'error', file: 'sock.yaml', line: undefined, message: 'not a file that can be read (a socket?)' },
       ]);
       // The valid new file was not applied either: the folder applies whole or not at all.
-      expect(server.store.get('checkout', 'other')).toBeUndefined();
+      expect(await server.store.get('checkout', 'other')).toBeUndefined();
       expect((await admin.get('/healthz')).status).toBe(200);
     } finally {
       await new Promise((resolve) => sock.close(resolve));
@@ -159,7 +159,7 @@ describe('rules generated from the SLOs, kept in the folder', () => {
     mkdirSync(join(dir, '_gen'));
     writeFileSync(join(dir, '_gen', 'checkout.yaml'), 'groups:\n- name: sloth-slo-sli-recordings-checkout\n  rules:\n  - record: slo:sli_error:ratio_rate5m\n    expr: vector(0)\n');
     try {
-      expect(server.gitops!.scan()).toBe(true);
+      expect(await server.gitops!.scan()).toBe(true);
       const status = await admin.get('/api/v1/gitops');
       expect(status.body).toMatchObject({ state: 'applied', files: 1, slos: 1 });
       expect(status.body.problems).toEqual([{ severity: 'warning', file: '_gen/checkout.yaml', message: 'skipped a Prometheus rule file (top-level groups:): rules, not SLO definitions' }]);
@@ -181,15 +181,15 @@ slos:
     const folderComposite = `  - {name: git-journey, objective: 0.97, sli: {composite: {components: [{slo: api-availability}, {slo: git-latency}]}}}
 `;
     writeFileSync(join(dir, 'shop.yaml'), folderSlo + folderComposite);
-    expect(server.gitops!.scan()).toBe(true);
+    expect(await server.gitops!.scan()).toBe(true);
     expect(server.gitops!.status()).toMatchObject({ state: 'applied' });
-    expect(server.store.get('shop', 'git-journey')?.slo.sli.kind).toBe('composite');
+    expect((await server.store.get('shop', 'git-journey'))?.slo.sli.kind).toBe('composite');
 
     // An API composite that lists the folder's SLO: the folder may not drop it.
     const apiComposite = { service: 'shop', name: 'api-journey', objective: 0.97, sli: { composite: { components: [{ slo: 'api-availability' }, { slo: 'git-latency' }] } } };
     expect((await admin.post('/api/v1/slos', apiComposite)).status).toBe(201);
     writeFileSync(join(dir, 'shop.yaml'), 'version: burnrate/v1\nservice: shop\nslos:\n  - {name: git-other, objective: 0.9, sli: {ratio: {errors: a_total, total: b_total}}}\n');
-    expect(server.gitops!.scan()).toBe(true);
+    expect(await server.gitops!.scan()).toBe(true);
     expect(server.gitops!.status()).toMatchObject({
       state: 'rejected',
       problems: [
@@ -199,7 +199,7 @@ slos:
         }),
       ],
     });
-    expect(server.store.get('shop', 'git-latency')).toBeDefined();
+    expect(await server.store.get('shop', 'git-latency')).toBeDefined();
     rmSync(join(dir, 'shop.yaml'));
   });
 });

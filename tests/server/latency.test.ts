@@ -82,10 +82,10 @@ it(`measures list, status and gate with ${N} SLOs stored`, async () => {
     );
   }
   let started = Date.now();
-  server.store.transaction(() => {
+  await server.store.transaction(async () => {
     for (const s of specs) {
       const v = validateSloText(JSON.stringify(s));
-      server.store.create(v.spec!, v.slo!, 'bench');
+      await server.store.create(v.spec!, v.slo!, 'bench');
     }
   });
   report.push(`storing ${N} SLOs (validate + insert, one transaction): ${Date.now() - started} ms`);

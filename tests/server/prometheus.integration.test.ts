@@ -439,10 +439,10 @@ describe('server restart', () => {
     expect((await admin.get('/api/v1/audit?limit=1')).body.items[0]).toEqual(expect.objectContaining({ action: 'slo.delete', target: `${SERVICE}/chat-availability-strict` }));
     // Rules of an SLO deleted while the server was down are removed on the next start too.
     await server.close();
-    const { openDb } = await import('../../src/server/db');
-    const db = openDb(config.dbPath);
-    db.prepare('DELETE FROM slos WHERE name = ?').run('chat-ttft');
-    db.close();
+    const { openSqlite } = await import('../../src/server/storage/sqliteStore');
+    const db = await openSqlite(config.dbPath);
+    await db.run('DELETE FROM slos WHERE name = ?', ['chat-ttft']);
+    await db.close();
     server = await startServer(config, logs.log);
     admin = new Api(server.url, ADMIN);
     await waitFor('chat-ttft file removed after restart', () => !existsSync(join(rulesDir, `burnrate_${SERVICE}@chat-ttft.rules.yaml`)), 10000, 50);

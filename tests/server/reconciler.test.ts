@@ -1,7 +1,7 @@
 // The reconciler's coalescing of concurrent runs, with a sink that takes a while (a real
 // Prometheus reload with many rules takes seconds).
 
-import { openDb } from '../../src/server/db';
+import { openSqlite } from '../../src/server/storage/sqliteStore';
 import { Reconciler } from '../../src/server/delivery/reconciler';
 import { RuleSink, SloRules, SyncOutcome } from '../../src/server/delivery/sink';
 import { ServerMetrics } from '../../src/server/metrics';
@@ -22,20 +22,20 @@ class SlowSink implements RuleSink {
 // POST /api/v1/sync awaits run(): a call made while a pass is running must resolve only after a
 // pass that includes the caller's changes, not with the pass already in flight.
 it('run() called during a pass resolves only after a pass that saw the changes made before the call', async () => {
-  const db = openDb(':memory:');
+  const db = await openSqlite(':memory:');
   const store = new SloStore(db);
   const sink = new SlowSink();
   const rec = new Reconciler(db, store, [sink], captureLog().log, new ServerMetrics(), 60_000);
   const first = rec.run(); // a pass over no SLOs, in flight
   const v = validateSloText(JSON.stringify(availabilitySlo()));
-  store.create(v.spec!, v.slo!, 'test');
+  await store.create(v.spec!, v.slo!, 'test');
   try {
     await rec.run();
-    expect(rec.states('llm-gateway', 'chat-availability')).toEqual([expect.objectContaining({ state: 'in-sync' })]);
+    expect(await rec.states('llm-gateway', 'chat-availability')).toEqual([expect.objectContaining({ state: 'in-sync' })]);
   } finally {
     await first;
     await new Promise((r) => setTimeout(r, 700)); // let the coalesced pass finish
     await rec.stop();
-    db.close();
+    await db.close();
   }
 });

@@ -7,7 +7,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { validateSloText } from '../../src/core/spec/sloObject';
 import { startServer } from '../../src/server/app';
-import { Db, openDb } from '../../src/server/db';
+import { openSqlite } from '../../src/server/storage/sqliteStore';
 import { PrometheusDirectorySink, ruleFileName } from '../../src/server/delivery/prometheusSink';
 import { Reconciler } from '../../src/server/delivery/reconciler';
 import { RuleSink, SloRules, SyncOutcome } from '../../src/server/delivery/sink';
@@ -63,15 +63,15 @@ afterAll(async () => {
 async function setup() {
   const dir = tempDir('syncv-rules');
   const prom: PrometheusProcess = await startPrometheus({ rulesDir: dir });
-  const db: Db = openDb(':memory:');
+  const db = await openSqlite(':memory:');
   const store = new SloStore(db);
   const upstream = new Upstream({ allowedOrigins: [prom.url], timeoutMs: 10000, retries: 1 });
   const sink = new GatedSink(new PrometheusDirectorySink(dir, new PrometheusClient(prom.url, upstream), captureLog().log));
   const rec = new Reconciler(db, store, [sink], captureLog().log, new ServerMetrics(), 3_600_000);
-  const put = (spec: Record<string, unknown>, version?: number) => {
+  const put = async (spec: Record<string, unknown>, version?: number) => {
     const v = validateSloText(JSON.stringify(spec));
-    const s = version === undefined ? store.create(v.spec!, v.slo!, 'test') : store.update(SERVICE, spec.name as string, v.spec!, v.slo!, version, 'test');
-    rec.changed(s.service, s.name);
+    const s = await (version === undefined ? store.create(v.spec!, v.slo!, 'test') : store.update(SERVICE, spec.name as string, v.spec!, v.slo!, version, 'test'));
+    await rec.changed(s.service, s.name);
     return s;
   };
   return { dir, db, store, sink, rec, put };
@@ -80,48 +80,48 @@ async function setup() {
 it('a PUT while a pass delivers version 1: the state stays pending for version 2, never "version 2 in-sync" while the file holds version 1', async () => {
   const { dir, db, sink, rec, put } = await setup();
   try {
-    put(availabilitySlo());
+    await put(availabilitySlo());
     const pass = rec.run();
     await sink.entered; // the pass has read version 1 and is about to deliver it
-    put(availabilitySlo({ objective: 0.995 }), 1);
+    await put(availabilitySlo({ objective: 0.995 }), 1);
     sink.release();
     await pass;
     // The file holds version 1 (objective 0.99), so version 2 is not delivered.
     const file = readFileSync(join(dir, ruleFileName(`${SERVICE}/chat-availability`)), 'utf8');
     expect(file).toContain('0.99');
     expect(file).not.toContain('0.995');
-    const [state] = rec.states(SERVICE, 'chat-availability');
+    const [state] = await rec.states(SERVICE, 'chat-availability');
     expect(state).toEqual(expect.objectContaining({ target: 'prometheus', state: 'pending', version: 2 }));
 
     // The next pass delivers version 2 and names it.
     sink.dispose();
     await rec.run();
     expect(readFileSync(join(dir, ruleFileName(`${SERVICE}/chat-availability`)), 'utf8')).toContain('0.995');
-    expect(rec.states(SERVICE, 'chat-availability')).toEqual([expect.objectContaining({ state: 'in-sync', version: 2 })]);
+    expect(await rec.states(SERVICE, 'chat-availability')).toEqual([expect.objectContaining({ state: 'in-sync', version: 2 })]);
   } finally {
     sink.dispose();
     await rec.stop();
-    db.close();
+    await db.close();
   }
 });
 
 it('a DELETE while a pass delivers: the deleted SLO has no sync row after the pass', async () => {
   const { db, store, sink, rec, put } = await setup();
   try {
-    put(availabilitySlo());
-    put(availabilitySlo({ name: 'chat-other' }));
+    await put(availabilitySlo());
+    await put(availabilitySlo({ name: 'chat-other' }));
     const pass = rec.run();
     await sink.entered;
-    store.delete(SERVICE, 'chat-availability', undefined, 'test');
-    rec.changed(SERVICE, 'chat-availability');
+    await store.delete(SERVICE, 'chat-availability', undefined, 'test');
+    await rec.changed(SERVICE, 'chat-availability');
     sink.release();
     await pass;
-    const rows = db.prepare('SELECT name FROM sync_state ORDER BY name').all() as Array<{ name: string }>;
+    const rows = await db.all<{ name: string }>('SELECT name FROM sync_state ORDER BY name');
     expect(rows.map((r) => r.name)).toEqual(['chat-other']);
   } finally {
     sink.dispose();
     await rec.stop();
-    db.close();
+    await db.close();
   }
 });
 
@@ -148,9 +148,9 @@ it('the API shows each target with the version it names; after an edit the old s
     expect(one.sync).toEqual([expect.objectContaining({ target: 'prometheus', state: 'in-sync', version: 1 })]);
     // Version 2 stored; no pass has run: version 1's in-sync is not version 2's.
     await server.reconciler.stop();
-    server.db.prepare("UPDATE sync_state SET state = 'in-sync', reason = NULL, version = 1").run();
+    await server.storage.run("UPDATE sync_state SET state = 'in-sync', reason = NULL, version = 1");
     expect((await api.put(`/api/v1/slos/${SERVICE}/chat-availability`, availabilitySlo({ objective: 0.995 }), { 'If-Match': '"1"' })).status).toBe(200);
-    server.db.prepare("UPDATE sync_state SET state = 'in-sync', reason = NULL, version = 1").run();
+    await server.storage.run("UPDATE sync_state SET state = 'in-sync', reason = NULL, version = 1");
     const two = (await api.get(`/api/v1/slos/${SERVICE}/chat-availability`)).body;
     expect(two.version).toBe(2);
     expect(two.sync).toEqual([expect.objectContaining({ target: 'prometheus', state: 'pending', version: 1, reason: expect.stringMatching(/version 2/) })]);

@@ -9,7 +9,8 @@ import { join } from 'path';
 import { main } from '../../src/cli/main';
 import { RunningServer, startServer } from '../../src/server/app';
 import { ConfigError, loadConfig } from '../../src/server/config';
-import { migrate } from '../../src/server/db';
+import { migrate } from '../../src/server/storage/migrations';
+import { SqliteStore } from '../../src/server/storage/sqliteStore';
 import { tokenDigest } from '../../src/server/tokenHash';
 import { Api, availabilitySlo, captureLog, secret, serverConfig, tempDir } from './helpers';
 
@@ -31,9 +32,9 @@ async function stop(s: RunningServer) {
 
 /** A database as the version before the key left it: schema migrations 1-2, and each token kept as
  * its plain SHA-256, as that version's TokenStore.create wrote it. */
-function databaseOfTheVersionBefore(path: string, tokens: Array<[string, string, string]>): void {
+async function databaseOfTheVersionBefore(path: string, tokens: Array<[string, string, string]>): Promise<void> {
   const db = new Database(path);
-  migrate(db, 2);
+  await migrate(new SqliteStore(db, path), 2);
   for (const [name, role, token] of tokens) {
     db.prepare('INSERT INTO tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)').run(name, role, tokenDigest(token), 1);
   }
@@ -53,7 +54,7 @@ describe('tokens at rest', () => {
     const editor = secret();
     const viewer = secret();
     const path = join(tempDir('tokens-upgrade'), 'burnrate.db');
-    databaseOfTheVersionBefore(path, [
+    await databaseOfTheVersionBefore(path, [
       ['admin', 'admin', admin],
       ['team', 'editor', editor],
       ['ci', 'viewer', viewer],
@@ -126,7 +127,7 @@ describe('the Grafana app token', () => {
   it('upgrading a compose stack whose app held its default admin token: that token stays (with a warning to revoke it), the app gets its own editor token, and a rotated app token replaces the old one', async () => {
     const path = join(tempDir('tokens-app-upgrade'), 'burnrate.db');
     const admin = 'burnrate-demo-token-change-me'; // docker-compose.yaml's default before issue 15
-    databaseOfTheVersionBefore(path, [['admin', 'admin', admin]]);
+    await databaseOfTheVersionBefore(path, [['admin', 'admin', admin]]);
     const first = secret();
     const firstLog = captureLog();
     let server = await serve({ dbPath: path, grafanaToken: first }, firstLog);
@@ -149,7 +150,7 @@ describe('the Grafana app token', () => {
   it('a configured app token that another token already is stops the start with the reason', async () => {
     const path = join(tempDir('tokens-app-clash'), 'burnrate.db');
     const shared = secret();
-    databaseOfTheVersionBefore(path, [['ci', 'viewer', shared]]);
+    await databaseOfTheVersionBefore(path, [['ci', 'viewer', shared]]);
     await expect(serve({ dbPath: path, grafanaToken: shared })).rejects.toThrow(
       'the token configured for grafana is already the token named ci (viewer): give grafana a token of its own'
     );

@@ -16,17 +16,16 @@ function componentIds(composite: Slo): Id[] {
 }
 
 /** Problems that storing `incoming` (new or changed SLOs) would cause, against what the store holds. */
-export function compositeProblems(store: SloStore, incoming: Slo[]): Diagnostic[] {
+export async function compositeProblems(store: SloStore, incoming: Slo[]): Promise<Diagnostic[]> {
   const byKey = new Map(incoming.map((s) => [key(s), s]));
-  const listing = store
-    .composites()
+  const listing = (await store.composites())
     .map((s) => s.slo)
     .filter((c) => !byKey.has(key(c)) && componentIds(c).some((id) => byKey.has(key(id))));
   const affected = [...incoming.filter((s) => s.sli.kind === 'composite'), ...listing];
   const known = new Map(byKey);
   for (const id of affected.flatMap(componentIds)) {
     if (!known.has(key(id))) {
-      const stored = store.get(id.service, id.name)?.slo;
+      const stored = (await store.get(id.service, id.name))?.slo;
       if (stored) {
         known.set(key(id), stored);
       }
@@ -36,9 +35,8 @@ export function compositeProblems(store: SloStore, incoming: Slo[]): Diagnostic[
 }
 
 /** The composites that list an SLO about to be deleted: each a reason to refuse. */
-export function compositesListing(store: SloStore, service: string, name: string): string[] {
-  return store
-    .composites()
+export async function compositesListing(store: SloStore, service: string, name: string): Promise<string[]> {
+  return (await store.composites())
     .map((s) => s.slo)
     .filter((c) => componentIds(c).some((id) => id.service === service && id.name === name))
     .map((s) => key(s));

@@ -11,12 +11,14 @@ import { nameList, ON_NO_DATA, OnNoData } from '../../core/policy/gate';
 import { ActionStore } from '../actionStore';
 import type { GitOpsStatus } from '../gitops';
 import { Role, TokenStore } from '../auth';
-import { Reconciler, syncFor } from '../delivery/reconciler';
+import { Reconciler, SyncRecord, syncFor } from '../delivery/reconciler';
 import { Ctx, HttpError, Router } from '../http/router';
 import { ServerMetrics } from '../metrics';
 import { offThread } from '../offThread/offThread';
 import { SloStore, StoreError, StoredSlo } from '../sloStore';
+import { isUniqueViolation } from '../storage/store';
 import { HistoryService } from '../history/historyService';
+import type { Leadership } from '../leader';
 import { StatusService, StatusUnavailable } from '../status/statusService';
 import { nextTurn } from '../timeSlice';
 import { openApiDocument } from './openapi';
@@ -33,7 +35,9 @@ export interface ApiDeps {
   /** Backfill state of each SLO's history (directory mode). */
   history?: HistoryService;
   metrics: ServerMetrics;
-  ready: () => { ready: boolean; reason?: string };
+  ready: () => Promise<{ ready: boolean; reason?: string }>;
+  /** Whether this server runs rule delivery (the leader of servers sharing one database). */
+  leadership: Leadership;
   /** The GitOps folder's state, when one is configured. */
   gitops?: () => GitOpsStatus;
 }
@@ -46,9 +50,9 @@ function invalid(diagnostics: Diagnostic[]): HttpError {
   );
 }
 
-function storeCall<T>(fn: () => T): T {
+async function storeCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (e) {
     if (e instanceof StoreError) {
       throw new HttpError(e.status, e.message);
@@ -109,7 +113,11 @@ function int(ctx: Ctx, name: string, fallback: number, max: number): number {
   return n;
 }
 
-function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states(s.service, s.name), history?: HistoryService) {
+async function describeOne(s: StoredSlo, reconciler: Reconciler, history?: HistoryService) {
+  return describe(s, await reconciler.states(s.service, s.name), history);
+}
+
+function describe(s: StoredSlo, sync: SyncRecord[], history?: HistoryService) {
   const backfill = history?.state(s.service, s.name);
   return {
     service: s.service,
@@ -134,14 +142,14 @@ function describe(s: StoredSlo, reconciler: Reconciler, sync = reconciler.states
 
 export function registerRoutes(r: Router, d: ApiDeps): void {
   const { store, reconciler } = d;
-  const refuseCompositeProblems = (slos: Slo[]) => {
-    const problems = compositeProblems(store, slos);
+  const refuseCompositeProblems = async (slos: Slo[]) => {
+    const problems = await compositeProblems(store, slos);
     if (problems.length) {
       throw invalid(problems);
     }
   };
-  const get = (ctx: Ctx) => {
-    const s = store.get(ctx.params.service, ctx.params.name);
+  const get = async (ctx: Ctx) => {
+    const s = await store.get(ctx.params.service, ctx.params.name);
     if (!s) {
       throw new HttpError(404, `SLO ${ctx.params.service}/${ctx.params.name} does not exist`);
     }
@@ -149,15 +157,15 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
   };
 
   r.add('GET', '/healthz', 'public', () => ({ body: { status: 'ok' } }));
-  r.add('GET', '/readyz', 'public', () => {
-    const s = d.ready();
-    return { status: s.ready ? 200 : 503, body: { status: s.ready ? 'ready' : 'not ready', reason: s.reason } };
+  r.add('GET', '/readyz', 'public', async () => {
+    const s = await d.ready();
+    return { status: s.ready ? 200 : 503, body: { status: s.ready ? 'ready' : 'not ready', reason: s.reason, leader: d.leadership.isLeader() } };
   });
-  r.add('GET', '/metrics', 'public', () => ({ raw: d.metrics.render(), headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' } }));
+  r.add('GET', '/metrics', 'public', async () => ({ raw: await d.metrics.render(), headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' } }));
   r.add('GET', '/api/openapi.json', 'public', () => ({ body: openApiDocument() }));
 
   r.add('GET', '/api/v1/slos', 'viewer', async (ctx) => {
-    const { items, total } = store.list({
+    const { items, total } = await store.list({
       service: ctx.query.get('service') ?? undefined,
       team: ctx.query.get('team') ?? undefined,
       label: ctx.query.get('label') ?? undefined,
@@ -174,12 +182,12 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
         statusError = (e as Error).message;
       }
     }
-    const sync = reconciler.statesOf([...new Set(items.map((s) => s.service))]);
+    const sync = await reconciler.statesOf([...new Set(items.map((s) => s.service))]);
     // Manual actions apply with or without live numbers; `status=false` asks for neither.
-    const actions = ctx.query.get('status') !== 'false' ? d.actions.active() : undefined;
+    const actions = ctx.query.get('status') !== 'false' ? await d.actions.active() : undefined;
     const now = Date.now();
     const rows = items.map((s) => ({
-      ...describe(s, reconciler, sync.get(`${s.service}/${s.name}`) ?? [], d.history),
+      ...describe(s, sync.get(`${s.service}/${s.name}`) ?? [], d.history),
       spec: undefined,
       ...(actions ? listStatus(s, summaries?.get(`${s.service}/${s.name}`), actions, now, statusError) : {}),
     }));
@@ -191,15 +199,15 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     if (!v.slo) {
       throw invalid(v.diagnostics);
     }
-    refuseCompositeProblems([v.slo]);
-    const s = storeCall(() => store.create(v.spec!, v.slo!, ctx.principal.name));
-    reconciler.changed(s.service, s.name);
-    return { status: 201, body: describe(s, reconciler, undefined, d.history), headers: { ETag: etag(s.version), Location: `/api/v1/slos/${encodeURIComponent(s.service)}/${encodeURIComponent(s.name)}` } };
+    await refuseCompositeProblems([v.slo]);
+    const s = await storeCall(() => store.create(v.spec!, v.slo!, ctx.principal.name));
+    await reconciler.changed(s.service, s.name);
+    return { status: 201, body: await describeOne(s, reconciler, d.history), headers: { ETag: etag(s.version), Location: `/api/v1/slos/${encodeURIComponent(s.service)}/${encodeURIComponent(s.name)}` } };
   });
 
-  r.add('GET', '/api/v1/slos/{service}/{name}', 'viewer', (ctx) => {
-    const s = get(ctx);
-    return { body: describe(s, reconciler, undefined, d.history), headers: { ETag: etag(s.version) } };
+  r.add('GET', '/api/v1/slos/{service}/{name}', 'viewer', async (ctx) => {
+    const s = await get(ctx);
+    return { body: await describeOne(s, reconciler, d.history), headers: { ETag: etag(s.version) } };
   });
 
   r.add('PUT', '/api/v1/slos/{service}/{name}', 'editor', async (ctx) => {
@@ -208,30 +216,31 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     if (!v.slo) {
       throw invalid(v.diagnostics);
     }
-    refuseCompositeProblems([v.slo]);
-    const s = storeCall(() => store.update(ctx.params.service, ctx.params.name, v.spec!, v.slo!, version, ctx.principal.name));
-    reconciler.changed(s.service, s.name);
-    return { body: describe(s, reconciler, undefined, d.history), headers: { ETag: etag(s.version) } };
+    await refuseCompositeProblems([v.slo]);
+    const s = await storeCall(() => store.update(ctx.params.service, ctx.params.name, v.spec!, v.slo!, version, ctx.principal.name));
+    await reconciler.changed(s.service, s.name);
+    return { body: await describeOne(s, reconciler, d.history), headers: { ETag: etag(s.version) } };
   });
 
-  r.add('DELETE', '/api/v1/slos/{service}/{name}', 'editor', (ctx) => {
-    const listing = compositesListing(store, ctx.params.service, ctx.params.name);
+  r.add('DELETE', '/api/v1/slos/{service}/{name}', 'editor', async (ctx) => {
+    const listing = await compositesListing(store, ctx.params.service, ctx.params.name);
     if (listing.length) {
       throw new HttpError(409, `${ctx.params.service}/${ctx.params.name} is a component of ${listing.join(', ')}: remove it from ${listing.length === 1 ? 'that composite' : 'those composites'} first`);
     }
-    storeCall(() => store.delete(ctx.params.service, ctx.params.name, ifMatch(ctx, false), ctx.principal.name));
-    reconciler.changed(ctx.params.service, ctx.params.name);
+    await storeCall(() => store.delete(ctx.params.service, ctx.params.name, ifMatch(ctx, false), ctx.principal.name));
+    await reconciler.changed(ctx.params.service, ctx.params.name);
     return { status: 204 };
   });
 
-  r.add('GET', '/api/v1/slos/{service}/{name}/rules', 'viewer', (ctx) => {
-    const g = sloRuleGroups(get(ctx).slo);
+  r.add('GET', '/api/v1/slos/{service}/{name}/rules', 'viewer', async (ctx) => {
+    const g = sloRuleGroups((await get(ctx)).slo);
     return { body: { prometheus: renderRuleFile(g.prometheus), loki: g.loki.length ? renderRuleFile(g.loki) : undefined } };
   });
 
   r.add('GET', '/api/v1/slos/{service}/{name}/status', 'viewer', async (ctx) => {
-    const s = get(ctx);
-    const status = await statusCall(() => d.status.sloStatus(s, d.actions.active(s.service)));
+    const s = await get(ctx);
+    const active = await d.actions.active(s.service);
+    const status = await statusCall(() => d.status.sloStatus(s, active));
     return {
       body: {
         ...status,
@@ -243,7 +252,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
   });
 
   r.add('GET', '/api/v1/slos/{service}/{name}/history', 'viewer', async (ctx) => {
-    const s = get(ctx);
+    const s = await get(ctx);
     const range = parseDuration(ctx.query.get('range') ?? '') ?? (s.slo.window.type === 'rolling' ? s.slo.window.days * 86400 : 31 * 86400);
     const step = parseDuration(ctx.query.get('step') ?? '') ?? Math.max(60, Math.ceil(range / 500));
     if (range / step > 11000) {
@@ -253,8 +262,8 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     return { body: { range, step, series: await statusCall(() => d.status.history(s, end - range * 1000, end, step)) } };
   });
 
-  r.add('GET', '/api/v1/slos/{service}/{name}/audit', 'viewer', (ctx) => ({ body: { items: store.sloAuditLog(ctx.params.service, ctx.params.name, int(ctx, 'limit', 100, 1000)).map(atAnswer) } }));
-  r.add('GET', '/api/v1/audit', 'viewer', (ctx) => ({ body: { items: store.auditLog(undefined, int(ctx, 'limit', 100, 1000)).map(atAnswer) } }));
+  r.add('GET', '/api/v1/slos/{service}/{name}/audit', 'viewer', async (ctx) => ({ body: { items: (await store.sloAuditLog(ctx.params.service, ctx.params.name, int(ctx, 'limit', 100, 1000))).map(atAnswer) } }));
+  r.add('GET', '/api/v1/audit', 'viewer', async (ctx) => ({ body: { items: (await store.auditLog(undefined, int(ctx, 'limit', 100, 1000))).map(atAnswer) } }));
 
   r.add('POST', '/api/v1/validate', 'viewer', async (ctx) => {
     const v = validateSloText(await ctx.text(), 'body');
@@ -290,16 +299,24 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     if (body.slos.length === 0) {
       throw invalid(body.diagnostics);
     }
-    refuseCompositeProblems(body.slos.map((x) => x.slo));
-    const created = storeCall(() => store.transaction(() => body.slos.map(({ spec, slo }) => store.create(spec, slo, ctx.principal.name))));
+    await refuseCompositeProblems(body.slos.map((x) => x.slo));
+    const created = await storeCall(() =>
+      store.transaction(async () => {
+        const out: StoredSlo[] = [];
+        for (const { spec, slo } of body.slos) {
+          out.push(await store.create(spec, slo, ctx.principal.name));
+        }
+        return out;
+      })
+    );
     reconciler.changedMany();
     return { status: 201, body: { created: created.map((s) => `${s.service}/${s.name}`), diagnostics: body.diagnostics } };
   });
 
-  r.add('GET', '/api/v1/export', 'viewer', (ctx) => {
+  r.add('GET', '/api/v1/export', 'viewer', async (ctx) => {
     const format = ctx.query.get('format') ?? 'burnrate';
     const service = ctx.query.get('service') ?? undefined;
-    const slos = store.byService(service).map((s) => s.slo);
+    const slos = (await store.byService(service)).map((s) => s.slo);
     if (format === 'openslo') {
       // What OpenSLO cannot express is refused by name, unless the caller asked to leave it out:
       // then the YAML says, in comments at its top, what it does not hold.
@@ -327,12 +344,13 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     if (!ON_NO_DATA.includes(onNoData)) {
       throw new HttpError(400, `onNoData must be ${ON_NO_DATA.join(', ')}`);
     }
-    const slos = store.byService(service);
+    const slos = await store.byService(service);
     if (slos.length === 0) {
-      const known = store.services();
+      const known = await store.services();
       throw new HttpError(404, `no SLO knows service ${JSON.stringify(service)}; known services: ${known.length ? nameList(known) : 'none'}`, { knownServices: known });
     }
-    const decision = await statusCall(() => d.status.gate(service, route, slos, d.actions.active(service), onNoData));
+    const active = await d.actions.active(service);
+    const decision = await statusCall(() => d.status.gate(service, route, slos, active, onNoData));
     return { body: { ...decision, release: releaseAnswer(decision.release), manual: decision.manual.map(actionAnswer) } };
   });
 
@@ -347,7 +365,7 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     return { body: { enabled: true, ...rest, ...(checkedAt ? { checkedAt: rfc3339(checkedAt) } : {}), ...(appliedAt ? { appliedAt: rfc3339(appliedAt) } : {}) } };
   });
 
-  r.add('GET', '/api/v1/freezes', 'viewer', (ctx) => ({ body: { items: d.actions.active(ctx.query.get('service') ?? undefined).map(actionAnswer) } }));
+  r.add('GET', '/api/v1/freezes', 'viewer', async (ctx) => ({ body: { items: (await d.actions.active(ctx.query.get('service') ?? undefined)).map(actionAnswer) } }));
 
   r.add('POST', '/api/v1/freezes', 'editor', async (ctx) => {
     const b = await objectBody(ctx);
@@ -380,13 +398,13 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     if (expiresAt - Date.now() > 90 * 86400 * 1000) {
       throw new HttpError(400, 'an expiry at most 90 days away');
     }
-    const a = d.actions.create({ kind, service: b.service, route: b.route as string | undefined, reason: b.reason.trim(), expiresAt }, ctx.principal.name);
+    const a = await d.actions.create({ kind, service: b.service, route: b.route as string | undefined, reason: b.reason.trim(), expiresAt }, ctx.principal.name);
     return { status: 201, body: actionAnswer(a) };
   });
 
-  r.add('DELETE', '/api/v1/freezes/{id}', 'editor', (ctx) => {
+  r.add('DELETE', '/api/v1/freezes/{id}', 'editor', async (ctx) => {
     const id = Number(ctx.params.id);
-    if (!Number.isInteger(id) || !d.actions.revoke(id, ctx.principal.name, ctx.query.get('reason') ?? '')) {
+    if (!Number.isInteger(id) || !(await d.actions.revoke(id, ctx.principal.name, ctx.query.get('reason') ?? ''))) {
       throw new HttpError(404, `no active freeze or override ${ctx.params.id}`);
     }
     return { status: 204 };
@@ -403,25 +421,25 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     let secret: string;
     try {
       // The token and its audit entry commit together.
-      secret = store.transaction(() => {
-        const created = d.tokens.create(b.name as string, b.role as Role);
-        store.recordAudit(ctx.principal.name, 'token.create', `token/${b.name}`, { role: b.role });
+      secret = await store.transaction(async () => {
+        const created = await d.tokens.create(b.name as string, b.role as Role);
+        await store.recordAudit(ctx.principal.name, 'token.create', `token/${b.name}`, { role: b.role });
         return created;
       });
     } catch (e) {
-      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      if (isUniqueViolation(e)) {
         throw new HttpError(409, `a token named ${b.name} exists`);
       }
       throw e;
     }
     return { status: 201, body: { name: b.name, role: b.role, token: secret } };
   });
-  r.add('GET', '/api/v1/tokens', 'admin', () => ({ body: { items: d.tokens.list().map((t) => ({ ...t, createdAt: rfc3339(t.createdAt) })) } }));
-  r.add('DELETE', '/api/v1/tokens/{name}', 'admin', (ctx) => {
-    const revoked = store.transaction(() => {
-      const done = d.tokens.revoke(ctx.params.name);
+  r.add('GET', '/api/v1/tokens', 'admin', async () => ({ body: { items: (await d.tokens.list()).map((t) => ({ ...t, createdAt: rfc3339(t.createdAt) })) } }));
+  r.add('DELETE', '/api/v1/tokens/{name}', 'admin', async (ctx) => {
+    const revoked = await store.transaction(async () => {
+      const done = await d.tokens.revoke(ctx.params.name);
       if (done) {
-        store.recordAudit(ctx.principal.name, 'token.revoke', `token/${ctx.params.name}`, {});
+        await store.recordAudit(ctx.principal.name, 'token.revoke', `token/${ctx.params.name}`, {});
       }
       return done;
     });
@@ -432,6 +450,10 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
   });
 
   r.add('POST', '/api/v1/sync', 'editor', async () => {
+    if (!d.leadership.isLeader()) {
+      // Two servers delivering at once would race each other's rule files and ruler pushes.
+      throw new HttpError(503, 'this server is not the leader of the servers sharing the database: rule delivery runs on the leader (burnrate_leader 1 in /metrics); send the sync there, or retry', undefined, { 'Retry-After': '2' });
+    }
     await reconciler.run();
     return { body: { lastRun: reconciler.lastRun && atAnswer(reconciler.lastRun) } };
   });

@@ -2,10 +2,10 @@
 // and on a timer, which also repairs drift (a ruler that lost groups, a file removed by hand,
 // rules of SLOs deleted while the server was down). Sync state per SLO and target is stored.
 
-import { Db, writeTransaction } from '../db';
 import { Logger } from '../log';
 import { ServerMetrics } from '../metrics';
 import { SloStore } from '../sloStore';
+import { placeholders, Store } from '../storage/store';
 import { RuleRenderer } from './ruleRenderer';
 import { RuleSink, SloRules, SyncOutcome } from './sink';
 import { nextTurn, TimeSlice } from '../timeSlice';
@@ -38,29 +38,43 @@ export class Reconciler {
   private debounce?: NodeJS.Timeout;
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
+  private paused = false;
   lastRun?: { at: number; ok: boolean };
   readonly renderer = new RuleRenderer();
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Store,
     private readonly store: SloStore,
     private readonly sinks: RuleSink[],
     private readonly log: Logger,
     private readonly metrics: ServerMetrics,
     private readonly intervalMs: number,
     /** Told each SLO's outcome per target after every pass (starts the history backfill). */
-    private readonly onOutcome?: (target: string, key: string, version: number, outcome: SyncOutcome) => void
+    private readonly onOutcome?: (target: string, key: string, version: number, outcome: SyncOutcome) => void | Promise<void>
   ) {}
 
   start(): void {
+    this.paused = false;
+    clearInterval(this.timer);
     this.timer = setInterval(() => this.runInBackground(), this.intervalMs);
     this.timer.unref();
     this.runInBackground();
   }
 
+  /** No passes by themselves until start() (a server that is not the leader); a pass under way
+   * finishes. Changes still mark their SLOs pending. */
+  pause(): void {
+    this.paused = true;
+    clearInterval(this.timer);
+    clearTimeout(this.debounce);
+  }
+
   /** A pass nobody awaits: its failure (e.g. the database busy past its timeout) is logged, and
    * the next pass tries again. */
   private runInBackground(): void {
+    if (this.paused) {
+      return;
+    }
     this.run().catch((e) => this.log.error('rule delivery pass failed', { error: (e as Error).message }));
   }
 
@@ -71,14 +85,14 @@ export class Reconciler {
   }
 
   /** Marks an SLO pending on every target that needs it, and schedules a run soon. */
-  changed(service: string, name: string): void {
+  async changed(service: string, name: string): Promise<void> {
     try {
-      const slo = this.store.get(service, name);
+      const slo = await this.store.get(service, name);
       if (slo) {
         const rendered = this.renderer.render(slo.slo);
         for (const sink of this.sinks) {
           if (rendered[sink.target]) {
-            this.setState(service, name, sink.target, { state: 'pending', reason: 'waiting for delivery' }, slo.version);
+            await this.setState(service, name, sink.target, { state: 'pending', reason: 'waiting for delivery' }, slo.version);
           }
         }
       }
@@ -136,7 +150,7 @@ export class Reconciler {
     const revisions = new Map(slos.map((s) => [`${s.service}/${s.name}`, { version: s.version, updatedAt: s.updatedAt }]));
     // SLOs a target has never seen (an import) show as pending while the deliveries run.
     for (const { sink, desired } of work) {
-      const rows = this.stateRows(sink.target);
+      const rows = await this.stateRows(sink.target);
       const fresh = desired.filter((d) => !rows.has(d.key));
       await this.recordStates(sink.target, fresh.map((d) => [d.key, { state: 'pending', reason: 'waiting for delivery' }]), rows, revisions);
     }
@@ -156,23 +170,25 @@ export class Reconciler {
       const results: Array<[string, SyncOutcome]> = desired.map((d) => {
         const o = outcomes.get(d.key) ?? { state: 'pending', reason: 'no answer from the target' };
         counts[o.state]++;
-        this.onOutcome?.(sink.target, d.key, d.version, o);
         return [d.key, o];
       });
-      const rows = this.stateRows(sink.target);
+      for (const [key, o] of results) {
+        await this.onOutcome?.(sink.target, key, revisions.get(key)!.version, o);
+      }
+      const rows = await this.stateRows(sink.target);
       await this.recordStates(sink.target, results, rows, revisions);
       // Targets an SLO no longer needs (e.g. it stopped reading Loki) keep no stale state; an SLO
       // created during the pass keeps the pending state its creation recorded.
       const keep = new Set(desired.map((d) => d.key));
       const seen = new Set(slos.map((s) => `${s.service}/${s.name}`));
       const stale = [...rows.keys()].filter((k) => !keep.has(k));
-      writeTransaction(this.db, () => {
+      await this.db.transaction(async () => {
         for (const k of stale) {
           const [service, name] = k.split('/');
           const sql = seen.has(k)
             ? 'DELETE FROM sync_state WHERE service = ? AND name = ? AND target = ?'
             : 'DELETE FROM sync_state WHERE service = ? AND name = ? AND target = ? AND NOT EXISTS (SELECT 1 FROM slos WHERE service = ? AND name = ?)';
-          this.db.prepare(sql).run(service, name, sink.target, ...(seen.has(k) ? [] : [service, name]));
+          await this.db.run(sql, [service, name, sink.target, ...(seen.has(k) ? [] : [service, name])]);
         }
       });
       for (const [state, n] of Object.entries(counts)) {
@@ -190,8 +206,8 @@ export class Reconciler {
   }
 
   /** Sync state of every SLO on one target, by "service/name". */
-  private stateRows(target: string): Map<string, SyncOutcome & { version?: number }> {
-    const rows = this.db.prepare('SELECT service, name, state, reason, version FROM sync_state WHERE target = ?').all(target) as SyncRow[];
+  private async stateRows(target: string): Promise<Map<string, SyncOutcome & { version?: number }>> {
+    const rows = await this.db.all<SyncRow>('SELECT service, name, state, reason, version FROM sync_state WHERE target = ?', [target]);
     return new Map(rows.map((r) => [`${r.service}/${r.name}`, { state: r.state, reason: r.reason ?? undefined, version: r.version ?? undefined }]));
   }
 
@@ -211,44 +227,43 @@ export class Reconciler {
       return !b || b.state !== o.state || b.reason !== o.reason || b.version !== revisions.get(k)!.version;
     });
     for (let i = 0; i < changed.length; i += 500) {
-      writeTransaction(this.db, () => {
+      await this.db.transaction(async () => {
         for (const [k, o] of changed.slice(i, i + 500)) {
           const [service, name] = k.split('/');
           const r = revisions.get(k)!;
-          this.db
-            .prepare(
-              `INSERT INTO sync_state (service, name, target, state, reason, version, updated_at)
-               SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM slos WHERE service = ? AND name = ? AND version = ? AND updated_at = ?)
-               ON CONFLICT (service, name, target) DO UPDATE SET state = excluded.state, reason = excluded.reason, version = excluded.version, updated_at = excluded.updated_at`
-            )
-            .run(service, name, target, o.state, o.reason ?? null, r.version, Date.now(), service, name, r.version, r.updatedAt);
+          // The casts give PostgreSQL the types of values it cannot infer in a SELECT list.
+          await this.db.run(
+            `INSERT INTO sync_state (service, name, target, state, reason, version, updated_at)
+             SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS BIGINT)
+             WHERE EXISTS (SELECT 1 FROM slos WHERE service = ? AND name = ? AND version = ? AND updated_at = ?)
+             ON CONFLICT (service, name, target) DO UPDATE SET state = excluded.state, reason = excluded.reason, version = excluded.version, updated_at = excluded.updated_at`,
+            [service, name, target, o.state, o.reason ?? null, r.version, Date.now(), service, name, r.version, r.updatedAt]
+          );
         }
       });
       await slice.check();
     }
   }
 
-  private setState(service: string, name: string, target: string, o: SyncOutcome, version: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO sync_state (service, name, target, state, reason, version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (service, name, target) DO UPDATE SET state = excluded.state, reason = excluded.reason, version = excluded.version, updated_at = excluded.updated_at`
-      )
-      .run(service, name, target, o.state, o.reason ?? null, version, Date.now());
+  private async setState(service: string, name: string, target: string, o: SyncOutcome, version: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO sync_state (service, name, target, state, reason, version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (service, name, target) DO UPDATE SET state = excluded.state, reason = excluded.reason, version = excluded.version, updated_at = excluded.updated_at`,
+      [service, name, target, o.state, o.reason ?? null, version, Date.now()]
+    );
   }
 
-  states(service: string, name: string): SyncRecord[] {
-    const rows = this.db
-      .prepare('SELECT service, name, target, state, reason, version, updated_at FROM sync_state WHERE service = ? AND name = ? ORDER BY target')
-      .all(service, name) as SyncRow[];
+  async states(service: string, name: string): Promise<SyncRecord[]> {
+    const rows = await this.db.all<SyncRow>('SELECT service, name, target, state, reason, version, updated_at FROM sync_state WHERE service = ? AND name = ? ORDER BY target', [service, name]);
     return rows.map(syncRecord);
   }
 
   /** Sync records of every SLO of the given services, by "service/name", in one query (list pages). */
-  statesOf(services: string[]): Map<string, SyncRecord[]> {
-    const rows = this.db
-      .prepare('SELECT service, name, target, state, reason, version, updated_at FROM sync_state WHERE service IN (SELECT value FROM json_each(?)) ORDER BY target')
-      .all(JSON.stringify(services)) as SyncRow[];
+  async statesOf(services: string[]): Promise<Map<string, SyncRecord[]>> {
+    const rows = await this.db.all<SyncRow>(
+      `SELECT service, name, target, state, reason, version, updated_at FROM sync_state WHERE service IN (${placeholders(services.length)}) ORDER BY target`,
+      services
+    );
     const out = new Map<string, SyncRecord[]>();
     for (const r of rows) {
       const k = `${r.service}/${r.name}`;

@@ -29,6 +29,7 @@ export class HistoryService {
   private readonly states = new Map<string, HistoryState & { rollups: string; version: number; at: number }>();
   private readonly queue: string[] = [];
   private draining = false;
+  private again = false;
   private listing?: { at: number; groups: Promise<Array<{ name: string; file: string }>> };
 
   constructor(
@@ -57,7 +58,7 @@ export class HistoryService {
 
   /** Called by the reconciler with each SLO's outcome on the Prometheus target, every pass: the
    * version check keeps an unchanged SLO to a map lookup. */
-  delivered(key: string, version: number, outcome: SyncOutcome): void {
+  async delivered(key: string, version: number, outcome: SyncOutcome): Promise<void> {
     if (outcome.state !== 'in-sync') {
       return;
     }
@@ -66,7 +67,7 @@ export class HistoryService {
       return;
     }
     const [service, name] = key.split('/');
-    const stored = this.store.get(service, name);
+    const stored = await this.store.get(service, name);
     if (!stored) {
       this.states.delete(key);
       return;
@@ -94,26 +95,36 @@ export class HistoryService {
 
   private async drain(mode: Extract<HistoryMode, { kind: 'directory' }>): Promise<void> {
     if (this.draining) {
+      // Looked at again once the drain under way finds nothing more: a key queued while it read
+      // the store might otherwise wait for the next drain, which an unchanged SLO never starts.
+      this.again = true;
       return;
     }
     this.draining = true;
     try {
-      for (let key = this.next(); key !== undefined; key = this.next()) {
-        const [service, name] = key.split('/');
-        const stored = this.store.get(service, name);
-        if (!stored) {
-          this.states.delete(key);
-          continue;
-        }
-        // The SLO may have changed while queued: fill what is loaded now.
-        const rollups = rollupsOf(stored.slo);
-        this.states.set(key, { state: 'running', rollups, version: stored.version, at: Date.now() });
-        const result = await this.run(mode, stored.slo);
-        this.log[result.state === 'done' ? 'info' : 'warn']('history backfill', { slo: key, ...result });
-        this.states.set(key, { ...result, rollups, version: stored.version, at: Date.now() });
-      }
+      do {
+        this.again = false;
+        await this.drainOnce(mode);
+      } while (this.again);
     } finally {
       this.draining = false;
+    }
+  }
+
+  private async drainOnce(mode: Extract<HistoryMode, { kind: 'directory' }>): Promise<void> {
+    for (let key = await this.next(); key !== undefined; key = await this.next()) {
+      const [service, name] = key.split('/');
+      const stored = await this.store.get(service, name);
+      if (!stored) {
+        this.states.delete(key);
+        continue;
+      }
+      // The SLO may have changed while queued: fill what is loaded now.
+      const rollups = rollupsOf(stored.slo);
+      this.states.set(key, { state: 'running', rollups, version: stored.version, at: Date.now() });
+      const result = await this.run(mode, stored.slo);
+      this.log[result.state === 'done' ? 'info' : 'warn']('history backfill', { slo: key, ...result });
+      this.states.set(key, { ...result, rollups, version: stored.version, at: Date.now() });
     }
   }
 
@@ -122,21 +133,33 @@ export class HistoryService {
    * waits in the queue until each of its components (that the server holds) has finished its own
    * fill; a later pass of the reconciler drains it then.
    */
-  private next(): string | undefined {
-    const ready = (key: string) => {
+  private async next(): Promise<string | undefined> {
+    const ready = async (key: string) => {
       const [service, name] = key.split('/');
-      const slo = this.store.get(service, name)?.slo;
+      const slo = (await this.store.get(service, name))?.slo;
       if (slo?.sli.kind !== 'composite') {
         return true;
       }
-      return slo.sli.components.every((c) => {
+      for (const c of slo.sli.components) {
         const id = `${c.service ?? slo.service}/${c.slo}`;
         const state = this.states.get(id)?.state;
-        return !this.store.get(c.service ?? slo.service, c.slo) || (state !== undefined && state !== 'queued' && state !== 'running');
-      });
+        if ((await this.store.get(c.service ?? slo.service, c.slo)) && (state === undefined || state === 'queued' || state === 'running')) {
+          return false;
+        }
+      }
+      return true;
     };
-    const i = this.queue.findIndex(ready);
-    return i === -1 ? undefined : this.queue.splice(i, 1)[0];
+    // The live queue: keys queued while the store is read are looked at too.
+    for (let i = 0; i < this.queue.length; i++) {
+      const key = this.queue[i];
+      if (await ready(key)) {
+        const at = this.queue.indexOf(key);
+        if (at !== -1) {
+          return this.queue.splice(at, 1)[0];
+        }
+      }
+    }
+    return undefined;
   }
 
   private async run(mode: Extract<HistoryMode, { kind: 'directory' }>, slo: Slo): Promise<HistoryState> {

@@ -4,7 +4,7 @@
 import { IncomingMessage, ServerResponse } from 'http';
 import { PARSE_LIMITS, valueTooDeep } from '../../core/spec/parseLimits';
 import { allows, Principal, Role, TokenStore } from '../auth';
-import { isDatabaseBusy } from '../db';
+import { isDatabaseBusy } from '../storage/store';
 import { Logger } from '../log';
 import { ServerMetrics } from '../metrics';
 
@@ -98,7 +98,7 @@ export class Router {
       }
       template = route.template;
       if (route.role !== 'public') {
-        principal = this.tokens.authenticate(req.headers.authorization);
+        principal = await this.tokens.authenticate(req.headers.authorization);
         if (!principal) {
           throw new HttpError(401, 'a bearer token is required (Authorization: Bearer <token>)', undefined, { 'WWW-Authenticate': 'Bearer' });
         }
@@ -152,9 +152,11 @@ export class Router {
       // The rest of an oversized or unread body is not drained: close the connection after.
       const close: Record<string, string> = req.complete ? {} : { Connection: 'close' };
       if (isDatabaseBusy(e)) {
-        // Another server on the same database file held it past the busy timeout: nothing of
-        // this request was written (its transaction never began or was rolled back).
-        e = new HttpError(503, 'the database is busy (another writer held it past the busy timeout); nothing was changed: retry', undefined, { 'Retry-After': '1' });
+        // Another server on the same database file held it past the busy timeout, or PostgreSQL
+        // could not be reached or ended the transaction: nothing of this request was written (its
+        // transaction never began or was rolled back).
+        const why = /^SQLITE_/.test(String((e as { code?: unknown }).code)) ? 'the database is busy (another writer held it past the busy timeout)' : `the database could not take the request (${(e as Error).message})`;
+        e = new HttpError(503, `${why}; nothing was changed: retry`, undefined, { 'Retry-After': '1' });
       }
       if (e instanceof HttpError) {
         status = e.status;
