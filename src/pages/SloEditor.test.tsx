@@ -247,8 +247,8 @@ describe('SLO editor', () => {
     fireEvent.click(screen.getByRole('tab', { name: 'Form' }));
     expect(await screen.findByText('Labels of {app="support-bot"}', {}, WAIT)).toBeInTheDocument();
     const call = backend.calls.find((c) => c.url.endsWith('/loki/api/v1/labels'))!;
-    expect(call.params.query).toBe('{app="support-bot"}');
+    expect(call.params!.query).toBe('{app="support-bot"}');
     // Asked for the last hour, in Loki's nanoseconds.
-    expect(call.params.end - call.params.start).toBe(3600 * 1e9);
+    expect(call.params!.end - call.params!.start).toBe(3600 * 1e9);
   });
 });
