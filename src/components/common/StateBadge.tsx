@@ -4,7 +4,8 @@ import { GrafanaTheme2 } from '@grafana/data';
 import { Badge, BadgeColor, IconName, useStyles2 } from '@grafana/ui';
 import type { PolicyState, ReleaseState, ReleaseStateName } from '../../api/types';
 
-const LOOK: Record<ReleaseStateName, { color: BadgeColor; text: string; icon: IconName }> = {
+/** How a release state looks, in the app and (upper-cased) in the budget panel. */
+export const STATE_LOOK: Record<ReleaseStateName, { color: BadgeColor; text: string; icon: IconName }> = {
   ship: { color: 'green', text: 'ship', icon: 'check' },
   caution: { color: 'orange', text: 'caution', icon: 'exclamation-triangle' },
   freeze: { color: 'red', text: 'freeze', icon: 'lock' },
@@ -15,7 +16,7 @@ const LOOK: Record<ReleaseStateName, { color: BadgeColor; text: string; icon: Ic
 
 /** Release state of an SLO or route: ship, caution, freeze, pending, no data or unknown. */
 export function StateBadge({ state, testId, tooltip }: { state?: ReleaseStateName; testId?: string; tooltip?: string }) {
-  const look = LOOK[state ?? 'no-data'] ?? LOOK['no-data'];
+  const look = STATE_LOOK[state ?? 'no-data'] ?? STATE_LOOK['no-data'];
   return <Badge color={look.color} text={look.text} icon={look.icon} data-testid={testId} tooltip={tooltip} />;
 }
 

@@ -6,6 +6,7 @@ import React from 'react';
 import { Alert, LinkButton } from '@grafana/ui';
 import { ApiError } from '../../api/client';
 import { Diagnostic } from '../../core/spec/types';
+import { ApiErrorAlert } from '../common/ApiErrorAlert';
 import { testIds } from '../testIds';
 
 interface Props {
@@ -43,18 +44,7 @@ export function SaveProblems({ problems, yamlError, saveError, version, latestHr
           </div>
         </Alert>
       )}
-      {saveError && !saveError.conflict && (
-        <Alert severity="error" title="Not saved" data-testid={testIds.editor.saveError}>
-          {saveError.message}
-          {saveError.diagnostics.length > 0 && (
-            <ul>
-              {saveError.diagnostics.map((d, i) => (
-                <li key={i}>{`${d.path ? d.path + ': ' : ''}${d.message}`}</li>
-              ))}
-            </ul>
-          )}
-        </Alert>
-      )}
+      {saveError && !saveError.conflict && <ApiErrorAlert title="Not saved" error={saveError} testId={testIds.editor.saveError} />}
     </>
   );
 }

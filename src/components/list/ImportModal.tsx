@@ -7,6 +7,7 @@ import { Alert, Button, FileUpload, Modal, Stack, TextArea } from '@grafana/ui';
 import { api, ApiError } from '../../api/client';
 import { formatDiagnostic } from '../../core/spec/types';
 import { previewImport } from '../../domain/importPreview';
+import { ApiErrorAlert } from '../common/ApiErrorAlert';
 import { testIds } from '../testIds';
 
 const FORMAT_NAMES: Record<string, string> = { burnrate: 'Burnrate', openslo: 'OpenSLO v1', sloth: 'Sloth', pyrra: 'Pyrra' };
@@ -72,18 +73,7 @@ export function ImportModal({ isOpen, onDismiss, onImported }: Props) {
             </Alert>
           )}
         </div>
-        {error && (
-          <Alert severity="error" title="Not imported">
-            {error.message}
-            {error.diagnostics.length > 0 && (
-              <ul>
-                {error.diagnostics.map((d, i) => (
-                  <li key={i}>{`${d.path ? d.path + ': ' : ''}${d.message}`}</li>
-                ))}
-              </ul>
-            )}
-          </Alert>
-        )}
+        {error && <ApiErrorAlert title="Not imported" error={error} />}
       </Stack>
       <Modal.ButtonRow>
         <Button variant="secondary" onClick={onDismiss}>
