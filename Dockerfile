@@ -24,7 +24,7 @@ COPY src/simulator src/simulator
 RUN npx tsc -p tsconfig.node.json \
  && node -e "\
 const lock = require('./package-lock.json').packages;\
-const names = ['better-sqlite3', 'yaml', '@grafana/lezer-logql', '@prometheus-io/lezer-promql', '@lezer/common', '@lezer/lr', '@lezer/highlight', 're2js'];\
+const names = ['better-sqlite3', 'pg', 'yaml', '@grafana/lezer-logql', '@prometheus-io/lezer-promql', '@lezer/common', '@lezer/lr', '@lezer/highlight', 're2js'];\
 const dependencies = {};\
 for (const n of names) { const p = lock['node_modules/' + n]; if (p) dependencies[n] = p.version; }\
 require('fs').writeFileSync('runtime-package.json', JSON.stringify({ name: 'burnrate-runtime', private: true, dependencies }, null, 2));"

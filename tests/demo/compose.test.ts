@@ -386,6 +386,38 @@ describe('Kubernetes example', () => {
     }
   });
 
+  test('replicated: three replicas on PostgreSQL, no volume, a disruption budget that keeps two', () => {
+    const rdocs = parseAllDocuments(read('deploy/kubernetes/replicated/burnrate.yaml')).map((d) => d.toJS());
+    const kind = (k: string) => rdocs.find((d) => d.kind === k);
+    expect(rdocs.map((d) => d.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'Service']);
+    const dep = kind('Deployment');
+    const pdb = kind('PodDisruptionBudget');
+    const c = dep.spec.template.spec.containers[0];
+    expect(dep.spec.replicas).toBe(3);
+    expect(dep.spec.strategy.rollingUpdate.maxUnavailable).toBe(1);
+    // The budget selects the Deployment's pods and leaves fewer than all of them down.
+    expect(pdb.spec.selector.matchLabels).toEqual(dep.spec.selector.matchLabels);
+    expect(pdb.spec.minAvailable).toBeGreaterThanOrEqual(2);
+    expect(pdb.spec.minAvailable).toBeLessThan(dep.spec.replicas);
+    expect(kind('Service').spec.selector).toEqual(dep.spec.selector.matchLabels);
+    expect(c.env.find((e: any) => e.name === 'BURNRATE_DATABASE_URL').valueFrom.secretKeyRef).toEqual({ name: 'burnrate', key: 'database-url' });
+    expect(dep.spec.template.spec.volumes.map((v: any) => v.name)).toEqual(['config']);
+    expect(c.readinessProbe.httpGet.path).toBe('/readyz');
+    // The config loads, with the database from the environment and rulers as targets (no shared
+    // rules directory between pods).
+    const cm = kind('ConfigMap');
+    const file = join(mkdtempSync(join(tmpdir(), 'burnrate-k8s-')), 'burnrate.yaml');
+    writeFileSync(file, cm.data['burnrate.yaml']);
+    const config = loadConfig({
+      BURNRATE_CONFIG: file,
+      BURNRATE_ADMIN_TOKEN: 'f3c1a9e07b5d42c8a6e19b04d7f2c58e3a0b6d91',
+      BURNRATE_DATABASE_URL: 'postgres://burnrate:secret@postgres.db.svc:5432/burnrate',
+    });
+    expect(config.databaseUrl).toBe('postgres://burnrate:secret@postgres.db.svc:5432/burnrate');
+    expect(config.prometheusRules.mode).toBe('ruler');
+    expect(yamlFile('deploy/kubernetes/replicated/kustomization.yaml').resources).toEqual(['burnrate.yaml']);
+  });
+
   test('the Grafana app provisioning for the cluster uses the plugin id and the Service', () => {
     const cm = parse(read('deploy/kubernetes/grafana-burnrate-app.yaml'));
     const app = parse(cm.data['burnrate-app.yaml']).apps[0];
