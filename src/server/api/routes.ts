@@ -2,7 +2,7 @@
 
 import { parseDuration } from '../../core/spec/duration';
 import { validateSloText } from '../../core/spec/sloObject';
-import { Diagnostic, formatDiagnostic, Slo } from '../../core/spec/types';
+import { Slo } from '../../core/spec/types';
 import { sloRuleGroups } from '../../core/rules/ruleGroups';
 import { renderRuleFile } from '../../core/rules/render';
 import { toNativeYaml } from '../../core/spec/serialize';
@@ -10,18 +10,20 @@ import { exportDiagnostics, exportOpenSLODocuments } from '../../core/formats/op
 import { nameList, ON_NO_DATA, OnNoData } from '../../core/policy/gate';
 import { ActionStore } from '../actionStore';
 import type { GitOpsStatus } from '../gitops';
-import { Role, TokenStore } from '../auth';
+import { TokenStore } from '../auth';
 import { Reconciler, SyncRecord, syncFor } from '../delivery/reconciler';
 import { Ctx, HttpError, Router } from '../http/router';
 import { ServerMetrics } from '../metrics';
 import { offThread } from '../offThread/offThread';
-import { SloStore, StoreError, StoredSlo } from '../sloStore';
-import { isUniqueViolation } from '../storage/store';
+import { SloStore, StoredSlo } from '../sloStore';
 import { HistoryService } from '../history/historyService';
 import type { Leadership } from '../leader';
-import { StatusService, StatusUnavailable } from '../status/statusService';
+import { StatusService } from '../status/statusService';
 import { nextTurn } from '../timeSlice';
 import { openApiDocument } from './openapi';
+import { registerActionRoutes } from './actionRoutes';
+import { registerTokenRoutes } from './tokenRoutes';
+import { etag, ifMatch, int, invalid, statusCall, storeCall } from './httpHelpers';
 import { compositeProblems, compositesListing } from './compositeGuard';
 import { actionAnswer, atAnswer, releaseAnswer, rfc3339 } from '../timestamps';
 import { listStatus } from './listStatus';
@@ -40,77 +42,6 @@ export interface ApiDeps {
   leadership: Leadership;
   /** The GitOps folder's state, when one is configured. */
   gitops?: () => GitOpsStatus;
-}
-
-function invalid(diagnostics: Diagnostic[]): HttpError {
-  return new HttpError(
-    422,
-    diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(d)).join('\n') || 'invalid SLO',
-    diagnostics.map((d) => ({ severity: d.severity, path: d.path, line: d.line, message: d.message }))
-  );
-}
-
-async function storeCall<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof StoreError) {
-      throw new HttpError(e.status, e.message);
-    }
-    throw e;
-  }
-}
-
-async function statusCall<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof StatusUnavailable) {
-      throw new HttpError(503, e.message, undefined, { 'Retry-After': '10' });
-    }
-    throw e;
-  }
-}
-
-/** A JSON body that must be an object (not null, a list or a scalar). */
-async function objectBody(ctx: Ctx): Promise<Record<string, unknown>> {
-  const b = await ctx.json();
-  if (typeof b !== 'object' || b === null || Array.isArray(b)) {
-    throw new HttpError(400, 'the body must be a JSON object');
-  }
-  return b as Record<string, unknown>;
-}
-
-function etag(version: number): string {
-  return `"${version}"`;
-}
-
-/** Version from If-Match (`"3"`, `W/"3"` or `3`). */
-function ifMatch(ctx: Ctx, required: boolean): number | undefined {
-  const h = ctx.headers['if-match'];
-  if (h === undefined) {
-    if (required) {
-      throw new HttpError(428, 'send If-Match with the version you edited (the ETag of GET), so that a concurrent edit is not overwritten');
-    }
-    return undefined;
-  }
-  const m = /^(?:W\/)?"?(\d+)"?$/.exec(String(h).trim());
-  if (!m) {
-    throw new HttpError(400, `If-Match must be a version such as "3", got ${JSON.stringify(h)}`);
-  }
-  return Number(m[1]);
-}
-
-function int(ctx: Ctx, name: string, fallback: number, max: number): number {
-  const v = ctx.query.get(name);
-  if (v === null) {
-    return fallback;
-  }
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > max) {
-    throw new HttpError(400, `${name} must be a whole number from 0 to ${max}`);
-  }
-  return n;
 }
 
 async function describeOne(s: StoredSlo, reconciler: Reconciler, history?: HistoryService) {
@@ -365,89 +296,8 @@ export function registerRoutes(r: Router, d: ApiDeps): void {
     return { body: { enabled: true, ...rest, ...(checkedAt ? { checkedAt: rfc3339(checkedAt) } : {}), ...(appliedAt ? { appliedAt: rfc3339(appliedAt) } : {}) } };
   });
 
-  r.add('GET', '/api/v1/freezes', 'viewer', async (ctx) => ({ body: { items: (await d.actions.active(ctx.query.get('service') ?? undefined)).map(actionAnswer) } }));
-
-  r.add('POST', '/api/v1/freezes', 'editor', async (ctx) => {
-    const b = await objectBody(ctx);
-    const kind = b.kind ?? 'freeze';
-    if (kind !== 'freeze' && kind !== 'override') {
-      throw new HttpError(400, 'kind must be "freeze" or "override"');
-    }
-    if (typeof b.service !== 'string' || !b.service) {
-      throw new HttpError(400, 'service is required');
-    }
-    if (typeof b.reason !== 'string' || b.reason.trim().length < 3) {
-      throw new HttpError(400, 'a reason is required (at least 3 characters)');
-    }
-    if (b.route !== undefined && typeof b.route !== 'string') {
-      throw new HttpError(400, 'route must be a string');
-    }
-    let expiresAt: number | undefined;
-    if (typeof b.expiresAt === 'string') {
-      // Without Z or an offset, Date.parse reads the server's local time.
-      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(b.expiresAt.trim())) {
-        throw new HttpError(400, `expiresAt needs a time zone: an ISO 8601 time such as 2026-12-01T10:00:00Z or 2026-12-01T12:00:00+02:00, got ${JSON.stringify(b.expiresAt).slice(0, 80)}`);
-      }
-      expiresAt = Date.parse(b.expiresAt.trim());
-    } else if (typeof b.duration === 'string' && parseDuration(b.duration)) {
-      expiresAt = Date.now() + parseDuration(b.duration)! * 1000;
-    }
-    if (expiresAt === undefined || !Number.isFinite(expiresAt) || expiresAt <= Date.now()) {
-      throw new HttpError(400, 'an expiry in the future is required: expiresAt (ISO 8601) or duration ("4h", "2d")');
-    }
-    if (expiresAt - Date.now() > 90 * 86400 * 1000) {
-      throw new HttpError(400, 'an expiry at most 90 days away');
-    }
-    const a = await d.actions.create({ kind, service: b.service, route: b.route as string | undefined, reason: b.reason.trim(), expiresAt }, ctx.principal.name);
-    return { status: 201, body: actionAnswer(a) };
-  });
-
-  r.add('DELETE', '/api/v1/freezes/{id}', 'editor', async (ctx) => {
-    const id = Number(ctx.params.id);
-    if (!Number.isInteger(id) || !(await d.actions.revoke(id, ctx.principal.name, ctx.query.get('reason') ?? ''))) {
-      throw new HttpError(404, `no active freeze or override ${ctx.params.id}`);
-    }
-    return { status: 204 };
-  });
-
-  r.add('POST', '/api/v1/tokens', 'admin', async (ctx) => {
-    const b = await objectBody(ctx);
-    if (typeof b.name !== 'string' || !/^[a-zA-Z0-9._-]{1,64}$/.test(b.name)) {
-      throw new HttpError(400, 'name must be 1-64 letters, digits, ".", "_" or "-"');
-    }
-    if (b.role !== 'viewer' && b.role !== 'editor' && b.role !== 'admin') {
-      throw new HttpError(400, 'role must be viewer, editor or admin');
-    }
-    let secret: string;
-    try {
-      // The token and its audit entry commit together.
-      secret = await store.transaction(async () => {
-        const created = await d.tokens.create(b.name as string, b.role as Role);
-        await store.recordAudit(ctx.principal.name, 'token.create', `token/${b.name}`, { role: b.role });
-        return created;
-      });
-    } catch (e) {
-      if (isUniqueViolation(e)) {
-        throw new HttpError(409, `a token named ${b.name} exists`);
-      }
-      throw e;
-    }
-    return { status: 201, body: { name: b.name, role: b.role, token: secret } };
-  });
-  r.add('GET', '/api/v1/tokens', 'admin', async () => ({ body: { items: (await d.tokens.list()).map((t) => ({ ...t, createdAt: rfc3339(t.createdAt) })) } }));
-  r.add('DELETE', '/api/v1/tokens/{name}', 'admin', async (ctx) => {
-    const revoked = await store.transaction(async () => {
-      const done = await d.tokens.revoke(ctx.params.name);
-      if (done) {
-        await store.recordAudit(ctx.principal.name, 'token.revoke', `token/${ctx.params.name}`, {});
-      }
-      return done;
-    });
-    if (!revoked) {
-      throw new HttpError(404, `no token named ${ctx.params.name}`);
-    }
-    return { status: 204 };
-  });
+  registerActionRoutes(r, d);
+  registerTokenRoutes(r, d, store);
 
   r.add('POST', '/api/v1/sync', 'editor', async () => {
     if (!d.leadership.isLeader()) {
