@@ -236,8 +236,8 @@ export function SloDetail() {
                 <th className="num">Budget left</th>
                 <th className="num">Spent of budget</th>
                 <th className="num">Covers</th>
-                <th className="num">Burn (now)</th>
-                <th className="num">Burn (period)</th>
+                <th className="num" title="Burn rate over the last 5 minutes">Burn 5m</th>
+                <th className="num" title="Burn rate over the SLO's whole period">Burn over period</th>
                 <th className="num">Runs out in</th>
                 <th>Why</th>
               </tr>

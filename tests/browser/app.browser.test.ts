@@ -222,6 +222,20 @@ describe('Grafana app in Chromium, against the real server and Prometheus', () =
     );
     await shot('04-settings');
 
+    // The same pages in Grafana's light theme.
+    await open(`/a/${PLUGIN_ID}/slos?theme=light`);
+    await page.locator(tid(testIds.list.row('llm-gateway', 'chat-availability'))).waitFor({ timeout: 20000 });
+    // A light page: the body's background channels add up to well over half of white.
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect((bg.match(/\d+/g) ?? []).slice(0, 3).reduce((n, c) => n + Number(c), 0)).toBeGreaterThan(600);
+    await shot('light-02-list');
+    await open(`/a/${PLUGIN_ID}/slos/llm-gateway/chat-availability?theme=light`);
+    await page.locator(tid(testIds.detail.groups)).locator('td', { hasText: 'route=/chat' }).waitFor({ timeout: 20000 });
+    await shot('light-03-detail');
+    await open(`/a/${PLUGIN_ID}/slos/new?theme=light`);
+    await page.locator(tid(testIds.editor.container)).waitFor({ timeout: 30000 });
+    await shot('light-01-editor');
+
     // The browser never saw the token: it is added by the proxy (Grafana's job).
     expect(host!.requests.some((r) => r.includes(TOKEN))).toBe(false);
     expect(failedRequests).toEqual([]);

@@ -238,7 +238,8 @@ function LinkInterceptor() {
 }
 
 async function boot(o: HostOptions) {
-  const theme = createTheme({ colors: { mode: 'dark' } });
+  // ?theme=light renders in Grafana's light theme (the screenshots of both themes).
+  const theme = createTheme({ colors: { mode: new URLSearchParams(window.location.search).get('theme') === 'light' ? 'light' : 'dark' } });
   (GrafanaRuntime.config as any).theme2 = theme;
   (GrafanaRuntime.config as any).theme = theme.v1;
   (GrafanaRuntime.config as any).bootData = {
@@ -341,7 +342,8 @@ let panelPlugin: GrafanaData.PanelPlugin | undefined;
 let panelRoot: ReactDOMClient.Root | undefined;
 
 async function bootPanel(o: PanelHostOptions) {
-  const theme = createTheme({ colors: { mode: 'dark' } });
+  // ?theme=light renders in Grafana's light theme (the screenshots of both themes).
+  const theme = createTheme({ colors: { mode: new URLSearchParams(window.location.search).get('theme') === 'light' ? 'light' : 'dark' } });
   (GrafanaRuntime.config as any).theme2 = theme;
   (GrafanaRuntime.config as any).theme = theme.v1;
   const exports = await loadModule(o.module);
