@@ -83,15 +83,21 @@ export function LineChart({ series, height = 180, reference, format, testId }: P
             {new Date(x).toISOString().slice(5, 16).replace('T', ' ')}
           </text>
         ))}
-        {series.map((ser, i) => (
-          <polyline
-            key={ser.name}
-            fill="none"
-            stroke={theme.visualization.getColorByName(colors[i % colors.length])}
-            strokeWidth={2}
-            points={ser.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}
-          />
-        ))}
+        {series.map((ser, i) => {
+          const color = theme.visualization.getColorByName(colors[i % colors.length]);
+          // A series with one point so far (a new SLO) is a dot: a one-point line draws nothing.
+          return ser.points.length === 1 ? (
+            <circle key={ser.name} cx={sx(ser.points[0][0])} cy={sy(ser.points[0][1])} r={4} fill={color} />
+          ) : (
+            <polyline
+              key={ser.name}
+              fill="none"
+              stroke={color}
+              strokeWidth={2}
+              points={ser.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}
+            />
+          );
+        })}
       </svg>
       <div className={s.legend}>
         {series.map((ser, i) => (
