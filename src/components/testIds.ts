@@ -16,6 +16,7 @@ export const testIds = {
     filterTeam: 'data-testid br-list-filter-team',
     filterState: 'data-testid br-list-filter-state',
     newSlo: 'data-testid br-list-new',
+    sort: (column: string) => `data-testid br-list-sort ${column}`,
     import: 'data-testid br-list-import',
     importText: 'data-testid br-list-import-text',
     importPreview: 'data-testid br-list-import-preview',

@@ -5,7 +5,8 @@
 
 import React from 'react';
 import { screen, waitFor, within } from '@testing-library/react';
-import { SloList, sortWorstFirst } from './SloList';
+import { SloList } from './SloList';
+import { sortWorstFirst } from '../utils/sloListSort';
 import { SloDetail } from './SloDetail';
 import { testIds } from '../components/testIds';
 import { fakeBackend, fakeDataSources, PROXY, renderAt, sloItem } from '../utils/testing';

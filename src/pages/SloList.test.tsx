@@ -1,6 +1,7 @@
 import React from 'react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { SloList, sortWorstFirst } from './SloList';
+import { SloList } from './SloList';
+import { sortWorstFirst } from '../utils/sloListSort';
 import { testIds } from '../components/testIds';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -216,5 +217,23 @@ describe('SLO list', () => {
     fireEvent.change(screen.getByTestId(testIds.list.importText), { target: { value: 'kind: Foo\napiVersion: bar' } });
     expect(screen.getByTestId(testIds.list.importPreview)).toHaveTextContent('Nothing can be imported yet');
     expect(screen.getByTestId(testIds.list.importSubmit)).toBeDisabled();
+  });
+
+  it('sorts by a clicked column, reverses on a second click, and goes back to worst first on a third', async () => {
+    fakeBackend().on('GET', `${PROXY}/api/v1/slos`, { data: { items, total: 4, limit: 1000, offset: 0 } });
+    renderAt('slos', <SloList />, 'slos');
+    await screen.findByTestId(testIds.list.row('llm-gateway', 'chat-ttft'), {}, { timeout: 15000 });
+    const order = () => screen.getAllByTestId(/br-list-row /).map((r) => r.getAttribute('data-testid')!.split('/').pop());
+    const worstFirst = order();
+    expect(worstFirst[0]).toBe('chat-ttft');
+    const budget = screen.getByTestId(testIds.list.sort('budget'));
+    fireEvent.click(budget);
+    // Budget left, least first; search-new has no budget: last.
+    expect(order()).toEqual(['chat-ttft', 'search-availability', 'chat-availability', 'search-new']);
+    expect(budget.closest('th')).toHaveAttribute('aria-sort', 'ascending');
+    fireEvent.click(budget);
+    expect(order()).toEqual(['chat-availability', 'search-availability', 'chat-ttft', 'search-new']);
+    fireEvent.click(budget);
+    expect(order()).toEqual(worstFirst);
   });
 });

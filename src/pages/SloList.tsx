@@ -3,10 +3,11 @@ import { Link } from 'react-router-dom';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, SelectableValue } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Button, EmptyState, IconButton, LinkButton, LoadingPlaceholder, Select, Stack, useStyles2 } from '@grafana/ui';
+import { Alert, Button, EmptyState, Icon, IconButton, LinkButton, LoadingPlaceholder, Select, Stack, useStyles2 } from '@grafana/ui';
 import { useSloList } from '../hooks/useBurnrate';
-import { SloItem, ReleaseStateName } from '../api/types';
-import { ReleaseView, STATE_ORDER } from '../components/common/StateBadge';
+import { ReleaseStateName } from '../api/types';
+import { ReleaseView } from '../components/common/StateBadge';
+import { shownState, SortBy, SortColumn, sortSlos } from '../utils/sloListSort';
 import { SamplingNote } from '../components/common/SamplingNote';
 import { getTableStyles } from '../components/common/tableStyles';
 import { ImportModal } from '../components/list/ImportModal';
@@ -15,23 +16,6 @@ import { useWriteAccess } from '../hooks/useWriteAccess';
 import { prefixRoute, sloPath } from '../utils/utils.routing';
 import { burn, groupText, percent, spentOfBudget } from '../utils/format';
 import { ROUTES } from '../constants';
-
-/** The state to show: the server's merged release state, else (an older server) the policy's. */
-export function shownState(i: SloItem): ReleaseStateName {
-  return i.release?.state ?? i.status?.release?.state ?? i.status?.state ?? 'no-data';
-}
-
-/** Worst first: state, then the least budget left, then the fastest burn (a pending SLO has no budget yet). */
-export function sortWorstFirst(items: SloItem[]): SloItem[] {
-  const st = (s: SloItem) => STATE_ORDER[shownState(s)] ?? STATE_ORDER['no-data'];
-  return [...items].sort(
-    (a, b) =>
-      st(a) - st(b) ||
-      (a.status?.budgetRemaining ?? Infinity) - (b.status?.budgetRemaining ?? Infinity) ||
-      (b.status?.currentBurnRate ?? -Infinity) - (a.status?.currentBurnRate ?? -Infinity) ||
-      `${a.service}/${a.name}`.localeCompare(`${b.service}/${b.name}`)
-  );
-}
 
 const options = (values: string[]): Array<SelectableValue<string>> => values.map((v) => ({ label: v, value: v }));
 
@@ -47,6 +31,7 @@ export function SloList() {
   const [team, setTeam] = useState<string>();
   const [state, setState] = useState<ReleaseStateName>();
   const [open, setOpen] = useState<Record<string, boolean>>({});
+  const [sortBy, setSortBy] = useState<SortBy>();
 
   const items = useMemo(() => value?.items ?? [], [value]);
   const services = useMemo(() => [...new Set(items.map((i) => i.service))].sort(), [items]);
@@ -56,16 +41,40 @@ export function SloList() {
   );
   const rows = useMemo(
     () =>
-      sortWorstFirst(
+      sortSlos(
         items.filter(
           (i) =>
             (!service || i.service === service) &&
             (!team || i.labels?.team === team) &&
             (!state || shownState(i) === state)
-        )
+        ),
+        sortBy
       ),
-    [items, service, team, state]
+    [items, service, team, state, sortBy]
   );
+  // A header sorts by its column; a second click reverses; a third goes back to worst first.
+  const header = (column: SortColumn, label: string, numeric = false, title?: string) => {
+    const active = sortBy?.column === column;
+    return (
+      <th
+        className={numeric ? 'num' : undefined}
+        title={title}
+        aria-sort={active ? (sortBy!.descending ? 'descending' : 'ascending') : 'none'}
+      >
+        <button
+          type="button"
+          className={s.sortButton}
+          data-testid={testIds.list.sort(column)}
+          onClick={() =>
+            setSortBy(!active ? { column, descending: false } : !sortBy!.descending ? { column, descending: true } : undefined)
+          }
+        >
+          {label}
+          {active && <Icon name={sortBy!.descending ? 'arrow-down' : 'arrow-up'} size="sm" />}
+        </button>
+      </th>
+    );
+  };
 
   return (
     <PluginPage
@@ -180,20 +189,14 @@ export function SloList() {
             <thead>
               <tr>
                 <th />
-                <th>SLO</th>
-                <th>Service</th>
+                {header('name', 'SLO')}
+                {header('service', 'Service')}
                 <th>Kind</th>
-                <th className="num">Objective</th>
-                <th className="num">Budget left</th>
-                <th className="num" title="Burn rate over the SLO's whole period (1x spends the budget exactly)">
-                  Burn over period
-                </th>
-                <th className="num" title="Burn rate over the last 5 minutes">
-                  Burn 5m
-                </th>
-                <th title="The release state: the policy, manual freezes and overrides; its reason names the window">
-                  State
-                </th>
+                {header('objective', 'Objective', true)}
+                {header('budget', 'Budget left', true)}
+                {header('periodBurn', 'Burn over period', true, "Burn rate over the SLO's whole period (1x spends the budget exactly)")}
+                {header('burn5m', 'Burn 5m', true, 'Burn rate over the last 5 minutes')}
+                {header('state', 'State', false, 'The release state: the policy, manual freezes and overrides; its reason names the window')}
               </tr>
             </thead>
             {rows.map((i) => {
@@ -300,5 +303,13 @@ export default SloList;
 const getStyles = (theme: GrafanaTheme2) => ({
   filter: css({ minWidth: 200, marginBottom: theme.spacing(2) }),
   groups: css({ background: theme.colors.background.secondary }),
+  sortButton: css({
+    all: 'unset',
+    cursor: 'pointer',
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    '&:focus-visible': { outline: `2px solid ${theme.colors.primary.main}` },
+  }),
   groupName: css({ paddingLeft: `${theme.spacing(3)} !important`, fontFamily: theme.typography.fontFamilyMonospace }),
 });
