@@ -4,11 +4,20 @@
 // hold one of the two workers for most of the run. Both run at once; the story's output is
 // printed when it ends (it would interleave with the suite's); the exit code is the worse one.
 'use strict';
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const path = require('path');
 
 const jest = path.join(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js');
 const args = process.argv.slice(2);
+
+// build/ (the CLI and server that tests start as processes) is compiled once, before any test:
+// a test that rebuilt it while another test's server was starting had that server load a
+// half-written module (a CI run: "Right-hand side of 'instanceof' is not an object"). Later
+// `build:node` calls are incremental and write nothing when nothing changed.
+const built = spawnSync('npm', ['run', '-s', 'build:node'], { stdio: 'inherit' });
+if (built.status !== 0) {
+  process.exit(built.status ?? 1);
+}
 
 const suite = spawn(process.execPath, [jest, '--maxWorkers=2', ...args], { stdio: 'inherit' });
 const storyOut = [];

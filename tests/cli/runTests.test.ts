@@ -15,6 +15,8 @@ function runWith(suite: { ms: number; code: number }, story: { ms: number; code:
   mkdirSync(join(dir, 'scripts'));
   mkdirSync(join(dir, 'node_modules', 'jest', 'bin'), { recursive: true });
   copyFileSync(join(ROOT, 'scripts', 'run-tests.js'), join(dir, 'scripts', 'run-tests.js'));
+  // The runner compiles build/ first; here that step only leaves a mark.
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { 'build:node': 'node -e "console.log(\'built\')"' } }));
   writeFileSync(
     join(dir, 'node_modules', 'jest', 'bin', 'jest.js'),
     `const s = process.env.BURNRATE_STORY === '1' ? ${JSON.stringify(story)} : ${JSON.stringify(suite)};
@@ -28,6 +30,8 @@ describe('npm test runner', () => {
     const r = runWith({ ms: 1500, code: 1 }, { ms: 100, code: 0 });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('story 0');
+    // build/ is compiled once, before the suite and the story start.
+    expect(r.stdout.indexOf('built')).toBeLessThan(r.stdout.indexOf('story 0'));
   });
 
   it('fails when the story fails after the suite has passed', () => {
@@ -38,5 +42,14 @@ describe('npm test runner', () => {
 
   it('passes when both pass', () => {
     expect(runWith({ ms: 100, code: 0 }, { ms: 300, code: 0 }).status).toBe(0);
+  });
+
+  it('stops before any test when build/ does not compile', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'burnrate-run-tests-'));
+    mkdirSync(join(dir, 'scripts'));
+    copyFileSync(join(ROOT, 'scripts', 'run-tests.js'), join(dir, 'scripts', 'run-tests.js'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { 'build:node': 'node -e "process.exit(2)"' } }));
+    const r = spawnSync(process.execPath, ['scripts/run-tests.js'], { cwd: dir, encoding: 'utf8', timeout: 60000 });
+    expect(r.status).toBe(2);
   });
 });
