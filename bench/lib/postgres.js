@@ -48,6 +48,11 @@ function postgresVersion() {
 /** Starts a new cluster; resolves to { adminUrl, createDatabase(name), stop() }. */
 async function startPostgres({ timeoutMs = 90000, maxConnections = 100 } = {}) {
   const bin = postgresBinDir();
+  const runDir = process.env.BURNRATE_TEST_TMPDIR;
+  if (asRoot() && runDir) {
+    // Under the test runner the temp directory is 0700 root: `nobody` needs to pass through it.
+    fs.chmodSync(runDir, 0o711);
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'burnrate-bench-postgres-'));
   if (asRoot()) {
     fs.chownSync(dir, NOBODY.uid, NOBODY.gid);
