@@ -3,7 +3,7 @@
 // Run by bench/run.js as a child process (its own event loop, apart from the bench's exporter):
 //   BENCH_PROM_URL=http://127.0.0.1:PORT BENCH_DATASET_SLOS=N node bench/server.js
 // Prints one JSON object. 127.0.0.1 only; the temp directory is removed at the end.
-// The server runs in a child process of its own (forked from this file with `serve`), so that the
+// The server runs in a child process of its own (lib/serverChild.js), so that the
 // load generator's fetch calls do not share its event loop; the child reports its CPU time, and
 // the figures include server CPU ms per request.
 'use strict';
