@@ -3,7 +3,7 @@
 // Run by bench/run.js as a child process (its own event loop, apart from the bench's exporter):
 //   BENCH_PROM_URL=http://127.0.0.1:PORT BENCH_DATASET_SLOS=N node bench/server.js
 // Prints one JSON object. 127.0.0.1 only; the temp directory is removed at the end.
-// The server runs in a child process of its own (forked from this file with `serve`), so that the
+// The server runs in a child process of its own (lib/serverChild.js), so that the
 // load generator's fetch calls do not share its event loop; the child reports its CPU time, and
 // the figures include server CPU ms per request.
 'use strict';
@@ -11,11 +11,9 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { randomBytes } = require('crypto');
-const { fork } = require('child_process');
-const { startServer } = require('../build/server/app');
-const { createLogger } = require('../build/server/log');
-const { validateSloValue } = require('../build/core/spec/sloObject');
-const { sloDef, serviceOf } = require('./lib/rulesets');
+const { load: loadWith } = require('./lib/load');
+const { startChild } = require('./lib/serverChild');
+const { serviceOf } = require('./lib/rulesets');
 const { mulberry32, routeName } = require('./lib/traffic');
 
 const PROM = process.env.BENCH_PROM_URL;
@@ -26,112 +24,8 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS || 1000);
 const CONCURRENCY = 16;
 const MAX_MS_PER_ENDPOINT = 60000;
 
-function pct(xs, p) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
-
-async function load(url, token, pathFor, requests = REQUESTS) {
-  const lat = [];
-  let statuses = {};
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= requests || performance.now() - started > MAX_MS_PER_ENDPOINT) {
-        return;
-      }
-      const t0 = performance.now();
-      let status;
-      try {
-        const res = await fetch(url + pathFor(i), {
-          headers: { Authorization: `Bearer ${token}` },
-          signal: AbortSignal.timeout(30000),
-        });
-        await res.arrayBuffer();
-        status = res.status;
-      } catch (e) {
-        status = e.name === 'TimeoutError' ? 'timeout (30 s)' : `error ${e.message}`;
-      }
-      lat.push(performance.now() - t0);
-      statuses[status] = (statuses[status] ?? 0) + 1;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const secs = (performance.now() - started) / 1000;
-  return {
-    requests: lat.length,
-    statuses,
-    p50: pct(lat, 50),
-    p99: pct(lat, 99),
-    max: Math.max(...lat),
-    perSecond: lat.length / secs,
-  };
-}
-
-/** Child: runs the server until told to stop; answers CPU usage requests. */
-async function serve() {
-  const cfg = JSON.parse(process.env.BENCH_SERVER_CONFIG);
-  const s = await startServer(
-    cfg,
-    createLogger('error', () => {})
-  );
-  let createMs;
-  if (process.env.BENCH_CREATE === '1') {
-    const t0 = performance.now();
-    for (let i = 0; i < TOTAL_SLOS; i++) {
-      // The API's POST does the same validation and the same store.create.
-      const spec = { service: serviceOf(i), ...sloDef(i) };
-      const v = validateSloValue({ value: spec, index: 0, lineOf: () => undefined });
-      if (!v.slo) {
-        throw new Error(JSON.stringify(v.diagnostics));
-      }
-      await s.store.create(spec, v.slo, 'bench');
-    }
-    createMs = performance.now() - t0;
-  }
-  process.on('message', async (m) => {
-    if (m === 'cpu') {
-      const u = process.cpuUsage();
-      process.send({ cpuMs: (u.user + u.system) / 1000 });
-    } else if (m === 'stop') {
-      await s.close();
-      process.exit(0);
-    }
-  });
-  process.send({ url: s.url, createMs });
-}
-
-function startChild(cfg, create) {
-  const child = fork(__filename, ['serve'], {
-    env: { ...process.env, BENCH_SERVER_CONFIG: JSON.stringify(cfg), BENCH_CREATE: create ? '1' : '0' },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const next = () =>
-    new Promise((resolve, reject) => {
-      child.once('message', resolve);
-      child.once('exit', (code) => reject(new Error(`server child exited ${code}`)));
-    });
-  return {
-    child,
-    ready: next(),
-    cpuMs: async () => {
-      const p = new Promise((resolve) => child.once('message', resolve));
-      child.send('cpu');
-      return (await p).cpuMs;
-    },
-    stop: () =>
-      new Promise((resolve) => {
-        const t = setTimeout(() => child.kill('SIGKILL'), 10000);
-        child.once('exit', () => {
-          clearTimeout(t);
-          resolve();
-        });
-        child.send('stop');
-      }),
-  };
-}
+const load = (url, token, pathFor, requests = REQUESTS) =>
+  loadWith(url, token, pathFor, { requests, concurrency: CONCURRENCY, maxMs: MAX_MS_PER_ENDPOINT });
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'burnrate-bench-server-'));
@@ -166,7 +60,7 @@ async function main() {
       ['no cache (every request queries Prometheus)', 0],
       ['default 5 s status cache', 5000],
     ]) {
-      current = startChild(config(cacheMs), first);
+      current = startChild(config(cacheMs), first ? TOTAL_SLOS : 0);
       const hello = await current.ready;
       if (first) {
         out.createMs = hello.createMs;
@@ -205,7 +99,7 @@ async function main() {
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
-(process.argv[2] === 'serve' ? serve() : main()).catch((e) => {
+main().catch((e) => {
   console.error(e);
   process.exit(1);
 });
