@@ -1,3 +1,4 @@
+import type { SloItem } from '../api/types';
 import { sloItem } from './testing';
 import { sortSlos } from './sloListSort';
 
@@ -6,8 +7,8 @@ const items = [
   sloItem({ name: 'b', status: { state: 'freeze', budgetRemaining: -0.1, currentBurnRate: 16, periodBurnRate: 1.1, groups: [] } }),
   sloItem({ name: 'c', status: { state: 'pending', currentBurnRate: 2, groups: [] } }),
   sloItem({ name: 'd', status: { state: 'caution', budgetRemaining: 0.3, currentBurnRate: 1.3, periodBurnRate: 0.7, groups: [] } }),
-];
-const names = (xs: typeof items) => xs.map((x) => x.name);
+] as unknown as SloItem[];
+const names = (xs: SloItem[]) => xs.map((x) => x.name);
 
 describe('SLO list sort', () => {
   it('is worst first by default: freeze, caution, pending, ship', () => {
