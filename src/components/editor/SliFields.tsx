@@ -9,6 +9,7 @@ import { DataSourceRef } from '../../api/datasource';
 import { useBuckets, useMetricNames } from '../../hooks/useDataSource';
 import { getPath, messagesFor, setPath, sliKind, Validation } from '../../domain/spec';
 import { SpecValue } from '../../domain/templates';
+import { inputId } from './editorForm';
 import { fieldError } from './FieldMessages';
 import { TimesliceFields } from './TimesliceFields';
 import { testIds } from '../testIds';
@@ -39,9 +40,6 @@ interface Props {
   validation: Validation;
   ds?: DataSourceRef;
 }
-
-/** An input's id, so that its Field's label names it (a screen reader says "Good samples"). */
-const inputId = (path: string) => `br-${path.replace(/\./g, '-')}`;
 
 /** Field paths this component shows messages for (the rest go to the problem list). */
 export const SLI_PATHS = ['sli'];

@@ -7,7 +7,7 @@ import { Field, Input, RadioButtonGroup, Select, Stack } from '@grafana/ui';
 import { getPath } from '../../domain/spec';
 import { testIds } from '../testIds';
 import { fieldError } from './FieldMessages';
-import { numberOrUnset } from './editorForm';
+import { inputId, numberOrUnset } from './editorForm';
 
 const SLICES: Array<SelectableValue<string>> = ['1m', '2m', '3m', '4m', '5m'].map((s) => ({ label: s, value: s }));
 const BASE = 'sli.timeslice';
@@ -20,11 +20,10 @@ interface Props {
 
 export function TimesliceFields({ spec, set, msgs }: Props) {
   const by: 'latency' | 'ratio' = getPath(spec, `${BASE}.ratio`) !== undefined ? 'ratio' : 'latency';
-  const id = (path: string) => `br-${path.replace(/\./g, '-')}`;
   const text = (path: string, label: string, placeholder: string, description?: string) => (
     <Field label={label} description={description} invalid={msgs(path).length > 0} error={fieldError(msgs(path))}>
       <Input
-        id={id(path)}
+        id={inputId(path)}
         placeholder={placeholder}
         value={getPath(spec, path) ?? ''}
         onChange={(e) => set(path, e.currentTarget.value)}
@@ -34,7 +33,7 @@ export function TimesliceFields({ spec, set, msgs }: Props) {
   const number = (path: string, label: string, placeholder: string, suffix?: string, description?: string) => (
     <Field label={label} description={description} invalid={msgs(path).length > 0} error={fieldError(msgs(path))}>
       <Input
-        id={id(path)}
+        id={inputId(path)}
         type="number"
         width={14}
         suffix={suffix}

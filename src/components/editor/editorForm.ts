@@ -18,3 +18,6 @@ export const numberOrUnset = (text: string): number | undefined => (text === '' 
 export function asPercent(ratio: unknown): string | undefined {
   return typeof ratio === 'number' && ratio >= 0 && ratio <= 1 ? `${Number((ratio * 100).toPrecision(6))}%` : undefined;
 }
+
+/** An input's id, so that its Field's label names it (a screen reader says "Good samples"). */
+export const inputId = (path: string) => `br-${path.replace(/\./g, '-')}`;
